@@ -1,0 +1,216 @@
+import { z } from 'zod'
+import { InputError } from './errors'
+import type { Metrics } from './model/metrics'
+import type { CoefficientStats } from './model/least-squares'
+import type { FitOutcome } from './train/fit-model'
+import type { TrainConfig } from './train/config'
+
+/**
+ * The model JSON document: everything needed to predict without Slope. This schema is the single
+ * source of resources/model.schema.json (generated from it; a test keeps the two equal).
+ *
+ * Keyed-by-name objects (coefficients, statistics) are built with Object.fromEntries and read with
+ * Object.hasOwn: feature names come from files, and "__proto__" is a legal header.
+ */
+export const MODEL_FORMAT = 'slope-linear-model'
+export const MODEL_VERSION = 1
+export const INTERCEPT_KEY = '(intercept)'
+
+const metricsSchema = z
+  .object({
+    mse: z.number().describe('Mean squared error, mean((ŷ − y)²).'),
+    rmse: z.number().describe('Square root of mse, in target units.'),
+    mae: z.number().describe('Mean absolute error, in target units.'),
+    r2: z.number().nullable().describe('1 − RSS/TSS about the mean of y; null when y is constant.'),
+  })
+  .describe('Fit metrics in the target’s units.')
+
+const byName = (what: string) => z.record(z.string(), z.number().nullable()).describe(`${what}, keyed by feature name and "${INTERCEPT_KEY}".`)
+
+export const modelDocumentSchema = z
+  .object({
+    format: z.literal(MODEL_FORMAT).describe('Always "slope-linear-model".'),
+    version: z.literal(MODEL_VERSION).describe('Version of this document format.'),
+    app_version: z.string().describe('Version of Slope that wrote the file.'),
+    created_at: z.string().describe('ISO 8601 time the model was written.'),
+    target: z.string().describe('Name of the predicted column.'),
+    features: z.array(z.string()).describe('Feature columns, in the order of the coefficients.'),
+    coefficients: z
+      .record(z.string(), z.number())
+      .describe('Feature name → coefficient in original units: ŷ = intercept + Σ coefficients[f] · x[f].'),
+    intercept: z.number().describe('Intercept in original units (0 for a model fitted without one).'),
+    fit_intercept: z.boolean().describe('Whether the model was fitted with an intercept.'),
+    standardization: z
+      .object({
+        mean: z.record(z.string(), z.number()).describe('Training-row mean of each feature (0 without intercept).'),
+        scale: z.record(z.string(), z.number()).describe('Training-row standard deviation (ddof 0) of each feature.'),
+      })
+      .nullable()
+      .describe('How features were standardized during training. Informational: coefficients are already in original units.'),
+    imputation: z
+      .record(z.string(), z.number())
+      .nullable()
+      .describe('Feature name → training mean filled into missing cells (missing policy "mean"); apply the same to new data.'),
+    metrics: z.object({ train: metricsSchema, validation: metricsSchema.nullable() }),
+    training: z
+      .object({
+        solver: z.enum(['gd', 'lstsq']),
+        status: z.enum(['completed', 'diverged', 'cancelled']),
+        epochs_run: z.number().int(),
+        stopped_early: z.boolean(),
+        best_epoch: z.number().int().nullable(),
+        final_loss: z.number().nullable().describe('Training loss of the last epoch (gd).'),
+        final_val_loss: z.number().nullable(),
+        config: z.record(z.string(), z.unknown()).describe('All hyperparameters of the run, as Slope’s TrainConfig.'),
+      })
+      .describe('How the model was fitted.'),
+    dataset: z.object({
+      file: z.string().describe('File name the data came from.'),
+      sha256: z.string().describe('SHA-256 of the file’s bytes (hex).'),
+      rows: z.number().int().describe('Data rows in the file.'),
+      train_rows: z.number().int(),
+      validation_rows: z.number().int(),
+      dropped_rows: z.number().int().describe('Rows dropped for missing values.'),
+    }),
+    statistics: z
+      .object({
+        std_errors: byName('Standard errors'),
+        t: byName('t statistics'),
+        p: byName('Two-sided p-values'),
+        ci95: z.record(z.string(), z.tuple([z.number(), z.number()]).nullable()).describe(`95 % confidence intervals [low, high], keyed by feature name and "${INTERCEPT_KEY}".`),
+        r2: z.number().describe('R²; uncentered (1 − RSS/Σy²) without an intercept.'),
+        adj_r2: z.number().nullable(),
+        residual_sd: z.number().nullable().describe('Residual standard deviation, √(RSS/df_residual).'),
+        df_residual: z.number().int(),
+        df_model: z.number().int(),
+        f: z.number().nullable().describe('F statistic of the regression.'),
+        f_p: z.number().nullable().describe('p-value of F.'),
+      })
+      .nullable()
+      .describe('Least-squares inference (solver lstsq only).'),
+  })
+  .describe('A linear model fitted by Slope. Predict with ŷ = intercept + Σ coefficients[f] · x[f].')
+
+export type ModelDocument = z.output<typeof modelDocumentSchema>
+
+export interface DatasetInfo {
+  file: string
+  sha256: string
+  rows: number
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null)
+
+function metricsJson(m: Metrics) {
+  return { mse: m.mse, rmse: m.rmse, mae: m.mae, r2: finiteOrNull(m.r2) }
+}
+
+/** Builds the document for a finished fit; throws for a run that has no model (diverged). */
+export function buildModelDocument(outcome: FitOutcome, config: TrainConfig, dataset: DatasetInfo, appVersion: string, now = new Date()): ModelDocument {
+  if (!outcome.model || !outcome.metrics) {
+    throw new InputError('This run diverged, so it has no model to export.', 'Lower the learning rate (or standardize the features) and train again.')
+  }
+  const { features, target, standardization, imputation } = outcome.prepared
+  const named = <T>(values: readonly T[]) => Object.fromEntries(features.map((f, i) => [f, values[i]!]))
+  const stats = outcome.statistics
+  const statsBy = <T>(pick: (c: CoefficientStats) => T) =>
+    stats ? Object.fromEntries([...(stats.interceptStats ? [[INTERCEPT_KEY, pick(stats.interceptStats)]] : []), ...features.map((f, i) => [f, pick(stats.coefficients[i]!)])]) : {}
+  const last = outcome.loss.length - 1
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    app_version: appVersion,
+    created_at: now.toISOString(),
+    target,
+    features: [...features],
+    coefficients: named(outcome.model.weights),
+    intercept: outcome.model.intercept,
+    fit_intercept: config.intercept,
+    standardization: standardization ? { mean: named(standardization.mean), scale: named(standardization.scale) } : null,
+    imputation: imputation ? named(imputation) : null,
+    metrics: { train: metricsJson(outcome.metrics.train), validation: outcome.metrics.validation ? metricsJson(outcome.metrics.validation) : null },
+    training: {
+      solver: config.solver,
+      status: outcome.status,
+      epochs_run: outcome.epochsRun,
+      stopped_early: outcome.stoppedEarly,
+      best_epoch: outcome.bestEpoch,
+      final_loss: last >= 0 ? outcome.loss[last]! : null,
+      final_val_loss: last >= 0 && outcome.valLoss ? outcome.valLoss[last]! : null,
+      config: { ...config },
+    },
+    dataset: {
+      file: dataset.file,
+      sha256: dataset.sha256,
+      rows: dataset.rows,
+      train_rows: outcome.prepared.trainRows,
+      validation_rows: outcome.prepared.validationRows,
+      dropped_rows: outcome.prepared.missing.droppedRows,
+    },
+    statistics: stats
+      ? {
+          std_errors: statsBy((c) => finiteOrNull(c.stdError)),
+          t: statsBy((c) => finiteOrNull(c.t)),
+          p: statsBy((c) => finiteOrNull(c.p)),
+          ci95: statsBy((c) => (Number.isFinite(c.ci95[0]) ? c.ci95 : null)),
+          r2: stats.r2,
+          adj_r2: finiteOrNull(stats.adjR2),
+          residual_sd: finiteOrNull(stats.residualSd),
+          df_residual: stats.dfResidual,
+          df_model: stats.dfModel,
+          f: finiteOrNull(stats.f),
+          f_p: finiteOrNull(stats.fP),
+        }
+      : null,
+  }
+}
+
+/** What prediction needs, read safely from a model document. */
+export interface LoadedModel {
+  document: ModelDocument
+  target: string
+  features: string[]
+  weights: number[]
+  intercept: number
+  imputation: number[] | null
+}
+
+/** Parses and validates a model file's text; every problem is an InputError naming the field. */
+export function readModelDocument(text: string, fileName: string): LoadedModel {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (e) {
+    throw new InputError(`${fileName} is not valid JSON (${(e as Error).message}).`, 'Choose a model file exported by Slope.', { file: fileName })
+  }
+  const format = (raw as { format?: unknown } | null)?.format
+  if (format !== MODEL_FORMAT) {
+    throw new InputError(`${fileName} is not a Slope model (its "format" is ${JSON.stringify(format) ?? 'missing'}).`, 'Choose a model file exported by Slope.', { file: fileName })
+  }
+  const version = (raw as { version?: unknown }).version
+  if (typeof version === 'number' && version > MODEL_VERSION) {
+    throw new InputError(`${fileName} was written by a newer Slope (model format ${version}; this one reads ${MODEL_VERSION}).`, 'Update Slope to read it.', { file: fileName })
+  }
+  const parsed = modelDocumentSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new InputError(`${fileName} has an invalid field "${issue.path.join('.')}": ${issue.message}.`, 'Re-export the model from Slope.', { file: fileName })
+  }
+  const rawCoefficients = (raw as { coefficients: Record<string, unknown> }).coefficients
+  const rawImputation = (raw as { imputation: Record<string, unknown> | null }).imputation
+  const features = parsed.data.features
+  const weights = features.map((f) => {
+    const v = Object.hasOwn(rawCoefficients, f) ? rawCoefficients[f] : undefined
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InputError(`${fileName} has no finite coefficient for feature "${f}".`, 'Re-export the model from Slope.', { file: fileName, column: f })
+    }
+    return v
+  })
+  const imputation = rawImputation
+    ? features.map((f) => {
+        const v = Object.hasOwn(rawImputation, f) ? rawImputation[f] : undefined
+        return typeof v === 'number' && Number.isFinite(v) ? v : NaN
+      })
+    : null
+  return { document: parsed.data, target: parsed.data.target, features, weights, intercept: parsed.data.intercept, imputation }
+}

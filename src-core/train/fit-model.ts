@@ -1,0 +1,161 @@
+import type { ComputeBackend } from '../backends/backend'
+import { CpuBackend } from '../backends/cpu/cpu-backend'
+import { isInputError } from '../errors'
+import { leastSquares, type LeastSquaresFit } from '../model/least-squares'
+import { computeMetrics, predictRows, type Metrics } from '../model/metrics'
+import { prepareData, type DesignPart, type PreparedData } from '../table/prepare'
+import { unstandardize } from '../table/standardize'
+import type { Table } from '../table/table'
+import type { TrainConfig } from './config'
+import { initialParams } from './init-params'
+import { runTrainingLoop, type LoopHooks, type RunStatus } from './train-loop'
+
+export interface FitRequest {
+  table: Table
+  target: string
+  /** Default: every numeric column but the target. */
+  features?: readonly string[]
+  config: TrainConfig
+  /** Gradient descent backend; default: a new CpuBackend in the config's precision. */
+  backend?: ComputeBackend
+  hooks?: LoopHooks
+}
+
+/** The exact least-squares optimum beside a gradient-descent run, in the run's own units. */
+export type ExactReference =
+  | {
+      available: true
+      /** θ* = (w*, b*) in training units: directly comparable with the run's parameters. */
+      params: number[]
+      /** Training MSE at θ*: the lowest loss any run on these rows can reach. */
+      trainLoss: number
+      /** ‖θ − θ*‖₂ at the end of the run. */
+      distance: number
+    }
+  | { available: false; reason: string }
+
+export interface FitOutcome {
+  prepared: Omit<PreparedData, 'train' | 'validation'> & { trainRows: number; validationRows: number }
+  status: RunStatus
+  divergedAt: number | null
+  epochsRun: number
+  stoppedEarly: boolean
+  bestEpoch: number | null
+  loss: Float64Array
+  valLoss: Float64Array | null
+  /** The fitted model in original units; null when the run diverged. */
+  model: { weights: number[]; intercept: number } | null
+  /** Final θ in training units. */
+  trainingParams: number[]
+  metrics: { train: Metrics; validation: Metrics | null } | null
+  exact: ExactReference | null
+  /** Least-squares statistics (solver lstsq only). */
+  statistics: LeastSquaresFit | null
+  trainMs: number
+}
+
+/** Prepare the data, fit by the configured solver, and describe the result in original units. */
+export async function fitModel(request: FitRequest): Promise<FitOutcome> {
+  const { config } = request
+  const lstsq = config.solver === 'lstsq'
+  const prepared = prepareData(request.table, {
+    target: request.target,
+    features: request.features,
+    missing: config.missing,
+    validationFraction: config.validationFraction,
+    seed: config.seed,
+    // QR with column scaling needs no standardization, and solving in original units gives the
+    // standard errors of the original coefficients directly.
+    standardize: config.standardize && !lstsq,
+    intercept: config.intercept,
+  })
+  const { train, validation, ...rest } = prepared
+  const summary = { ...rest, trainRows: train.rows, validationRows: validation?.rows ?? 0 }
+  const d = prepared.features.length
+
+  if (lstsq) {
+    const clock = request.hooks?.clock ?? (() => performance.now())
+    const started = clock()
+    const fit = leastSquares({ X: train.X, y: train.y, features: prepared.features, intercept: config.intercept })
+    const trainMs = clock() - started
+    const params = [...fit.weights, fit.intercept]
+    return {
+      prepared: summary,
+      status: 'completed',
+      divergedAt: null,
+      epochsRun: 0,
+      stoppedEarly: false,
+      bestEpoch: null,
+      loss: new Float64Array(0),
+      valLoss: null,
+      model: { weights: fit.weights, intercept: fit.intercept },
+      trainingParams: params,
+      metrics: metricsOf(train, validation, params),
+      exact: null,
+      statistics: fit,
+      trainMs,
+    }
+  }
+
+  const backend = request.backend ?? new CpuBackend(config.precision)
+  try {
+    await backend.load(toBackendData(train, d), validation && toBackendData(validation, d))
+    const init = initialParams(config.init, prepared.features, config.intercept, config.seed)
+    if (config.precision === 'f32') for (let i = 0; i < init.length; i++) init[i] = Math.fround(init[i]!)
+    const result = runTrainingLoop(
+      backend,
+      config,
+      { features: d, trainRows: train.rows, hasValidation: validation !== null },
+      init,
+      request.hooks,
+    )
+    const params = Array.from(result.params)
+    const usable = result.status !== 'diverged' && params.every(Number.isFinite)
+    return {
+      prepared: summary,
+      status: result.status,
+      divergedAt: result.divergedAt,
+      epochsRun: result.epochsRun,
+      stoppedEarly: result.stoppedEarly,
+      bestEpoch: result.bestEpoch,
+      loss: result.loss,
+      valLoss: result.valLoss,
+      model: usable ? unstandardize(params.slice(0, d), params[d]!, prepared.standardization) : null,
+      trainingParams: params,
+      metrics: usable ? metricsOf(train, validation, params) : null,
+      exact: exactReference(train, prepared.features, config.intercept, params),
+      statistics: null,
+      trainMs: result.trainMs,
+    }
+  } finally {
+    backend.dispose()
+  }
+}
+
+function toBackendData(part: DesignPart, features: number) {
+  return { X: part.X, y: part.y, rows: part.rows, features }
+}
+
+function metricsOf(train: DesignPart, validation: DesignPart | null, params: number[]) {
+  const d = params.length - 1
+  const w = params.slice(0, d)
+  const b = params[d]!
+  return {
+    train: computeMetrics(predictRows(train.X, w, b), train.y),
+    validation: validation ? computeMetrics(predictRows(validation.X, w, b), validation.y) : null,
+  }
+}
+
+/** θ* on the same (standardized) training rows the run saw; unavailable when the fit is not unique. */
+export function exactReference(train: DesignPart, features: readonly string[], intercept: boolean, params: readonly number[]): ExactReference {
+  try {
+    const fit = leastSquares({ X: train.X, y: train.y, features, intercept })
+    const optimum = [...fit.weights, fit.intercept]
+    let distance = 0
+    for (let i = 0; i < optimum.length; i++) distance += (params[i]! - optimum[i]!) ** 2
+    return { available: true, params: optimum, trainLoss: fit.rss / fit.rows, distance: Math.sqrt(distance) }
+  } catch (e) {
+    if (isInputError(e)) return { available: false, reason: e.message }
+    throw e
+  }
+}

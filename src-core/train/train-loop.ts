@@ -1,0 +1,181 @@
+import type { ComputeBackend } from '../backends/backend'
+import { Random, identityPermutation } from '../random'
+import type { TrainConfig } from './config'
+import { createOptimizer } from './optimizers'
+import { learningRateAt } from './schedules'
+
+export type RunStatus = 'completed' | 'diverged' | 'cancelled'
+
+/** How the host steers a running loop: a cancel flag read between steps (e.g. from a SharedArrayBuffer). */
+export interface RunControl {
+  cancelled(): boolean
+}
+
+export interface LoopHooks {
+  control?: RunControl
+  /**
+   * Called with the epochs [from, to) whose losses were just written into the result's history.
+   * At most every `progressEveryMs` (and once at the end), so a million epochs do not flood the host.
+   */
+  onProgress?: (from: number, to: number, history: LossHistory) => void
+  progressEveryMs?: number
+  clock?: () => number
+}
+
+export interface LossHistory {
+  /** loss[k]: training loss of epoch k (see DESIGN.md "Training semantics"). */
+  loss: Float64Array
+  /** valLoss[k]: validation loss after epoch k; null without a validation set. */
+  valLoss: Float64Array | null
+}
+
+export interface LoopResult extends LossHistory {
+  status: RunStatus
+  /** First epoch whose loss was not finite; null unless diverged. */
+  divergedAt: number | null
+  epochsRun: number
+  /** Final θ = (w, b) in the backend's (standardized) units; the best ones when restored. */
+  params: Float64Array
+  stoppedEarly: boolean
+  /** Epoch with the lowest validation loss (early stopping), else null. */
+  bestEpoch: number | null
+  trainMs: number
+}
+
+/** Batches between cancel checks inside one long mini-batch epoch. */
+const CHECK_EVERY_BATCHES = 1024
+
+/**
+ * The training loop, written once for every backend. Full batch: the loss of epoch k is computed at
+ * the parameters that start epoch k, then the step is taken (the tutorial's order). Mini-batch:
+ * rows shuffled each epoch by a seeded permutation; the epoch's loss is the mean of its batch
+ * losses. Validation loss is computed after the epoch's update(s).
+ */
+export function runTrainingLoop(
+  backend: ComputeBackend,
+  config: TrainConfig,
+  dims: { features: number; trainRows: number; hasValidation: boolean },
+  initialParams: Float64Array,
+  hooks: LoopHooks = {},
+): LoopResult {
+  const d = dims.features
+  const n = dims.trainRows
+  const clock = hooks.clock ?? (() => performance.now())
+  const started = clock()
+  const params = initialParams.slice()
+  const grad = new Float64Array(d + 1)
+  const optimizer = createOptimizer(config, d, config.intercept)
+  const f32 = config.precision === 'f32'
+  const batch = config.batchSize === null || config.batchSize >= n ? n : config.batchSize
+  const miniBatch = batch < n
+  const order = miniBatch ? identityPermutation(n) : null
+  const rng = new Random(config.seed + 1) // +1: a stream apart from the split's and the init's
+  const loss = new Float64Array(config.epochs)
+  const valLoss = dims.hasValidation ? new Float64Array(config.epochs) : null
+  const history: LossHistory = { loss, valLoss }
+  const es = config.earlyStopping
+  let best = Infinity
+  let bestEpoch: number | null = null
+  let bestParams: Float64Array | null = null
+  let sinceBest = 0
+  let status: RunStatus = 'completed'
+  let divergedAt: number | null = null
+  let stoppedEarly = false
+  let epoch = 0
+  let reported = 0
+  let lastReport = started
+  const everyMs = hooks.progressEveryMs ?? 50
+
+  const step = (lr: number): void => {
+    optimizer.step(params, grad, lr)
+    if (f32) for (let i = 0; i <= d; i++) params[i] = Math.fround(params[i]!)
+  }
+
+  for (; epoch < config.epochs; epoch++) {
+    if (hooks.control?.cancelled()) {
+      status = 'cancelled'
+      break
+    }
+    const lr = learningRateAt(config.learningRate, config.schedule, epoch, config.epochs)
+    let epochLoss: number
+    if (!miniBatch) {
+      epochLoss = backend.lossAndGradient(params, 0, n, grad)
+      if (Number.isFinite(epochLoss)) step(lr)
+    } else {
+      rng.shuffle(order!)
+      backend.setOrder(order)
+      let sum = 0
+      let batches = 0
+      for (let start = 0; start < n; start += batch) {
+        const l = backend.lossAndGradient(params, start, Math.min(n, start + batch), grad)
+        sum += l
+        batches++
+        if (!Number.isFinite(l)) break
+        step(lr)
+        if (batches % CHECK_EVERY_BATCHES === 0 && hooks.control?.cancelled()) break
+      }
+      epochLoss = sum / batches
+      if (Number.isFinite(epochLoss) && hooks.control?.cancelled()) {
+        status = 'cancelled' // the epoch was cut short: its loss is not an epoch's loss, drop it
+        break
+      }
+    }
+    if (!Number.isFinite(epochLoss)) {
+      status = 'diverged'
+      divergedAt = epoch
+      break
+    }
+    loss[epoch] = epochLoss
+    if (!allFinite(params)) {
+      // This epoch's loss was finite but its step overflowed: the next epoch's loss is the first lost.
+      status = 'diverged'
+      divergedAt = epoch + 1
+      epoch++
+      break
+    }
+    if (valLoss) {
+      const v = backend.loss(params, 'validation')
+      valLoss[epoch] = v
+      if (es) {
+        if (v < best - es.minDelta) {
+          best = v
+          bestEpoch = epoch
+          bestParams = params.slice()
+          sinceBest = 0
+        } else if (++sinceBest >= es.patience) {
+          stoppedEarly = true
+          epoch++
+          break
+        }
+      }
+    }
+    if (hooks.onProgress && epoch + 1 - reported > 0) {
+      const now = clock()
+      if (now - lastReport >= everyMs) {
+        hooks.onProgress(reported, epoch + 1, history)
+        reported = epoch + 1
+        lastReport = now
+      }
+    }
+  }
+
+  const epochsRun = epoch
+  if (hooks.onProgress && epochsRun > reported) hooks.onProgress(reported, epochsRun, history)
+  if (stoppedEarly && es?.restoreBest && bestParams) params.set(bestParams)
+  return {
+    status,
+    divergedAt,
+    epochsRun,
+    loss: loss.subarray(0, epochsRun),
+    valLoss: valLoss ? valLoss.subarray(0, epochsRun) : null,
+    params,
+    stoppedEarly,
+    bestEpoch: es ? bestEpoch : null,
+    trainMs: clock() - started,
+  }
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false
+  return true
+}

@@ -1,0 +1,62 @@
+import { isInputError } from '../../src-core/errors'
+import { appVersion } from '../app-version'
+import { predictCommand, predictUsage } from './predict-command'
+import { trainCommand, trainUsage } from './train-command'
+import { UsageError } from './usage-error'
+
+const usage = `slope ${appVersion} — fit linear regressions by gradient descent, with the exact fit beside them.
+
+Usage: slope <command> [options]
+
+Commands
+  train FILE --target COL …      train a model (slope train --help for every option)
+  predict MODEL.json FILE        apply an exported model to new rows
+
+Examples
+  slope train resources/examples/tutorial.csv --target y --lr 0.01 --epochs 50 --no-standardize
+  slope train resources/examples/longley.csv --target employment --solver lstsq
+`
+
+type Command = (argv: string[]) => Promise<number>
+
+// A Map, not an object literal: the command name is user input.
+const commands = new Map<string, { run: Command; usage: string }>([
+  ['train', { run: trainCommand, usage: trainUsage }],
+  ['predict', { run: predictCommand, usage: predictUsage }],
+])
+
+/**
+ * Runs one CLI invocation and returns the exit status: 0 ok, 1 bad input (file, cell, setting),
+ * 2 usage. Errors print one line, `error: <what> <what to do>`; stack traces only with SLOPE_DEBUG=1.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage)
+    return name === undefined ? 2 : 0
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${appVersion}\n`)
+    return 0
+  }
+  const command = commands.get(name)
+  if (!command) {
+    process.stderr.write(`error: unknown command "${name}". Run slope --help for the list.\n`)
+    return 2
+  }
+  try {
+    return await command.run(rest)
+  } catch (e) {
+    if (isInputError(e)) {
+      process.stderr.write(`error: ${e.sentence}\n`)
+      return 1
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`error: ${(e as Error).message} See slope ${name} --help.\n`)
+      return 2
+    }
+    process.stderr.write(`error: internal error: ${(e as Error).message ?? String(e)} — please report this (rerun with SLOPE_DEBUG=1 for details).\n`)
+    if (process.env.SLOPE_DEBUG === '1') process.stderr.write(`${(e as Error).stack}\n`)
+    return 70
+  }
+}

@@ -1,0 +1,74 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import Papa from 'papaparse'
+import { InputError } from '../../src-core/errors'
+import { readModelDocument } from '../../src-core/model-file'
+import { computeMetrics } from '../../src-core/model/metrics'
+import { predictTable } from '../../src-core/model/predict-table'
+import { importFile } from '../services/import-file'
+import { formatNumber } from './format'
+import { UsageError } from './usage-error'
+
+export const predictUsage = `Usage: slope predict MODEL.json FILE [--out PREDICTIONS.csv]
+
+Apply a model exported by Slope to the rows of FILE. Writes CSV (to stdout without --out) with
+the row number, the model's features, the target if FILE has it, and predicted_<target>.
+A row with a missing feature cell gets an empty prediction, unless the model was trained with
+--missing mean (then the training mean is filled in, as in training).
+`
+
+export async function predictCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  })
+  if (values.help) {
+    process.stdout.write(predictUsage)
+    return 0
+  }
+  if (positionals.length !== 2) throw new UsageError('slope predict needs MODEL.json and FILE.')
+  const [modelPath, dataPath] = positionals as [string, string]
+  let text: string
+  try {
+    text = await readFile(modelPath, 'utf8')
+  } catch (e) {
+    throw new InputError(`Cannot read the model file ${modelPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Check the path.', { file: basename(modelPath) })
+  }
+  const model = readModelDocument(text, basename(modelPath))
+  const file = await importFile(dataPath)
+  const result = predictTable(file.table, model)
+
+  const header = ['row', ...model.features, ...(result.actual ? [model.target] : []), `predicted_${model.target}`]
+  const featureColumns = model.features.map((f) => file.table.column(f))
+  const rows: (string | number)[][] = []
+  for (let i = 0; i < file.table.rowCount; i++) {
+    const cells: (string | number)[] = [file.table.rowNumber(i)]
+    for (const c of featureColumns) cells.push(cellOut(c[i]!))
+    if (result.actual) cells.push(cellOut(result.actual[i]!))
+    cells.push(cellOut(result.predicted[i]!))
+    rows.push(cells)
+  }
+  const csv = `${Papa.unparse({ fields: header, data: rows }, { newline: '\n' })}\n`
+  if (values.out) await writeFile(values.out, csv)
+  else process.stdout.write(csv)
+
+  const notes: string[] = [`predicted ${file.table.rowCount - result.missingRows} of ${file.table.rowCount} rows${values.out ? ` into ${values.out}` : ''}`]
+  if (result.missingRows) notes.push(`${result.missingRows} rows have a missing feature cell and no prediction`)
+  if (result.actual) {
+    const ok: number[] = []
+    for (let i = 0; i < result.predicted.length; i++) if (!Number.isNaN(result.predicted[i]!) && !Number.isNaN(result.actual[i]!)) ok.push(i)
+    if (ok.length) {
+      const m = computeMetrics(ok.map((i) => result.predicted[i]!), ok.map((i) => result.actual![i]!))
+      notes.push(`against "${model.target}" in the file: mse ${formatNumber(m.mse)}, rmse ${formatNumber(m.rmse)}, mae ${formatNumber(m.mae)}, r2 ${formatNumber(m.r2)}`)
+    }
+  }
+  // Notes go to stderr so that stdout stays pure CSV when no --out is given.
+  process.stderr.write(`${notes.join('\n')}\n`)
+  return 0
+}
+
+function cellOut(x: number): string | number {
+  return Number.isNaN(x) ? '' : x
+}

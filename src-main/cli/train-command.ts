@@ -1,0 +1,309 @@
+import { writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { randomUUID } from 'node:crypto'
+import { InputError } from '../../src-core/errors'
+import { buildModelDocument, INTERCEPT_KEY, type ModelDocument } from '../../src-core/model-file'
+import type { CoefficientStats } from '../../src-core/model/least-squares'
+import { parseTrainConfig, type Schedule, type TrainConfig, type TrainConfigInput } from '../../src-core/train/config'
+import { fitModel, type FitOutcome } from '../../src-core/train/fit-model'
+import { appVersion } from '../app-version'
+import { importFile } from '../services/import-file'
+import { choiceOption, integerOption, numberListOption, numberOption } from './options'
+import { UsageError } from './usage-error'
+import { formatNumber, formatModelEquation } from './format'
+
+export const trainUsage = `Usage: slope train FILE --target COL [options]
+
+Fit y = w·x + b to the columns of FILE (CSV or TSV with a header row).
+
+Data
+  --target COL             column to predict (required)
+  --features A,B,…         feature columns (default: every numeric column but the target);
+                           --feature NAME adds one, for names that contain commas
+  --missing error|drop|mean  missing or non-numeric cells: stop with the cell's row (default),
+                           drop those rows, or fill features with their training mean
+  --validation FRACTION    hold out this share of rows for validation (default 0)
+  --standardize | --no-standardize   scale features to mean 0, sd 1 for training (default on)
+  --no-intercept           fit y = w·x (no b)
+
+Solver
+  --solver gd|lstsq        gradient descent (default) or the exact least-squares fit
+  --optimizer sgd|adam     (default sgd)
+  --lr RATE                learning rate (default 0.01)
+  --epochs N               (default 100)
+  --batch-size N|full      rows per step (default full)
+  --momentum M --dampening D --nesterov --weight-decay L2      SGD, as torch.optim.SGD
+  --beta1 B --beta2 B --eps E --weight-decay L2                Adam, as torch.optim.Adam
+  --schedule constant | step:SIZE:GAMMA | exponential:GAMMA | cosine[:T_MAX[:ETA_MIN]]
+  --early-stopping PATIENCE [--min-delta D] [--no-restore-best]   (needs --validation)
+  --seed N                 split, shuffling and random init (default 0)
+  --init zeros|random      initial parameters (default zeros); or give them:
+  --init-weights v1,v2,…   --init-bias v     (in training units: standardized if --standardize)
+  --precision f64|f32      (default f64)
+  --backend cpu            (the WebGL backend runs in the app)
+
+Output
+  --out MODEL.json         write the fitted model
+  --json                   print one JSON document instead of text
+  --print-every N          print every Nth epoch (default: every epoch up to 1,000 epochs, then 1,000 lines)
+`
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      features: { type: 'string' },
+      feature: { type: 'string', multiple: true },
+      missing: { type: 'string' },
+      validation: { type: 'string' },
+      standardize: { type: 'boolean' },
+      'no-standardize': { type: 'boolean' },
+      'no-intercept': { type: 'boolean' },
+      solver: { type: 'string' },
+      optimizer: { type: 'string' },
+      lr: { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      momentum: { type: 'string' },
+      dampening: { type: 'string' },
+      nesterov: { type: 'boolean' },
+      'weight-decay': { type: 'string' },
+      beta1: { type: 'string' },
+      beta2: { type: 'string' },
+      eps: { type: 'string' },
+      schedule: { type: 'string' },
+      'early-stopping': { type: 'string' },
+      'min-delta': { type: 'string' },
+      'no-restore-best': { type: 'boolean' },
+      seed: { type: 'string' },
+      init: { type: 'string' },
+      'init-weights': { type: 'string' },
+      'init-bias': { type: 'string' },
+      precision: { type: 'string' },
+      backend: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      'print-every': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    process.stdout.write(trainUsage)
+    return 0
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'slope train needs a FILE.' : `slope train takes one FILE, got ${positionals.length}.`)
+  if (!values.target) throw new UsageError('slope train needs --target COL (the column to predict).')
+  if (values.standardize && values['no-standardize']) throw new UsageError('--standardize and --no-standardize contradict each other.')
+  const backend = choiceOption('backend', values.backend, ['cpu', 'webgl'] as const)
+  if (backend === 'webgl') {
+    throw new InputError('The WebGL backend needs a browser’s GPU, so the command line trains on the CPU.', 'Use --backend cpu, or train with WebGL in the app (npm start / slope web).')
+  }
+
+  const features = [
+    ...(values.features ? values.features.split(',').map((f) => f.trim()).filter((f) => f.length > 0) : []),
+    ...(values.feature ?? []),
+  ]
+  const batchRaw = values['batch-size']
+  const initWeights = numberListOption('init-weights', values['init-weights'])
+  const initBias = numberOption('init-bias', values['init-bias'])
+  const patience = integerOption('early-stopping', values['early-stopping'])
+  const input: TrainConfigInput = {
+    solver: choiceOption('solver', values.solver, ['gd', 'lstsq'] as const),
+    optimizer: choiceOption('optimizer', values.optimizer, ['sgd', 'adam'] as const),
+    learningRate: numberOption('lr', values.lr),
+    epochs: integerOption('epochs', values.epochs),
+    batchSize: batchRaw === undefined || batchRaw === 'full' ? null : integerOption('batch-size', batchRaw),
+    momentum: numberOption('momentum', values.momentum),
+    dampening: numberOption('dampening', values.dampening),
+    nesterov: values.nesterov,
+    weightDecay: numberOption('weight-decay', values['weight-decay']),
+    beta1: numberOption('beta1', values.beta1),
+    beta2: numberOption('beta2', values.beta2),
+    eps: numberOption('eps', values.eps),
+    schedule: values.schedule === undefined ? undefined : parseSchedule(values.schedule),
+    earlyStopping:
+      patience === undefined
+        ? null
+        : { patience, minDelta: numberOption('min-delta', values['min-delta']), restoreBest: !values['no-restore-best'] },
+    validationFraction: numberOption('validation', values.validation),
+    seed: integerOption('seed', values.seed),
+    init:
+      initWeights !== undefined || initBias !== undefined
+        ? { kind: 'explicit', weights: initWeights ?? [], bias: initBias }
+        : values.init === undefined
+          ? undefined
+          : { kind: choiceOption('init', values.init, ['zeros', 'random'] as const)! },
+    standardize: values['no-standardize'] ? false : values.standardize,
+    intercept: values['no-intercept'] ? false : undefined,
+    precision: choiceOption('precision', values.precision, ['f64', 'f32'] as const),
+    missing: choiceOption('missing', values.missing, ['error', 'drop', 'mean'] as const),
+    backend,
+  }
+  const config = parseTrainConfig(stripUndefined(input))
+  const printEvery = integerOption('print-every', values['print-every']) ?? (config.epochs <= 1000 ? 1 : Math.ceil(config.epochs / 1000))
+  if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
+
+  const loadStart = performance.now()
+  const file = await importFile(positionals[0]!)
+  const loadMs = performance.now() - loadStart
+
+  const json = values.json === true
+  const outcome = await fitModel({
+    table: file.table,
+    target: values.target,
+    features: features.length ? features : undefined,
+    config,
+    hooks: json
+      ? undefined
+      : {
+          onProgress: (from, to, history) => {
+            let text = ''
+            for (let e = from; e < to; e++) {
+              if (e % printEvery !== 0 && e !== to - 1) continue
+              text += `epoch: ${e}, loss: ${formatNumber(history.loss[e]!)}`
+              if (history.valLoss) text += `, val_loss: ${formatNumber(history.valLoss[e]!)}`
+              text += '\n'
+            }
+            process.stdout.write(text)
+          },
+        },
+  })
+  const document = outcome.model ? buildModelDocument(outcome, config, { file: file.fileName, sha256: file.sha256, rows: file.rows }, appVersion) : null
+  if (values.out && document) await writeFile(values.out, `${JSON.stringify(document, null, 2)}\n`)
+
+  const timing = {
+    load_ms: round3(loadMs),
+    train_ms: round3(outcome.trainMs),
+    epochs_per_s: outcome.trainMs > 0 ? Math.round((outcome.epochsRun / outcome.trainMs) * 1000) : null,
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(jsonReport(outcome, document, timing))}\n`)
+  } else {
+    process.stdout.write(textSummary(outcome, config, timing))
+    if (values.out) {
+      process.stdout.write(document ? `model written to ${values.out}\n` : `no model written: the run diverged\n`)
+    }
+  }
+  return 0
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+function parseSchedule(raw: string): Schedule {
+  const [kind, ...args] = raw.split(':')
+  const num = (i: number, what: string) => numberOption(`schedule (${what})`, args[i])
+  switch (kind) {
+    case 'constant':
+      return { kind: 'constant' }
+    case 'step':
+      if (args.length !== 2) throw new UsageError('--schedule step needs step:SIZE:GAMMA, e.g. step:30:0.1.')
+      return { kind: 'step', stepSize: num(0, 'SIZE')!, gamma: num(1, 'GAMMA')! }
+    case 'exponential':
+      if (args.length !== 1) throw new UsageError('--schedule exponential needs exponential:GAMMA, e.g. exponential:0.95.')
+      return { kind: 'exponential', gamma: num(0, 'GAMMA')! }
+    case 'cosine':
+      if (args.length > 2) throw new UsageError('--schedule cosine takes at most cosine:T_MAX:ETA_MIN.')
+      return { kind: 'cosine', tMax: num(0, 'T_MAX'), etaMin: num(1, 'ETA_MIN') ?? 0 }
+    default:
+      throw new UsageError(`--schedule must be constant, step:SIZE:GAMMA, exponential:GAMMA or cosine[:T_MAX[:ETA_MIN]]; got "${raw}".`)
+  }
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null
+}
+
+function jsonReport(outcome: FitOutcome, model: ModelDocument | null, timing: object) {
+  return {
+    run: {
+      id: randomUUID(),
+      status: outcome.status,
+      diverged_at: outcome.divergedAt,
+      epochs_run: outcome.epochsRun,
+      stopped_early: outcome.stoppedEarly,
+      best_epoch: outcome.bestEpoch,
+      final_loss: outcome.loss.length ? outcome.loss[outcome.loss.length - 1] : null,
+      train_rows: outcome.prepared.trainRows,
+      validation_rows: outcome.prepared.validationRows,
+      missing: outcome.prepared.missing,
+    },
+    history: { loss: Array.from(outcome.loss), val_loss: outcome.valLoss ? Array.from(outcome.valLoss) : null },
+    model,
+    exact: outcome.exact
+      ? outcome.exact.available
+        ? { available: true, params: outcome.exact.params, train_loss: outcome.exact.trainLoss, distance: finiteOrNull(outcome.exact.distance) }
+        : { available: false, reason: outcome.exact.reason }
+      : null,
+    timing,
+  }
+}
+
+function textSummary(outcome: FitOutcome, config: TrainConfig, timing: { train_ms: number }): string {
+  const lines: string[] = []
+  const p = outcome.prepared
+  const rows = `${p.trainRows} training rows${p.validationRows ? `, ${p.validationRows} validation rows` : ''}`
+  if (p.missing.droppedRows) lines.push(`dropped ${p.missing.droppedRows} rows with missing values`)
+  for (const m of p.missing.imputed) lines.push(`filled ${m.cells} missing cells of "${m.column}" with its training mean ${formatNumber(m.value)}`)
+  if (config.solver === 'lstsq') {
+    lines.push(`exact least squares (Householder QR) on ${rows} in ${timing.train_ms} ms`)
+  } else if (outcome.status === 'diverged') {
+    lines.push(
+      `diverged at epoch ${outcome.divergedAt}: the loss became infinite. Lower the learning rate (now ${config.learningRate})${config.standardize ? '' : ' or standardize the features'}.`,
+    )
+  } else {
+    const how = outcome.status === 'cancelled' ? 'cancelled after' : outcome.stoppedEarly ? `stopped early (best epoch ${outcome.bestEpoch}) after` : 'completed'
+    lines.push(`${how} ${outcome.epochsRun} epochs on ${rows} in ${timing.train_ms} ms`)
+  }
+  if (outcome.model) {
+    lines.push(`model: ${formatModelEquation(p.target, p.features, outcome.model.weights, outcome.model.intercept)}`)
+  }
+  if (outcome.metrics) {
+    const m = outcome.metrics
+    lines.push(`train: mse ${formatNumber(m.train.mse)}, rmse ${formatNumber(m.train.rmse)}, mae ${formatNumber(m.train.mae)}, r2 ${formatNumber(m.train.r2)}`)
+    if (m.validation) lines.push(`validation: mse ${formatNumber(m.validation.mse)}, rmse ${formatNumber(m.validation.rmse)}, mae ${formatNumber(m.validation.mae)}, r2 ${formatNumber(m.validation.r2)}`)
+  }
+  const s = outcome.statistics
+  if (s) {
+    lines.push('')
+    lines.push(statisticsTable(p.features, s))
+    lines.push(
+      `residual sd ${formatNumber(s.residualSd)} on ${s.dfResidual} degrees of freedom; R² ${formatNumber(s.r2)}${config.intercept ? '' : ' (uncentered)'}, adjusted ${formatNumber(s.adjR2)}; F ${formatNumber(s.f)} on ${s.dfModel} and ${s.dfResidual} df, p ${formatNumber(s.fP)}`,
+    )
+  }
+  const exact = outcome.exact
+  if (exact?.available) {
+    const last = outcome.loss.length ? outcome.loss[outcome.loss.length - 1]! : NaN
+    lines.push(
+      `exact least squares: loss ${formatNumber(exact.trainLoss)}; this run ${formatNumber(last)} (gap ${formatNumber(last - exact.trainLoss)}), parameter distance ${formatNumber(exact.distance)}`,
+    )
+  } else if (exact) {
+    lines.push(`exact least squares: unavailable — ${exact.reason}`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function statisticsTable(features: readonly string[], s: NonNullable<FitOutcome['statistics']>): string {
+  const terms: [string, CoefficientStats][] = features.map((f, i) => [f, s.coefficients[i]!])
+  if (s.interceptStats) terms.unshift([INTERCEPT_KEY, s.interceptStats])
+  const rows = [
+    ['term', 'estimate', 'std error', 't', 'p', '95% CI'],
+    ...terms.map(([name, c]) => [
+      name,
+      formatNumber(c.estimate),
+      formatNumber(c.stdError),
+      formatNumber(c.t),
+      formatNumber(c.p),
+      `[${formatNumber(c.ci95[0])}, ${formatNumber(c.ci95[1])}]`,
+    ]),
+  ]
+  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => [...r[j]!].length)))
+  return rows.map((r) => r.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  ')).join('\n')
+}
