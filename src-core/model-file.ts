@@ -214,3 +214,12 @@ export function readModelDocument(text: string, fileName: string): LoadedModel {
     : null
   return { document: parsed.data, target: parsed.data.target, features, weights, intercept: parsed.data.intercept, imputation }
 }
+
+/** resources/model.schema.json, generated from the zod schema above (npm run schema). */
+export function modelJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://slope.invalid/model.schema.json',
+    title: 'Slope linear model',
+    ...z.toJSONSchema(modelDocumentSchema, { target: 'draft-2020-12' }),
+  }
+}

@@ -24,8 +24,11 @@ export function parseDelimited(bytes: Uint8Array, fileName: string): ParsedFile 
   if (text.trim().length === 0) {
     throw new InputError(`${fileName} is empty.`, 'Choose a file with a header row and at least two data rows.', { file: fileName })
   }
-  // Blank lines are kept so that record k is spreadsheet row k + 1 in every message.
-  const result = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, delimitersToGuess: [',', '\t', ';', '|'] })
+  // Sniff on the first rows without blank lines (papaparse's guesser counts a trailing blank line
+  // against every candidate), then parse everything keeping blank lines, so that record k is
+  // spreadsheet row k + 1 in every message.
+  const sniffed = Papa.parse<string[]>(text, { preview: 100, skipEmptyLines: 'greedy', delimitersToGuess: [',', '\t', ';', '|'] })
+  const result = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, delimiter: sniffed.meta.delimiter })
   const quoteError = result.errors.find((e) => e.type === 'Quotes')
   if (quoteError) {
     const row = (quoteError.row ?? 0) + 1

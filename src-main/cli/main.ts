@@ -52,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
       return 1
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`error: ${(e as Error).message} See slope ${name} --help.\n`)
+      // node:util parseArgs explains over several lines; the contract is one line.
+      const message = (e as Error).message.replace(/\s*\n\s*/g, ' ')
+      process.stderr.write(`error: ${message} See slope ${name} --help.\n`)
       return 2
     }
     process.stderr.write(`error: internal error: ${(e as Error).message ?? String(e)} — please report this (rerun with SLOPE_DEBUG=1 for details).\n`)

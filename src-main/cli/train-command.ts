@@ -279,7 +279,9 @@ function textSummary(outcome: FitOutcome, config: TrainConfig, timing: { train_m
     )
   }
   const exact = outcome.exact
-  if (exact?.available) {
+  if (exact?.available && outcome.status === 'diverged') {
+    lines.push(`exact least squares: loss ${formatNumber(exact.trainLoss)} — reachable with a smaller learning rate`)
+  } else if (exact?.available) {
     const last = outcome.loss.length ? outcome.loss[outcome.loss.length - 1]! : NaN
     lines.push(
       `exact least squares: loss ${formatNumber(exact.trainLoss)}; this run ${formatNumber(last)} (gap ${formatNumber(last - exact.trainLoss)}), parameter distance ${formatNumber(exact.distance)}`,
