@@ -1,41 +1,296 @@
+import { z } from 'zod'
+import type { ModelDocument } from './model-file'
+import type { LeastSquaresFit } from './model/least-squares'
+import type { Metrics } from './model/metrics'
+import type { MissingReport } from './table/missing'
+import type { Standardization } from './table/standardize'
+import type { ExcludedColumn } from './table/table'
+import { trainConfigSchema, type TrainConfig } from './train/config'
+import type { ExactReference } from './train/fit-model'
+
 /**
  * The one typed API between the renderer and main (Electron IPC or browser mode's WebSocket).
- * Every request and pushed event is named here once; ipc.ts, preload.ts, the WebSocket server and
- * the renderer client are loops over `requestNames` / `eventNames`, so the compiler flags a
- * missing handler and no channel name is built from strings at run time.
+ * Every request is declared once, as a zod schema of its arguments (validated where the payload
+ * enters main) plus its result type; every pushed event once. ipc.ts, preload.ts, the WebSocket
+ * server and the renderer client loop over `requestNames` / `eventNames`: the compiler flags a
+ * missing handler, and no channel name is assembled at run time.
  */
+
+export type RunId = number
+export type DatasetId = number
+export type RunStatus = 'queued' | 'running' | 'completed' | 'diverged' | 'cancelled' | 'interrupted' | 'failed'
+export const finishedStatuses: readonly RunStatus[] = ['completed', 'diverged', 'cancelled', 'interrupted', 'failed']
+
+// ---------- payload schemas (untrusted input) ----------
+
+const id = z.number().int().positive()
+const name = z.string().trim().min(1, 'a name cannot be empty').max(200, 'a name is at most 200 characters')
+const columnName = z.string().min(1).max(1000)
+const f64 = z.instanceof(Float64Array)
+
+/** A parsed table sent by the renderer (parsing happens in its Web Worker). */
+export const datasetUploadSchema = z.object({
+  name,
+  fileName: z.string().max(1000),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 hex digits'),
+  names: z.array(columnName).max(10_000),
+  columns: z.array(f64).max(10_000),
+  firstRowNumber: z.number().int().min(1).default(2),
+  excluded: z.array(z.object({ name: z.string(), reason: z.string() })).default([]),
+  /** [column index, data row, original text] of cells kept for messages. */
+  cellText: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0), z.string().max(10_000)])).max(100_000).default([]),
+  /** What the importer found (encoding, delimiter, sheet…), shown back to the user. */
+  importInfo: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+})
+export type DatasetUpload = z.input<typeof datasetUploadSchema>
+
+export const runFilterSchema = z
+  .object({
+    datasetId: id.optional(),
+    groupId: z.string().max(100).optional(),
+    status: z.array(z.enum(['queued', 'running', 'completed', 'diverged', 'cancelled', 'interrupted', 'failed'])).optional(),
+    starred: z.boolean().optional(),
+    tag: z.string().max(100).optional(),
+    search: z.string().max(200).optional(),
+  })
+  .default({})
+export type RunFilter = z.input<typeof runFilterSchema>
+
+export const startRunSchema = z.object({
+  datasetId: id,
+  target: columnName,
+  features: z.array(columnName).max(10_000).optional(),
+  config: z.unknown(), // completed and checked by parseTrainConfig, for its user-facing messages
+  name: name.optional(),
+})
+export type StartRunRequest = z.input<typeof startRunSchema>
+
+export const sweepSchema = z.object({
+  datasetId: id,
+  target: columnName,
+  features: z.array(columnName).max(10_000).optional(),
+  config: z.unknown(),
+  /** Log-spaced learning rates from min to max (inclusive), `count` of them. */
+  learningRates: z
+    .object({ min: z.number().positive().finite(), max: z.number().positive().finite(), count: z.number().int().min(1).max(64) })
+    .refine((r) => r.min <= r.max, 'the smallest learning rate must not exceed the largest'),
+  /** Optional further axis: each optimizer × each learning rate. */
+  optimizers: z.array(z.enum(['sgd', 'adam'])).min(1).max(2).optional(),
+  name: name.optional(),
+})
+export type SweepRequest = z.input<typeof sweepSchema>
+
+export const lrFinderSchema = z.object({
+  datasetId: id,
+  target: columnName,
+  features: z.array(columnName).max(10_000).optional(),
+  config: z.unknown(),
+  minLr: z.number().positive().finite().default(1e-6),
+  maxLr: z.number().positive().finite().default(10),
+  steps: z.number().int().min(10).max(10_000).default(100),
+})
+export type LrFinderRequest = z.input<typeof lrFinderSchema>
+export type LrFinderParsed = z.output<typeof lrFinderSchema>
+
+// ---------- results ----------
 
 export interface AppInfo {
   name: string
   version: string
   /** 'electron' for the desktop app, 'web' for browser mode. */
   shell: 'electron' | 'web'
+  databasePath: string
+  cpuCount: number
 }
 
-export interface Requests {
-  'app.info': { args: []; result: AppInfo }
+export interface DatasetSummary {
+  id: DatasetId
+  name: string
+  fileName: string
+  sha256: string
+  rows: number
+  columns: string[]
+  excluded: ExcludedColumn[]
+  importInfo: Record<string, string | number | boolean | null>
+  createdAt: string
+  runCount: number
 }
+
+export interface DatasetData extends DatasetSummary {
+  data: Float64Array[]
+  firstRowNumber: number
+}
+
+/** What a finished gradient-descent or least-squares run produced, in original units. */
+export interface StoredOutcome {
+  target: string
+  features: string[]
+  model: { weights: number[]; intercept: number } | null
+  trainingParams: number[]
+  metrics: { train: Metrics; validation: Metrics | null } | null
+  exact: ExactReference | null
+  statistics: LeastSquaresFit | null
+  standardization: Standardization | null
+  imputation: number[] | null
+  missing: MissingReport
+  trainRows: number
+  validationRows: number
+  stoppedEarly: boolean
+  bestEpoch: number | null
+}
+
+export interface RunSummary {
+  id: RunId
+  name: string
+  datasetId: DatasetId
+  datasetName: string
+  groupId: string | null
+  target: string
+  features: string[]
+  status: RunStatus
+  /** A running run the user paused (it keeps its worker and resumes where it stopped). */
+  paused: boolean
+  solver: TrainConfig['solver']
+  optimizer: TrainConfig['optimizer']
+  learningRate: number
+  backend: TrainConfig['backend']
+  epochs: number
+  epochsRun: number
+  divergedAt: number | null
+  finalLoss: number | null
+  bestLoss: number | null
+  finalValLoss: number | null
+  trainMs: number | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  starred: boolean
+  tags: string[]
+  notes: string
+  error: string | null
+}
+
+export interface RunDetail extends RunSummary {
+  config: TrainConfig
+  loss: Float64Array
+  valLoss: Float64Array | null
+  outcome: StoredOutcome | null
+  model: ModelDocument | null
+}
+
+export interface LrFinderResult {
+  learningRates: Float64Array
+  losses: Float64Array
+  /** The fast.ai suggestion: the steepest descent of the smoothed loss; null when the loss never fell. */
+  suggestion: number | null
+  stoppedBecause: 'diverged' | 'max-lr'
+}
+
+export interface PredictionResult {
+  target: string
+  features: string[]
+  predicted: Float64Array
+  actual: Float64Array | null
+  missingRows: number
+  metrics: Metrics | null
+}
+
+// ---------- the contract ----------
+
+/** Each request: its argument tuple schema (validated in main) and its result type. */
+export const requestSchemas = {
+  'app.info': z.tuple([]),
+  'datasets.import': z.tuple([datasetUploadSchema]),
+  'datasets.list': z.tuple([]),
+  'datasets.get': z.tuple([id]),
+  'datasets.delete': z.tuple([id, z.object({ withRuns: z.boolean() }).default({ withRuns: false })]),
+  'runs.list': z.tuple([runFilterSchema]),
+  'runs.get': z.tuple([id]),
+  'runs.rename': z.tuple([id, name]),
+  'runs.setStarred': z.tuple([id, z.boolean()]),
+  'runs.setTags': z.tuple([id, z.array(z.string().trim().min(1).max(100)).max(50)]),
+  'runs.setNotes': z.tuple([id, z.string().max(100_000)]),
+  'runs.delete': z.tuple([z.array(id).min(1).max(10_000)]),
+  'training.start': z.tuple([startRunSchema]),
+  'training.sweep': z.tuple([sweepSchema]),
+  'training.cancel': z.tuple([id]),
+  'training.pause': z.tuple([id]),
+  'training.resume': z.tuple([id]),
+  'training.findLearningRate': z.tuple([lrFinderSchema]),
+  'models.export': z.tuple([id]),
+  'models.predict': z.tuple([z.object({ runId: id.optional(), modelJson: z.string().max(10_000_000).optional(), table: datasetUploadSchema })]),
+} as const
+
+export interface Results {
+  'app.info': AppInfo
+  'datasets.import': DatasetSummary
+  'datasets.list': DatasetSummary[]
+  'datasets.get': DatasetData
+  'datasets.delete': { deletedRuns: number }
+  'runs.list': RunSummary[]
+  'runs.get': RunDetail
+  'runs.rename': RunSummary
+  'runs.setStarred': RunSummary
+  'runs.setTags': RunSummary
+  'runs.setNotes': RunSummary
+  'runs.delete': { deleted: number }
+  'training.start': { runId: RunId }
+  'training.sweep': { groupId: string; runIds: RunId[] }
+  'training.cancel': RunSummary
+  'training.pause': RunSummary
+  'training.resume': RunSummary
+  'training.findLearningRate': LrFinderResult
+  /** The model JSON document, pretty-printed, ready to save. */
+  'models.export': { fileName: string; json: string }
+  'models.predict': PredictionResult
+}
+
+export type RequestName = keyof typeof requestSchemas
+export type RequestArgs<K extends RequestName> = z.input<(typeof requestSchemas)[K]>
+export type ParsedArgs<K extends RequestName> = z.output<(typeof requestSchemas)[K]>
 
 export interface Events {
-  'app.notice': { message: string }
+  /** New losses of a running run: epochs [from, from + loss.length). At most ~20 per second per run. */
+  'training.progress': { runId: RunId; from: number; loss: Float64Array; valLoss: Float64Array | null }
+  /** A run was created, started, finished, renamed, deleted… — refetch it. */
+  'runs.changed': { runIds: RunId[]; deleted?: boolean }
+  'datasets.changed': { datasetIds: DatasetId[]; deleted?: boolean }
 }
-
-export type RequestName = keyof Requests
 export type EventName = keyof Events
 
-export type Handlers = {
-  [K in RequestName]: (...args: Requests[K]['args']) => Promise<Requests[K]['result']>
+/** What main implements: one async function per request, taking the validated arguments. */
+export type Handlers = { [K in RequestName]: (...args: ParsedArgs<K>) => Promise<Results[K]> }
+
+/** What the renderer calls: window.api in Electron, the WebSocket client in browser mode. */
+export type Api = { [K in RequestName]: (...args: RequestArgs<K>) => Promise<Results[K]> } & {
+  on<K extends EventName>(event: K, listener: (payload: Events[K]) => void): () => void
 }
 
-export const requestNames = ['app.info'] as const satisfies readonly RequestName[]
-export const eventNames = ['app.notice'] as const satisfies readonly EventName[]
+export const requestNames = Object.keys(requestSchemas) as RequestName[]
+export const eventNames = ['training.progress', 'runs.changed', 'datasets.changed'] as const satisfies readonly EventName[]
 
-// Compile-time completeness: a request or event added above but not listed here fails to build.
+// Compile-time completeness of the event list: an event added above but not listed fails to build.
 type Unlisted<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>
-export const requestNamesComplete: Unlisted<RequestName, (typeof requestNames)[number]> = true
 export const eventNamesComplete: Unlisted<EventName, (typeof eventNames)[number]> = true
 
-/** The object the renderer calls: window.api in Electron, the WebSocket client in browser mode. */
-export type Api = Handlers & {
-  on<K extends EventName>(event: K, listener: (payload: Events[K]) => void): () => void
+/** Results cross the boundary by structured clone or the wire codec: every result type must be plain data. */
+export type { TrainConfig }
+export { trainConfigSchema }
+
+// ---------- envelopes (both transports) ----------
+
+/** An error as it crosses the boundary: the sentence parts, never a stack. */
+export interface WireError {
+  /** True for problems the user can fix (show message + hint); false for internal errors. */
+  inputError: boolean
+  message: string
+  hint: string
+  where: { file?: string; row?: number; column?: string }
+}
+
+/** Handlers never throw across the boundary (Electron would flatten the error into one string). */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: WireError }
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(requestSchemas, name)
 }

@@ -1,6 +1,7 @@
 import type { InputErrorLocation } from './errors'
 import type { TrainConfig } from './train/config'
 import type { FitOutcome } from './train/fit-model'
+import type { LrFinderOutcome } from './train/lr-finder'
 import { Table, type TableSource } from './table/table'
 
 /**
@@ -24,9 +25,14 @@ export function tableFromTransfer(t: TableTransfer): Table {
   return new Table(t.names, t.columns, t.source)
 }
 
-/** Int32 slots of the control SharedArrayBuffer the host writes and the worker reads between steps. */
-export const CONTROL_SLOTS = 1
-export const CONTROL_CANCEL = 0 // slot index: 1 = cancel requested
+/** Int32 slots of the control SharedArrayBuffer the host writes and the worker reads between epochs. */
+export const CONTROL_SLOTS = 2
+export const CONTROL_CANCEL = 0 // 1 = cancel requested
+export const CONTROL_PAUSE = 1 // 1 = paused: the worker blocks in Atomics.wait until it is 0 again
+
+export function createControl(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT)
+}
 
 export interface StartMessage {
   type: 'start'
@@ -40,7 +46,19 @@ export interface StartMessage {
   progressEveryMs?: number
 }
 
-export type WorkerRequest = StartMessage
+export interface LrFinderMessage {
+  type: 'lr-finder'
+  requestId: string
+  table: TableTransfer
+  target: string
+  features?: string[]
+  config: TrainConfig
+  minLr: number
+  maxLr: number
+  steps: number
+}
+
+export type WorkerRequest = StartMessage | LrFinderMessage
 
 export interface ProgressMessage {
   type: 'progress'
@@ -59,6 +77,7 @@ export interface DoneMessage {
 
 export interface FailedMessage {
   type: 'failed'
+  /** The run's id, or the lr-finder request's. */
   runId: string
   /** True for bad input or settings (show the sentence); false for a bug (log it). */
   inputError: boolean
@@ -67,4 +86,10 @@ export interface FailedMessage {
   where: InputErrorLocation
 }
 
-export type WorkerEvent = ProgressMessage | DoneMessage | FailedMessage
+export interface LrFinderDoneMessage {
+  type: 'lr-finder-done'
+  requestId: string
+  result: LrFinderOutcome
+}
+
+export type WorkerEvent = ProgressMessage | DoneMessage | FailedMessage | LrFinderDoneMessage

@@ -3,7 +3,7 @@ import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
 import { leastSquares, type LeastSquaresFit } from '../model/least-squares'
 import { computeMetrics, predictRows, type Metrics } from '../model/metrics'
-import { prepareData, type DesignPart, type PreparedData } from '../table/prepare'
+import { prepareData, type DesignPart, type PrepareOptions, type PreparedData } from '../table/prepare'
 import { unstandardize } from '../table/standardize'
 import type { Table } from '../table/table'
 import type { TrainConfig } from './config'
@@ -58,17 +58,7 @@ export interface FitOutcome {
 export async function fitModel(request: FitRequest): Promise<FitOutcome> {
   const { config } = request
   const lstsq = config.solver === 'lstsq'
-  const prepared = prepareData(request.table, {
-    target: request.target,
-    features: request.features,
-    missing: config.missing,
-    validationFraction: config.validationFraction,
-    seed: config.seed,
-    // QR with column scaling needs no standardization, and solving in original units gives the
-    // standard errors of the original coefficients directly.
-    standardize: config.standardize && !lstsq,
-    intercept: config.intercept,
-  })
+  const prepared = prepareData(request.table, prepareOptions(config, request.target, request.features))
   const { train, validation, ...rest } = prepared
   const summary = { ...rest, trainRows: train.rows, validationRows: validation?.rows ?? 0 }
   const d = prepared.features.length
@@ -132,7 +122,22 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
   }
 }
 
-function toBackendData(part: DesignPart, features: number) {
+/** How a run's configuration prepares its data (shared by training and the learning-rate finder). */
+export function prepareOptions(config: TrainConfig, target: string, features?: readonly string[]): PrepareOptions {
+  return {
+    target,
+    features,
+    missing: config.missing,
+    validationFraction: config.validationFraction,
+    seed: config.seed,
+    // QR with column scaling needs no standardization, and solving in original units gives the
+    // standard errors of the original coefficients directly.
+    standardize: config.standardize && config.solver !== 'lstsq',
+    intercept: config.intercept,
+  }
+}
+
+export function toBackendData(part: DesignPart, features: number) {
   return { X: part.X, y: part.y, rows: part.rows, features }
 }
 

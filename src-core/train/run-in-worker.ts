@@ -1,17 +1,21 @@
-import { isInputError } from '../errors'
-import { CONTROL_CANCEL, tableFromTransfer, type StartMessage, type WorkerEvent } from '../protocol'
 import type { ComputeBackend } from '../backends/backend'
-import { fitModel } from './fit-model'
+import { CpuBackend } from '../backends/cpu/cpu-backend'
+import { isInputError } from '../errors'
+import { CONTROL_CANCEL, CONTROL_PAUSE, tableFromTransfer, type LrFinderMessage, type StartMessage, type WorkerEvent } from '../protocol'
+import { prepareData } from '../table/prepare'
+import { fitModel, prepareOptions, toBackendData } from './fit-model'
+import { initialParams } from './init-params'
+import { findLearningRate } from './lr-finder'
+
+type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void
 
 /**
  * The body of every compute worker, whatever hosts it: runs one StartMessage and reports through
  * `post`. Progress carries copies of the new losses only (a few KB), never the whole history.
+ * Pause and cancel arrive through the shared control buffer, not as messages: the loop is
+ * synchronous and never yields to the message queue.
  */
-export async function runStartMessage(
-  message: StartMessage,
-  post: (event: WorkerEvent, transfer?: ArrayBuffer[]) => void,
-  backend?: ComputeBackend,
-): Promise<void> {
+export async function runStartMessage(message: StartMessage, post: Post, backend?: ComputeBackend): Promise<void> {
   const { runId } = message
   const control = new Int32Array(message.control)
   try {
@@ -22,7 +26,12 @@ export async function runStartMessage(
       config: message.config,
       backend,
       hooks: {
-        control: { cancelled: () => Atomics.load(control, CONTROL_CANCEL) === 1 },
+        control: {
+          cancelled: () => Atomics.load(control, CONTROL_CANCEL) === 1,
+          waitWhilePaused: () => {
+            while (Atomics.load(control, CONTROL_PAUSE) === 1) Atomics.wait(control, CONTROL_PAUSE, 1, 1000)
+          },
+        },
         progressEveryMs: message.progressEveryMs,
         onProgress: (from, to, history) => {
           const loss = history.loss.slice(from, to)
@@ -33,7 +42,28 @@ export async function runStartMessage(
     })
     post({ type: 'done', runId, outcome })
   } catch (e) {
-    if (isInputError(e)) post({ type: 'failed', runId, inputError: true, message: e.message, hint: e.hint, where: e.where })
-    else post({ type: 'failed', runId, inputError: false, message: (e as Error)?.message ?? String(e), hint: '', where: {} })
+    post(failure(runId, e))
   }
+}
+
+/** The learning-rate range test on a run's data and settings. */
+export async function runLrFinderMessage(message: LrFinderMessage, post: Post, backend: ComputeBackend = new CpuBackend(message.config.precision)): Promise<void> {
+  try {
+    const { config } = message
+    const prepared = prepareData(tableFromTransfer(message.table), prepareOptions(config, message.target, message.features))
+    const d = prepared.features.length
+    await backend.load(toBackendData(prepared.train, d), null)
+    const init = initialParams(config.init, prepared.features, config.intercept, config.seed)
+    const result = findLearningRate(backend, config, { features: d, trainRows: prepared.train.rows }, init, message)
+    post({ type: 'lr-finder-done', requestId: message.requestId, result }, [result.learningRates.buffer as ArrayBuffer, result.losses.buffer as ArrayBuffer])
+  } catch (e) {
+    post(failure(message.requestId, e))
+  } finally {
+    backend.dispose()
+  }
+}
+
+function failure(runId: string, e: unknown): WorkerEvent {
+  if (isInputError(e)) return { type: 'failed', runId, inputError: true, message: e.message, hint: e.hint, where: e.where }
+  return { type: 'failed', runId, inputError: false, message: (e as Error)?.message ?? String(e), hint: '', where: {} }
 }

@@ -9,6 +9,8 @@ export type RunStatus = 'completed' | 'diverged' | 'cancelled'
 /** How the host steers a running loop: a cancel flag read between steps (e.g. from a SharedArrayBuffer). */
 export interface RunControl {
   cancelled(): boolean
+  /** Blocks while the host has paused the run (a worker can block; see Atomics.wait). */
+  waitWhilePaused?(): void
 }
 
 export interface LoopHooks {
@@ -92,6 +94,7 @@ export function runTrainingLoop(
   }
 
   for (; epoch < config.epochs; epoch++) {
+    hooks.control?.waitWhilePaused?.()
     if (hooks.control?.cancelled()) {
       status = 'cancelled'
       break

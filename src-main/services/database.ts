@@ -1,0 +1,102 @@
+import Database from 'better-sqlite3'
+import { closeSync, existsSync, openSync, readSync } from 'node:fs'
+import { InputError } from '../../src-core/errors'
+import { migrations } from './migrations'
+
+/** 'SLOP' — marks a file as Slope's, so another program's SQLite file is never migrated by mistake. */
+export const APPLICATION_ID = 0x534c4f50
+
+export interface OpenOptions {
+  /** An Electron-ABI build of better-sqlite3 (the desktop app); the Node build otherwise. */
+  nativeBinding?: string
+}
+
+/**
+ * Opens (creating if needed) a Slope database: WAL, foreign keys, migrations. Refuses — leaving the
+ * file untouched — anything that is not a Slope database, is damaged, or comes from a newer Slope.
+ * Every refusal is an InputError naming the file and what to do.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
+  if (path !== ':memory:' && existsSync(path)) checkHeader(path)
+  let db: Database.Database
+  try {
+    db = new Database(path, { nativeBinding: options.nativeBinding })
+  } catch (e) {
+    throw databaseError(e, path)
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number
+    const appId = db.pragma('application_id', { simple: true }) as number
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+    if (appId !== APPLICATION_ID && (tables.n > 0 || version > 0)) {
+      throw new InputError(`${path} is an SQLite database of another program, not Slope’s; it was left untouched.`, 'Choose another --db path.', { file: path })
+    }
+    if (version > migrations.length) {
+      throw new InputError(
+        `${path} was written by a newer Slope (database version ${version}; this Slope knows ${migrations.length}); it was left untouched.`,
+        'Update Slope, or choose another --db path.',
+        { file: path },
+      )
+    }
+    if (path !== ':memory:') db.pragma('journal_mode = WAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000') // a second process (CLI beside the app) waits instead of failing
+    if (version > 0) {
+      const check = db.pragma('quick_check', { simple: true }) as string
+      if (check !== 'ok') {
+        throw new InputError(`${path} is damaged (SQLite quick_check: ${check}); it was left untouched.`, 'Restore a backup or choose another --db path.', { file: path })
+      }
+    }
+    migrate(db, version)
+    return db
+  } catch (e) {
+    db.close()
+    throw e instanceof InputError ? e : databaseError(e, path)
+  }
+}
+
+function migrate(db: Database.Database, from: number): void {
+  for (let v = from; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!)
+      db.pragma(`user_version = ${v + 1}`)
+      db.pragma(`application_id = ${APPLICATION_ID}`)
+    })()
+  }
+}
+
+/** A file that is not SQLite at all: say so before SQLite gets a chance to touch it. */
+function checkHeader(path: string): void {
+  const header = Buffer.alloc(16)
+  let read = 0
+  const fd = openSync(path, 'r')
+  try {
+    read = readSync(fd, header, 0, 16, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (read === 0) return // an empty file: SQLite initialises it
+  if (header.toString('latin1') !== 'SQLite format 3\u0000') {
+    throw new InputError(`${path} is not a Slope database (it is not even SQLite); it was left untouched.`, 'Choose another --db path.', { file: path })
+  }
+}
+
+/** SQLite and file-system failures as sentences (disk full, read-only, damaged, locked). */
+export function databaseError(e: unknown, path: string): Error {
+  if (e instanceof InputError) return e
+  const code = (e as { code?: string }).code ?? ''
+  const where = { file: path }
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new InputError(`The disk holding ${path} is full, so Slope cannot save.`, 'Free some space (finished runs already saved are kept) and try again.', where)
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'SQLITE_CANTOPEN') {
+    return new InputError(`Slope cannot write ${path} (${code === 'SQLITE_CANTOPEN' ? 'cannot open it' : 'read-only'}).`, 'Choose a folder you can write to (--db PATH), or fix its permissions.', where)
+  }
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new InputError(`${path} is damaged or not a database; it was left untouched.`, 'Restore a backup or choose another --db path.', where)
+  }
+  if (code.startsWith('SQLITE_BUSY')) {
+    return new InputError(`${path} is busy (another program holds a write lock).`, 'Try again in a moment.', where)
+  }
+  return e instanceof Error ? e : new Error(String(e))
+}

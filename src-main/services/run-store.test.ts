@@ -1,0 +1,218 @@
+import Database from 'better-sqlite3'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { InputError } from '../../src-core/errors'
+import { parseTrainConfig } from '../../src-core/train/config'
+import { sha256, tutorialUpload } from '../testing/datasets'
+import { tempDir } from '../testing/temp'
+import { APPLICATION_ID, openDatabase } from './database'
+import { migrations } from './migrations'
+import { RunStore } from './run-store'
+
+const dir = tempDir()
+let counter = 0
+function freshStore(): RunStore {
+  const path = join(dir, `store-${++counter}.db`)
+  return new RunStore(openDatabase(path), path)
+}
+
+function error(fn: () => unknown): InputError {
+  try {
+    fn()
+  } catch (e) {
+    if (e instanceof InputError) return e
+    throw e
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('database file', () => {
+  it('is WAL, enforces foreign keys, and carries the schema version and Slope’s application id', () => {
+    const store = freshStore()
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length)
+    expect(store.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID)
+    store.close()
+  })
+
+  it('refuses a file that is not SQLite, and leaves it byte for byte as it was', () => {
+    const path = join(dir, 'notes.db')
+    writeFileSync(path, 'these are my notes, not a database\n')
+    const e = error(() => openDatabase(path))
+    expect(e.message).toBe(`${path} is not a Slope database (it is not even SQLite); it was left untouched.`)
+    expect(readFileSync(path, 'utf8')).toBe('these are my notes, not a database\n')
+  })
+
+  it('refuses another program’s SQLite database', () => {
+    const path = join(dir, 'other.db')
+    const other = new Database(path)
+    other.exec('CREATE TABLE contacts (name TEXT)')
+    other.close()
+    const before = readFileSync(path)
+    expect(error(() => openDatabase(path)).message).toContain('another program, not Slope’s')
+    expect(readFileSync(path).equals(before)).toBe(true)
+  })
+
+  it('refuses a database from a newer Slope', () => {
+    const path = join(dir, 'newer.db')
+    openDatabase(path).close()
+    const raw = new Database(path)
+    raw.pragma(`user_version = ${migrations.length + 5}`)
+    raw.close()
+    expect(error(() => openDatabase(path)).message).toContain(`written by a newer Slope (database version ${migrations.length + 5}`)
+  })
+
+  it('refuses a damaged database (quick_check) without writing to it', () => {
+    const path = join(dir, 'damaged.db')
+    const db = openDatabase(path)
+    const store = new RunStore(db, path)
+    store.addDataset({ ...tutorialUpload(), columns: [new Float64Array(20000), new Float64Array(20000)], names: ['x', 'y'] })
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    const bytes = readFileSync(path)
+    // Scribble over a page in the middle of the file (not the header): a torn write, a bad disk.
+    bytes.fill(0xa5, 8192, 8192 + 4096)
+    writeFileSync(path, bytes)
+    expect(error(() => openDatabase(path)).message).toMatch(/is damaged|damaged or not a database/)
+    expect(readFileSync(path).equals(bytes)).toBe(true)
+  })
+
+  it('reports a full disk as such (SQLite max_page_count makes the file full)', () => {
+    const store = freshStore()
+    store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true })}`)
+    const e = error(() => store.addDataset({ ...tutorialUpload(), columns: [new Float64Array(100000), new Float64Array(100000)] }))
+    expect(e.message).toContain('is full, so Slope cannot save')
+  })
+
+  it('reports a read-only database', () => {
+    const store = freshStore()
+    store.db.pragma('query_only = ON') // SQLite itself refuses writes, as for a read-only file
+    expect(error(() => store.addDataset(tutorialUpload())).message).toContain('cannot write')
+  })
+
+  it('reports a folder it cannot create the database in', () => {
+    const file = join(dir, 'plain-file')
+    writeFileSync(file, '')
+    expect(error(() => openDatabase(join(file, 'slope.db'))).message).toContain('cannot write')
+  })
+})
+
+describe('datasets', () => {
+  it('stores columns once and gives back the same numbers', () => {
+    const store = freshStore()
+    const upload = tutorialUpload()
+    const d = store.addDataset(upload)
+    expect(d).toMatchObject({ name: 'tutorial', rows: 15, columns: ['x', 'y'], runCount: 0 })
+    const table = store.loadTable(d.id)
+    expect(Array.from(table.column('y'))).toEqual(Array.from(upload.columns[1]!))
+    expect(table.source.file).toBe('tutorial.csv')
+  })
+
+  it('importing the same file again reuses the stored dataset', () => {
+    const store = freshStore()
+    const a = store.addDataset(tutorialUpload())
+    const b = store.addDataset(tutorialUpload('again'))
+    expect(b.id).toBe(a.id)
+    const c = store.addDataset({ ...tutorialUpload(), sha256: sha256('other') })
+    expect(c.id).not.toBe(a.id)
+  })
+
+  it('keeps cell texts and row numbering for messages', () => {
+    const store = freshStore()
+    const d = store.addDataset({ ...tutorialUpload(), cellText: [[1, 3, 'n/a']], firstRowNumber: 5, excluded: [{ name: 'city', reason: 'holds text' }] })
+    const t = store.loadTable(d.id)
+    expect(t.cellText(1, 3)).toBe('n/a')
+    expect(t.rowNumber(0)).toBe(5)
+    expect(store.getDataset(d.id).excluded).toEqual([{ name: 'city', reason: 'holds text' }])
+  })
+
+  it('a column named "__proto__" is stored and loaded like any other', () => {
+    const store = freshStore()
+    const d = store.addDataset({ ...tutorialUpload(), names: ['__proto__', 'y'] })
+    expect(store.loadTable(d.id).names).toEqual(['__proto__', 'y'])
+  })
+
+  it('a dataset with runs is deleted only together with them', () => {
+    const store = freshStore()
+    const d = store.addDataset(tutorialUpload())
+    const run = store.createRun({ name: 'r', datasetId: d.id, target: 'y', features: ['x'], config: parseTrainConfig({}) })
+    store.finishRun(run, { status: 'completed' })
+    expect(error(() => store.deleteDataset(d.id, false)).message).toBe('Dataset "tutorial" has 1 run.')
+    expect(store.deleteDataset(d.id, true).deletedRuns).toBe(1)
+    expect(store.listRuns()).toEqual([])
+    expect(store.listDatasets()).toEqual([])
+  })
+})
+
+describe('runs and loss history', () => {
+  function withRun() {
+    const store = freshStore()
+    const d = store.addDataset(tutorialUpload())
+    const id = store.createRun({ name: 'first', datasetId: d.id, target: 'y', features: ['x'], config: parseTrainConfig({ learningRate: 0.05, validationFraction: 0.2 }) })
+    return { store, id, datasetId: d.id }
+  }
+
+  it('appends history in chunks and reads it back in order, with best and final loss', () => {
+    const { store, id } = withRun()
+    store.markRunning(id)
+    store.appendHistory(id, 0, Float64Array.from([5, 3, 4]), Float64Array.from([6, 4, 5]))
+    store.appendHistory(id, 3, Float64Array.from([2.5, 2]), Float64Array.from([3, 2.5]))
+    const run = store.getRun(id)
+    expect(Array.from(run.loss)).toEqual([5, 3, 4, 2.5, 2])
+    expect(Array.from(run.valLoss!)).toEqual([6, 4, 5, 3, 2.5])
+    expect(run).toMatchObject({ status: 'running', epochsRun: 5, finalLoss: 2, bestLoss: 2, finalValLoss: 2.5, learningRate: 0.05 })
+    expect(store.db.prepare('SELECT count(*) AS n FROM loss_chunks').get()).toEqual({ n: 2 })
+  })
+
+  it('a million epochs are a handful of rows and load back exactly', () => {
+    const { store, id } = withRun()
+    const loss = Float64Array.from({ length: 1_000_000 }, (_, i) => 1 / (i + 1))
+    for (let from = 0; from < loss.length; from += 50_000) store.appendHistory(id, from, loss.subarray(from, from + 50_000), null)
+    const run = store.getRun(id)
+    expect(run.loss.length).toBe(1_000_000)
+    expect(run.loss[999_999]).toBe(1 / 1_000_000)
+    expect(run.bestLoss).toBe(1 / 1_000_000)
+  })
+
+  it('runs left running or queued by a crash become interrupted, history kept', () => {
+    const { store, id, datasetId } = withRun()
+    store.markRunning(id)
+    store.appendHistory(id, 0, Float64Array.from([1, 0.5]), null)
+    const queued = store.createRun({ name: 'waiting', datasetId, target: 'y', features: ['x'], config: parseTrainConfig({}) })
+    const reopened = new RunStore(openDatabase(store.path), store.path)
+    expect(reopened.markInterrupted().sort()).toEqual([id, queued].sort())
+    const run = reopened.getRun(id)
+    expect(run.status).toBe('interrupted')
+    expect(Array.from(run.loss)).toEqual([1, 0.5])
+    expect(run.error).toContain('history up to then is kept')
+  })
+
+  it('rename, star, tag, notes, filter and delete', () => {
+    const { store, id, datasetId } = withRun()
+    const other = store.createRun({ name: 'second', datasetId, target: 'y', features: ['x'], config: parseTrainConfig({}) })
+    store.finishRun(id, { status: 'completed' })
+    store.finishRun(other, { status: 'diverged', divergedAt: 3 })
+    store.rename(id, 'baseline 50% off')
+    store.setStarred(id, true)
+    store.setTags(id, ['lr', 'baseline', 'lr'])
+    store.setNotes(id, 'tutorial settings')
+    expect(store.getRunSummary(id)).toMatchObject({ name: 'baseline 50% off', starred: true, tags: ['baseline', 'lr'], notes: 'tutorial settings' })
+    expect(store.listRuns({ starred: true }).map((r) => r.id)).toEqual([id])
+    expect(store.listRuns({ tag: 'lr' }).map((r) => r.id)).toEqual([id])
+    expect(store.listRuns({ status: ['diverged'] }).map((r) => r.id)).toEqual([other])
+    expect(store.listRuns({ search: '50%' }).map((r) => r.id)).toEqual([id]) // % is literal, not a wildcard
+    expect(store.listRuns({ search: '0%' }).map((r) => r.id)).toEqual([id])
+    expect(store.listRuns({ search: '%' }).length).toBe(1)
+    expect(store.deleteRuns([id])).toBe(1)
+    expect(store.db.prepare('SELECT count(*) AS n FROM run_tags').get()).toEqual({ n: 0 })
+    expect(error(() => store.getRun(id)).message).toBe(`There is no run ${id}.`)
+  })
+
+  it('a run still training cannot be deleted', () => {
+    const { store, id } = withRun()
+    store.markRunning(id)
+    expect(error(() => store.deleteRuns([id])).message).toContain('still training')
+  })
+})

@@ -1,0 +1,444 @@
+import type Database from 'better-sqlite3'
+import type {
+  DatasetData,
+  DatasetId,
+  DatasetSummary,
+  DatasetUpload,
+  RunDetail,
+  RunFilter,
+  RunId,
+  RunStatus,
+  RunSummary,
+  StoredOutcome,
+} from '../../src-core/contract'
+import { datasetUploadSchema, runFilterSchema } from '../../src-core/contract'
+import { InputError } from '../../src-core/errors'
+import type { ModelDocument } from '../../src-core/model-file'
+import { Table, type ExcludedColumn } from '../../src-core/table/table'
+import type { TrainConfig } from '../../src-core/train/config'
+import { databaseError } from './database'
+
+export interface NewRun {
+  name: string
+  datasetId: DatasetId
+  groupId?: string | null
+  target: string
+  features: string[]
+  config: TrainConfig
+}
+
+export interface RunFinish {
+  status: Extract<RunStatus, 'completed' | 'diverged' | 'cancelled' | 'failed'>
+  divergedAt?: number | null
+  trainMs?: number | null
+  outcome?: StoredOutcome | null
+  model?: ModelDocument | null
+  error?: string | null
+}
+
+interface DatasetRow {
+  id: number
+  name: string
+  file_name: string
+  sha256: string
+  row_count: number
+  source: string
+  created_at: string
+  run_count: number
+}
+
+interface RunRow {
+  id: number
+  name: string
+  dataset_id: number
+  dataset_name: string
+  group_id: string | null
+  target: string
+  features: string
+  config: string
+  status: RunStatus
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+  epochs_run: number
+  diverged_at: number | null
+  train_ms: number | null
+  final_loss: number | null
+  best_loss: number | null
+  final_val_loss: number | null
+  outcome: string | null
+  model: string | null
+  error: string | null
+  notes: string
+  starred: number
+  tags: string | null
+}
+
+interface DatasetSource {
+  firstRowNumber: number
+  excluded: ExcludedColumn[]
+  cellText: [number, number, string][]
+  importInfo: Record<string, string | number | boolean | null>
+}
+
+const RUN_COLUMNS = `
+  r.*, d.name AS dataset_name,
+  (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags`
+
+/**
+ * Datasets, runs and loss history in one SQLite file (better-sqlite3, synchronous: each call is a
+ * short transaction, the training itself happens in worker threads). Every write that can fail
+ * for reasons outside Slope (disk full, read-only file) throws an InputError naming the file.
+ */
+export class RunStore {
+  private readonly statements
+
+  constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.statements = {
+      insertChunk: db.prepare('INSERT INTO loss_chunks (run_id, first_epoch, loss, val_loss) VALUES (?, ?, ?, ?)'),
+      progress: db.prepare(
+        `UPDATE runs SET epochs_run = ?, final_loss = ?, final_val_loss = ?,
+           best_loss = CASE WHEN best_loss IS NULL OR ? < best_loss THEN ? ELSE best_loss END
+         WHERE id = ?`,
+      ),
+      run: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?`),
+      chunks: db.prepare('SELECT first_epoch, loss, val_loss FROM loss_chunks WHERE run_id = ? ORDER BY first_epoch'),
+    }
+  }
+
+  // ---------- datasets ----------
+
+  /** Stores a parsed table once; the same file (sha256) with the same columns returns the stored dataset. */
+  addDataset(input: DatasetUpload): DatasetSummary {
+    const upload = datasetUploadSchema.parse(input)
+    if (upload.names.length !== upload.columns.length) throw new InputError(`The dataset has ${upload.names.length} column names for ${upload.columns.length} columns.`, 'Import the file again.')
+    const rows = upload.columns[0]?.length ?? 0
+    if (upload.columns.some((c) => c.length !== rows)) throw new InputError('The dataset’s columns differ in length.', 'Import the file again.')
+    const existing = this.db
+      .prepare(
+        `SELECT d.id FROM datasets d WHERE d.sha256 = ? AND d.row_count = ?
+           AND (SELECT json_group_array(name) FROM (SELECT name FROM dataset_columns c WHERE c.dataset_id = d.id ORDER BY position)) = ?`,
+      )
+      .get(upload.sha256, rows, JSON.stringify(upload.names)) as { id: number } | undefined
+    if (existing) return this.getDataset(existing.id)
+    const source: DatasetSource = { firstRowNumber: upload.firstRowNumber, excluded: upload.excluded, cellText: upload.cellText, importInfo: upload.importInfo }
+    const id = this.write(() =>
+      this.db.transaction(() => {
+        const result = this.db
+          .prepare('INSERT INTO datasets (name, file_name, sha256, row_count, source, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(upload.name, upload.fileName, upload.sha256, rows, JSON.stringify(source), this.now().toISOString())
+        const datasetId = Number(result.lastInsertRowid)
+        const insert = this.db.prepare('INSERT INTO dataset_columns (dataset_id, position, name, data) VALUES (?, ?, ?, ?)')
+        upload.names.forEach((n, i) => insert.run(datasetId, i, n, toBlob(upload.columns[i]!)))
+        return datasetId
+      })(),
+    )
+    return this.getDataset(id)
+  }
+
+  listDatasets(): DatasetSummary[] {
+    const rows = this.db
+      .prepare(`SELECT d.*, (SELECT count(*) FROM runs r WHERE r.dataset_id = d.id) AS run_count FROM datasets d ORDER BY d.created_at DESC, d.id DESC`)
+      .all() as DatasetRow[]
+    return rows.map((r) => this.datasetSummary(r))
+  }
+
+  getDataset(id: DatasetId): DatasetSummary {
+    const row = this.db.prepare(`SELECT d.*, (SELECT count(*) FROM runs r WHERE r.dataset_id = d.id) AS run_count FROM datasets d WHERE d.id = ?`).get(id) as DatasetRow | undefined
+    if (!row) throw new InputError(`There is no dataset ${id}.`, 'It may have been deleted; refresh the list.')
+    return this.datasetSummary(row)
+  }
+
+  getDatasetData(id: DatasetId): DatasetData {
+    const summary = this.getDataset(id)
+    const columns = this.db.prepare('SELECT data FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(id) as { data: Buffer }[]
+    const source = this.datasetSource(id)
+    return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber }
+  }
+
+  /** The dataset as a Table for training, with its row numbering and cell texts for messages. */
+  loadTable(id: DatasetId): Table {
+    const data = this.getDatasetData(id)
+    const source = this.datasetSource(id)
+    const cellText = new Map<number, Map<number, string>>()
+    for (const [column, row, text] of source.cellText) {
+      if (!cellText.has(column)) cellText.set(column, new Map())
+      cellText.get(column)!.set(row, text)
+    }
+    return new Table(data.columns, data.data, { file: data.fileName, firstRowNumber: source.firstRowNumber, cellText, excluded: source.excluded })
+  }
+
+  /** Deletes a dataset; one with runs only when `withRuns` (the UI asks first). */
+  deleteDataset(id: DatasetId, withRuns: boolean): { deletedRuns: number; runIds: RunId[] } {
+    const summary = this.getDataset(id)
+    const runIds = (this.db.prepare('SELECT id FROM runs WHERE dataset_id = ?').all(id) as { id: number }[]).map((r) => r.id)
+    if (runIds.length && !withRuns) {
+      throw new InputError(
+        `Dataset "${summary.name}" has ${runIds.length} run${runIds.length === 1 ? '' : 's'}.`,
+        'Delete it together with its runs, or keep it.',
+      )
+    }
+    const active = this.db.prepare("SELECT count(*) AS n FROM runs WHERE dataset_id = ? AND status IN ('queued', 'running')").get(id) as { n: number }
+    if (active.n) throw new InputError(`Dataset "${summary.name}" has runs that are still training.`, 'Stop them first, then delete the dataset.')
+    this.write(() =>
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM runs WHERE dataset_id = ?').run(id)
+        this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
+      })(),
+    )
+    return { deletedRuns: runIds.length, runIds }
+  }
+
+  // ---------- runs ----------
+
+  createRun(run: NewRun): RunId {
+    this.getDataset(run.datasetId)
+    const result = this.write(() =>
+      this.db
+        .prepare('INSERT INTO runs (name, dataset_id, group_id, target, features, config, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(run.name, run.datasetId, run.groupId ?? null, run.target, JSON.stringify(run.features), JSON.stringify(run.config), 'queued', this.now().toISOString()),
+    )
+    return Number(result.lastInsertRowid)
+  }
+
+  markRunning(id: RunId): void {
+    this.write(() => this.db.prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'").run(this.now().toISOString(), id))
+  }
+
+  /** Appends a batch of epochs [from, from + loss.length): one row, whatever the batch size. */
+  appendHistory(id: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null): void {
+    if (loss.length === 0) return
+    let best = Infinity
+    for (let i = 0; i < loss.length; i++) if (loss[i]! < best) best = loss[i]!
+    const last = loss.length - 1
+    this.write(() =>
+      this.db.transaction(() => {
+        this.statements.insertChunk.run(id, from, toBlob(loss), valLoss ? toBlob(valLoss) : null)
+        this.statements.progress.run(from + loss.length, loss[last]!, valLoss ? valLoss[last]! : null, best, best, id)
+      })(),
+    )
+  }
+
+  finishRun(id: RunId, finish: RunFinish): void {
+    this.write(() =>
+      this.db
+        .prepare(
+          `UPDATE runs SET status = ?, finished_at = ?, diverged_at = ?, train_ms = ?, outcome = ?, model = ?, error = ?,
+             started_at = coalesce(started_at, ?) WHERE id = ?`,
+        )
+        .run(
+          finish.status,
+          this.now().toISOString(),
+          finish.divergedAt ?? null,
+          finish.trainMs ?? null,
+          finish.outcome ? JSON.stringify(finish.outcome) : null,
+          finish.model ? JSON.stringify(finish.model) : null,
+          finish.error ?? null,
+          this.now().toISOString(),
+          id,
+        ),
+    )
+  }
+
+  /** On start-up: runs a crash left 'running' or 'queued' become 'interrupted', keeping their history. */
+  markInterrupted(): RunId[] {
+    const ids = (this.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'queued')").all() as { id: number }[]).map((r) => r.id)
+    if (ids.length) {
+      this.write(() =>
+        this.db
+          .prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'Slope stopped while this run was training; the history up to then is kept.' WHERE status IN ('running', 'queued')")
+          .run(this.now().toISOString()),
+      )
+    }
+    return ids
+  }
+
+  listRuns(filterInput: RunFilter = {}): RunSummary[] {
+    const filter = runFilterSchema.parse(filterInput)
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.datasetId !== undefined) {
+      where.push('r.dataset_id = ?')
+      params.push(filter.datasetId)
+    }
+    if (filter.groupId !== undefined) {
+      where.push('r.group_id = ?')
+      params.push(filter.groupId)
+    }
+    if (filter.status?.length) {
+      where.push(`r.status IN (${filter.status.map(() => '?').join(', ')})`)
+      params.push(...filter.status)
+    }
+    if (filter.starred !== undefined) {
+      where.push('r.starred = ?')
+      params.push(filter.starred ? 1 : 0)
+    }
+    if (filter.tag !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = ?)')
+      params.push(filter.tag)
+    }
+    if (filter.search) {
+      where.push("(r.name LIKE ? ESCAPE '\\' OR r.notes LIKE ? ESCAPE '\\' OR d.name LIKE ? ESCAPE '\\')")
+      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      params.push(like, like, like)
+    }
+    const sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN datasets d ON d.id = r.dataset_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC`
+    return (this.db.prepare(sql).all(...params) as RunRow[]).map(runSummary)
+  }
+
+  getRunSummary(id: RunId): RunSummary {
+    return runSummary(this.runRow(id))
+  }
+
+  getRun(id: RunId): RunDetail {
+    const row = this.runRow(id)
+    const chunks = this.statements.chunks.all(id) as { first_epoch: number; loss: Buffer; val_loss: Buffer | null }[]
+    const epochs = chunks.reduce((n, c) => Math.max(n, c.first_epoch + c.loss.byteLength / 8), 0)
+    const loss = new Float64Array(epochs)
+    const hasValidation = chunks.some((c) => c.val_loss !== null)
+    const valLoss = hasValidation ? new Float64Array(epochs) : null
+    for (const c of chunks) {
+      loss.set(fromBlob(c.loss), c.first_epoch)
+      if (valLoss && c.val_loss) valLoss.set(fromBlob(c.val_loss), c.first_epoch)
+    }
+    return {
+      ...runSummary(row),
+      config: JSON.parse(row.config) as TrainConfig,
+      loss,
+      valLoss,
+      outcome: row.outcome ? (JSON.parse(row.outcome) as StoredOutcome) : null,
+      model: row.model ? (JSON.parse(row.model) as ModelDocument) : null,
+    }
+  }
+
+  rename(id: RunId, name: string): void {
+    this.runRow(id)
+    this.write(() => this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id))
+  }
+
+  setStarred(id: RunId, starred: boolean): void {
+    this.runRow(id)
+    this.write(() => this.db.prepare('UPDATE runs SET starred = ? WHERE id = ?').run(starred ? 1 : 0, id))
+  }
+
+  setNotes(id: RunId, notes: string): void {
+    this.runRow(id)
+    this.write(() => this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(notes, id))
+  }
+
+  setTags(id: RunId, tags: string[]): void {
+    this.runRow(id)
+    this.write(() =>
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM run_tags WHERE run_id = ?').run(id)
+        const insert = this.db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
+        for (const t of tags) insert.run(id, t)
+      })(),
+    )
+  }
+
+  deleteRuns(ids: RunId[]): number {
+    const active = ids.filter((id) => {
+      const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as { status: RunStatus } | undefined
+      return row && (row.status === 'running' || row.status === 'queued')
+    })
+    if (active.length) throw new InputError(`Run ${active.join(', ')} is still training.`, 'Stop it first, then delete it.')
+    return this.write(() =>
+      this.db.transaction(() => {
+        const del = this.db.prepare('DELETE FROM runs WHERE id = ?')
+        return ids.reduce((n, id) => n + del.run(id).changes, 0)
+      })(),
+    )
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  // ---------- internals ----------
+
+  private runRow(id: RunId): RunRow {
+    const row = this.statements.run.get(id) as RunRow | undefined
+    if (!row) throw new InputError(`There is no run ${id}.`, 'It may have been deleted; refresh the list (slope runs).')
+    return row
+  }
+
+  private datasetSource(id: DatasetId): DatasetSource {
+    const row = this.db.prepare('SELECT source FROM datasets WHERE id = ?').get(id) as { source: string }
+    return { firstRowNumber: 2, excluded: [], cellText: [], importInfo: {}, ...(JSON.parse(row.source) as Partial<DatasetSource>) }
+  }
+
+  private datasetSummary(r: DatasetRow): DatasetSummary {
+    const source = { excluded: [], importInfo: {}, ...(JSON.parse(r.source) as Partial<DatasetSource>) }
+    const columns = (this.db.prepare('SELECT name FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(r.id) as { name: string }[]).map((c) => c.name)
+    return {
+      id: r.id,
+      name: r.name,
+      fileName: r.file_name,
+      sha256: r.sha256,
+      rows: r.row_count,
+      columns,
+      excluded: source.excluded,
+      importInfo: source.importInfo,
+      createdAt: r.created_at,
+      runCount: r.run_count,
+    }
+  }
+
+  private write<T>(fn: () => T): T {
+    try {
+      return fn()
+    } catch (e) {
+      throw databaseError(e, this.path)
+    }
+  }
+}
+
+function runSummary(r: RunRow): RunSummary {
+  const config = JSON.parse(r.config) as TrainConfig
+  return {
+    id: r.id,
+    name: r.name,
+    datasetId: r.dataset_id,
+    datasetName: r.dataset_name,
+    groupId: r.group_id,
+    target: r.target,
+    features: JSON.parse(r.features) as string[],
+    status: r.status,
+    paused: false,
+    solver: config.solver,
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    backend: config.backend,
+    epochs: config.solver === 'lstsq' ? 0 : config.epochs,
+    epochsRun: r.epochs_run,
+    divergedAt: r.diverged_at,
+    finalLoss: r.final_loss,
+    bestLoss: r.best_loss,
+    finalValLoss: r.final_val_loss,
+    trainMs: r.train_ms,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    starred: r.starred === 1,
+    tags: r.tags ? (JSON.parse(r.tags) as string[]) : [],
+    notes: r.notes,
+    error: r.error,
+  }
+}
+
+/** Float64Array ↔ BLOB (little-endian, the byte order of every platform Slope runs on). */
+export function toBlob(a: Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+}
+
+export function fromBlob(b: Buffer | Uint8Array): Float64Array {
+  // Copy: a Buffer from SQLite may start at an offset that is not a multiple of 8.
+  const out = new Float64Array(b.byteLength / 8)
+  new Uint8Array(out.buffer).set(b)
+  return out
+}

@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+
+/** Starts one training worker thread; the service owns its lifetime. */
+export type WorkerFactory = () => Worker
+
+/**
+ * The training worker from the TypeScript sources, through the tsx bootstrap (CLI, browser mode,
+ * tests). Startup costs ~0.2 s once per pool slot; workers are reused across runs.
+ */
+export const sourceTrainWorker: WorkerFactory = () =>
+  new Worker(new URL('../workers/tsx-bootstrap.mjs', import.meta.url), {
+    workerData: { entry: new URL('../workers/train.ts', import.meta.url).href },
+  })
+
+/** The bundled worker electron-vite emits beside the main bundle (out/main/workers/train.js). */
+export function bundledTrainWorker(mainBundleUrl: string): WorkerFactory {
+  const path = fileURLToPath(new URL('./workers/train.js', mainBundleUrl))
+  if (!existsSync(path)) throw new Error(`training worker bundle missing: ${path} (run npm run build)`)
+  return () => new Worker(path)
+}
