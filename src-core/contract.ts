@@ -26,7 +26,7 @@ export const finishedStatuses: readonly RunStatus[] = ['completed', 'diverged', 
 const id = z.number().int().positive()
 const name = z.string().trim().min(1, 'a name cannot be empty').max(200, 'a name is at most 200 characters')
 const columnName = z.string().min(1).max(1000)
-const f64 = z.instanceof(Float64Array)
+const f64 = z.custom<Float64Array>((v) => v instanceof Float64Array, 'must be a Float64Array')
 
 /** A parsed table sent by the renderer (parsing happens in its Web Worker). */
 export const datasetUploadSchema = z.object({
@@ -97,8 +97,8 @@ export type LrFinderParsed = z.output<typeof lrFinderSchema>
 export interface AppInfo {
   name: string
   version: string
-  /** 'electron' for the desktop app, 'web' for browser mode. */
-  shell: 'electron' | 'web'
+  /** 'electron' for the desktop app, 'web' for browser mode, 'cli' for the slope command. */
+  shell: 'electron' | 'web' | 'cli'
   databasePath: string
   cpuCount: number
 }
@@ -261,9 +261,19 @@ export type EventName = keyof Events
 /** What main implements: one async function per request, taking the validated arguments. */
 export type Handlers = { [K in RequestName]: (...args: ParsedArgs<K>) => Promise<Results[K]> }
 
-/** What the renderer calls: window.api in Electron, the WebSocket client in browser mode. */
+/** What renderer code calls (src-renderer/src/api.ts): results, or a thrown ApiError. */
 export type Api = { [K in RequestName]: (...args: RequestArgs<K>) => Promise<Results[K]> } & {
   on<K extends EventName>(event: K, listener: (payload: Events[K]) => void): () => void
+}
+
+/**
+ * What a transport carries: window.api from the preload in Electron, the WebSocket client in browser
+ * mode. Results come wrapped in envelopes, because errors thrown across contextBridge lose every
+ * property but their message; api.ts unwraps them the same way for both transports.
+ */
+export interface Transport {
+  request(name: RequestName, args: unknown[]): Promise<Envelope<unknown>>
+  on(event: EventName, listener: (payload: unknown) => void): () => void
 }
 
 export const requestNames = Object.keys(requestSchemas) as RequestName[]

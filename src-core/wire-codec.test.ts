@@ -31,6 +31,15 @@ describe('wire codec', () => {
     expect(Array.from(back)).toEqual([10, 11, 12])
   })
 
+  it('decodes a message that sits at an offset inside a larger buffer (a Node Buffer from the pool)', () => {
+    const m = encodeMessage({ x: Float64Array.from([1.5, 2.5]) })
+    const pool = new Uint8Array(m.byteLength + 3)
+    pool.fill(0xff)
+    pool.set(m, 3)
+    const back = decodeMessage(Buffer.from(pool.buffer, 3, m.byteLength)) as { x: Float64Array }
+    expect(Array.from(back.x)).toEqual([1.5, 2.5])
+  })
+
   it('rejects truncated or out-of-bounds messages instead of reading garbage', () => {
     const m = encodeMessage({ x: Float64Array.from([1, 2, 3]) })
     expect(() => decodeMessage(m.subarray(0, m.length - 8))).toThrow('out of bounds')

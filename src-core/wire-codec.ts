@@ -93,8 +93,10 @@ function typedFrom(binary: Uint8Array, kind: TypedKind, offset: number, length: 
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length * size > binary.byteLength) {
     throw new TypeError('wire codec: typed array out of bounds')
   }
-  // Copy into a fresh buffer: aligned for any element size, and independent of the message.
-  const bytes = binary.slice(offset, offset + length * size)
+  // Copy into a fresh buffer: aligned for any element size, and independent of the message. (Not
+  // binary.slice(): on a Node Buffer that is a view whose .buffer is the whole shared pool.)
+  const bytes = new Uint8Array(length * size)
+  bytes.set(binary.subarray(offset, offset + length * size))
   switch (kind) {
     case 'f64':
       return new Float64Array(bytes.buffer)

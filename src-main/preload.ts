@@ -1,21 +1,26 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { eventNames, requestNames, type Api, type EventName, type Events } from '../src-core/contract'
+import { eventNames, requestNames, type EventName, type RequestName, type Transport } from '../src-core/contract'
 
 /**
- * Exposes exactly the contract as window.api: one function per request, and `on` for the
- * contract's events. No ipcRenderer, no Node, nothing else crosses into the page.
+ * Exposes exactly the contract's transport as window.api: `request` for the contract's request
+ * names and `on` for its events. No ipcRenderer, no Node, nothing else crosses into the page.
  */
-const requests = Object.fromEntries(requestNames.map((name) => [name, (...args: unknown[]) => ipcRenderer.invoke(name, ...args)]))
-const allowedEvents = new Set<string>(eventNames)
+const requests = new Set<string>(requestNames)
+const events = new Set<string>(eventNames)
 
-const api = {
-  ...requests,
-  on<K extends EventName>(event: K, listener: (payload: Events[K]) => void): () => void {
-    if (!allowedEvents.has(event)) throw new Error(`Unknown event ${event}`)
-    const wrapped = (_e: unknown, payload: Events[K]) => listener(payload)
-    ipcRenderer.on(event, wrapped)
-    return () => ipcRenderer.removeListener(event, wrapped)
+const transport: Transport = {
+  request(name: RequestName, args: unknown[]) {
+    if (!requests.has(name)) return Promise.reject(new Error(`Unknown request ${String(name)}`))
+    return ipcRenderer.invoke(name, ...args)
   },
-} as Api
+  on(event: EventName, listener: (payload: unknown) => void) {
+    if (!events.has(event)) throw new Error(`Unknown event ${String(event)}`)
+    const wrapped = (_e: unknown, payload: unknown) => listener(payload)
+    ipcRenderer.on(event, wrapped)
+    return () => {
+      ipcRenderer.removeListener(event, wrapped)
+    }
+  },
+}
 
-contextBridge.exposeInMainWorld('api', api)
+contextBridge.exposeInMainWorld('api', transport)

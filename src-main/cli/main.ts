@@ -1,16 +1,25 @@
 import { isInputError } from '../../src-core/errors'
 import { appVersion } from '../app-version'
+import { defaultDatabasePath } from '../services/paths'
 import { predictCommand, predictUsage } from './predict-command'
+import { exportCommand, exportUsage, runsCommand, runsUsage } from './runs-command'
 import { trainCommand, trainUsage } from './train-command'
+import { webCommand, webUsage } from './web-command'
 import { UsageError } from './usage-error'
 
-const usage = `slope ${appVersion} — fit linear regressions by gradient descent, with the exact fit beside them.
+const usage = () => `slope ${appVersion} — fit linear regressions by gradient descent, with the exact fit beside them.
 
 Usage: slope <command> [options]
 
 Commands
   train FILE --target COL …      train a model (slope train --help for every option)
   predict MODEL.json FILE        apply an exported model to new rows
+  runs                           list saved runs
+  export RUN_ID --out FILE       write a saved run's model JSON
+  web                            open Slope in your browser (same database as the app)
+
+Runs are saved in ${defaultDatabasePath()}
+(--db PATH on each command, or the SLOPE_DB environment variable, chooses another file).
 
 Examples
   slope train resources/examples/tutorial.csv --target y --lr 0.01 --epochs 50 --no-standardize
@@ -23,6 +32,9 @@ type Command = (argv: string[]) => Promise<number>
 const commands = new Map<string, { run: Command; usage: string }>([
   ['train', { run: trainCommand, usage: trainUsage }],
   ['predict', { run: predictCommand, usage: predictUsage }],
+  ['runs', { run: runsCommand, usage: runsUsage }],
+  ['export', { run: exportCommand, usage: exportUsage }],
+  ['web', { run: webCommand, usage: webUsage }],
 ])
 
 /**
@@ -32,7 +44,7 @@ const commands = new Map<string, { run: Command; usage: string }>([
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage)
+    process.stdout.write(usage())
     return name === undefined ? 2 : 0
   }
   if (name === '--version' || name === '-v') {

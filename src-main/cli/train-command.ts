@@ -1,13 +1,15 @@
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { randomUUID } from 'node:crypto'
 import { InputError } from '../../src-core/errors'
-import { buildModelDocument, INTERCEPT_KEY, type ModelDocument } from '../../src-core/model-file'
-import type { CoefficientStats } from '../../src-core/model/least-squares'
-import { parseTrainConfig, type Schedule, type TrainConfig, type TrainConfigInput } from '../../src-core/train/config'
-import { fitModel, type FitOutcome } from '../../src-core/train/fit-model'
-import { appVersion } from '../app-version'
+import type { RunDetail } from '../../src-core/contract'
+import { tableToUpload } from '../../src-core/dataset-upload'
+import { INTERCEPT_KEY } from '../../src-core/model-file'
+import type { CoefficientStats, LeastSquaresFit } from '../../src-core/model/least-squares'
+import { parseTrainConfig, type Schedule, type TrainConfigInput } from '../../src-core/train/config'
+import { openServices } from '../services/app-services'
 import { importFile } from '../services/import-file'
+import { defaultDatabasePath } from '../services/paths'
+import { sourceTrainWorker } from '../services/train-worker'
 import { choiceOption, integerOption, numberListOption, numberOption } from './options'
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
@@ -41,6 +43,12 @@ Solver
   --init-weights v1,v2,…   --init-bias v     (in training units: standardized if --standardize)
   --precision f64|f32      (default f64)
   --backend cpu            (the WebGL backend runs in the app)
+
+Storage
+  --db PATH                database the run is saved to as it trains (default: $SLOPE_DB or the
+                           app's database, see slope --help)
+  --name NAME              the run's name in the database (default: optimizer and learning rate)
+  --no-db                  keep nothing: train without saving the run
 
 Output
   --out MODEL.json         write the fitted model
@@ -86,6 +94,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       json: { type: 'boolean' },
       'print-every': { type: 'string' },
+      db: { type: 'string' },
+      'no-db': { type: 'boolean' },
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -145,48 +156,74 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const printEvery = integerOption('print-every', values['print-every']) ?? (config.epochs <= 1000 ? 1 : Math.ceil(config.epochs / 1000))
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
 
+  if (values.db !== undefined && values['no-db']) throw new UsageError('--db and --no-db contradict each other.')
+
   const loadStart = performance.now()
   const file = await importFile(positionals[0]!)
   const loadMs = performance.now() - loadStart
 
   const json = values.json === true
-  const outcome = await fitModel({
-    table: file.table,
-    target: values.target,
-    features: features.length ? features : undefined,
-    config,
-    hooks: json
-      ? undefined
-      : {
-          onProgress: (from, to, history) => {
-            let text = ''
-            for (let e = from; e < to; e++) {
-              if (e % printEvery !== 0 && e !== to - 1) continue
-              text += `epoch: ${e}, loss: ${formatNumber(history.loss[e]!)}`
-              if (history.valLoss) text += `, val_loss: ${formatNumber(history.valLoss[e]!)}`
-              text += '\n'
-            }
-            process.stdout.write(text)
-          },
-        },
+  const services = openServices({
+    databasePath: values['no-db'] ? ':memory:' : (values.db ?? defaultDatabasePath()),
+    workerFactory: sourceTrainWorker,
+    shell: 'cli',
+    poolSize: 1,
   })
-  const document = outcome.model ? buildModelDocument(outcome, config, { file: file.fileName, sha256: file.sha256, rows: file.rows }, appVersion) : null
-  if (values.out && document) await writeFile(values.out, `${JSON.stringify(document, null, 2)}\n`)
-
-  const timing = {
-    load_ms: round3(loadMs),
-    train_ms: round3(outcome.trainMs),
-    epochs_per_s: outcome.trainMs > 0 ? Math.round((outcome.epochsRun / outcome.trainMs) * 1000) : null,
-  }
-  if (json) {
-    process.stdout.write(`${JSON.stringify(jsonReport(outcome, document, timing))}\n`)
-  } else {
-    process.stdout.write(textSummary(outcome, config, timing))
-    if (values.out) {
-      process.stdout.write(document ? `model written to ${values.out}\n` : `no model written: the run diverged\n`)
+  try {
+    const dataset = services.store.addDataset(
+      tableToUpload(file.table, { name: file.fileName, fileName: file.fileName, sha256: file.sha256, importInfo: { encoding: file.encoding, delimiter: file.delimiter } }),
+    )
+    const runId = services.training.start({
+      datasetId: dataset.id,
+      target: values.target,
+      features: features.length ? features : undefined,
+      config,
+      name: values.name,
+    })
+    if (!json) {
+      services.training.on({
+        progress: (id, from, loss, valLoss) => {
+          if (id !== runId) return
+          let text = ''
+          for (let k = 0; k < loss.length; k++) {
+            const e = from + k
+            if (e % printEvery !== 0 && e !== config.epochs - 1) continue
+            text += `epoch: ${e}, loss: ${formatNumber(loss[k]!)}`
+            if (valLoss) text += `, val_loss: ${formatNumber(valLoss[k]!)}`
+            text += '\n'
+          }
+          process.stdout.write(text)
+        },
+      })
     }
+    // Ctrl-C cancels the run (it is saved as cancelled, with its history); a second one quits.
+    const onInterrupt = () => {
+      process.off('SIGINT', onInterrupt)
+      services.training.cancel(runId)
+    }
+    process.on('SIGINT', onInterrupt)
+    await services.training.waitFor(runId)
+    process.off('SIGINT', onInterrupt)
+
+    const run = services.store.getRun(runId)
+    if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')
+    if (values.out && run.model) await writeFile(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
+    const timing = {
+      load_ms: round3(loadMs),
+      train_ms: round3(run.trainMs ?? 0),
+      epochs_per_s: run.trainMs ? Math.round((run.epochsRun / run.trainMs) * 1000) : null,
+    }
+    if (json) {
+      process.stdout.write(`${JSON.stringify(jsonReport(run, timing))}\n`)
+    } else {
+      process.stdout.write(textSummary(run, timing))
+      if (values.out) process.stdout.write(run.model ? `model written to ${values.out}\n` : `no model written: the run ${run.status}\n`)
+      if (!values['no-db']) process.stdout.write(`saved as run ${run.id} in ${services.appInfo.databasePath}\n`)
+    }
+    return run.status === 'cancelled' ? 130 : 0
+  } finally {
+    await services.close()
   }
-  return 0
 }
 
 function round3(x: number): number {
@@ -221,68 +258,70 @@ function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null
 }
 
-function jsonReport(outcome: FitOutcome, model: ModelDocument | null, timing: object) {
+function jsonReport(run: RunDetail, timing: object) {
+  const o = run.outcome
   return {
     run: {
-      id: randomUUID(),
-      status: outcome.status,
-      diverged_at: outcome.divergedAt,
-      epochs_run: outcome.epochsRun,
-      stopped_early: outcome.stoppedEarly,
-      best_epoch: outcome.bestEpoch,
-      final_loss: outcome.loss.length ? outcome.loss[outcome.loss.length - 1] : null,
-      train_rows: outcome.prepared.trainRows,
-      validation_rows: outcome.prepared.validationRows,
-      missing: outcome.prepared.missing,
+      id: run.id,
+      name: run.name,
+      status: run.status,
+      diverged_at: run.divergedAt,
+      epochs_run: run.epochsRun,
+      stopped_early: o?.stoppedEarly ?? false,
+      best_epoch: o?.bestEpoch ?? null,
+      final_loss: run.finalLoss,
+      train_rows: o?.trainRows ?? null,
+      validation_rows: o?.validationRows ?? null,
+      missing: o?.missing ?? null,
     },
-    history: { loss: Array.from(outcome.loss), val_loss: outcome.valLoss ? Array.from(outcome.valLoss) : null },
-    model,
-    exact: outcome.exact
-      ? outcome.exact.available
-        ? { available: true, params: outcome.exact.params, train_loss: outcome.exact.trainLoss, distance: finiteOrNull(outcome.exact.distance) }
-        : { available: false, reason: outcome.exact.reason }
+    history: { loss: Array.from(run.loss), val_loss: run.valLoss ? Array.from(run.valLoss) : null },
+    model: run.model,
+    exact: o?.exact
+      ? o.exact.available
+        ? { available: true, params: o.exact.params, train_loss: o.exact.trainLoss, distance: finiteOrNull(o.exact.distance) }
+        : { available: false, reason: o.exact.reason }
       : null,
     timing,
   }
 }
 
-function textSummary(outcome: FitOutcome, config: TrainConfig, timing: { train_ms: number }): string {
+function textSummary(run: RunDetail, timing: { train_ms: number }): string {
   const lines: string[] = []
-  const p = outcome.prepared
-  const rows = `${p.trainRows} training rows${p.validationRows ? `, ${p.validationRows} validation rows` : ''}`
-  if (p.missing.droppedRows) lines.push(`dropped ${p.missing.droppedRows} rows with missing values`)
-  for (const m of p.missing.imputed) lines.push(`filled ${m.cells} missing cells of "${m.column}" with its training mean ${formatNumber(m.value)}`)
+  const o = run.outcome
+  const config = run.config
+  if (!o) return `${run.status}\n`
+  const rows = `${o.trainRows} training rows${o.validationRows ? `, ${o.validationRows} validation rows` : ''}`
+  if (o.missing.droppedRows) lines.push(`dropped ${o.missing.droppedRows} rows with missing values`)
+  for (const m of o.missing.imputed) lines.push(`filled ${m.cells} missing cells of "${m.column}" with its training mean ${formatNumber(m.value)}`)
   if (config.solver === 'lstsq') {
     lines.push(`exact least squares (Householder QR) on ${rows} in ${timing.train_ms} ms`)
-  } else if (outcome.status === 'diverged') {
+  } else if (run.status === 'diverged') {
     lines.push(
-      `diverged at epoch ${outcome.divergedAt}: the loss became infinite. Lower the learning rate (now ${config.learningRate})${config.standardize ? '' : ' or standardize the features'}.`,
+      `diverged at epoch ${run.divergedAt}: the loss became infinite. Lower the learning rate (now ${config.learningRate})${config.standardize ? '' : ' or standardize the features'}.`,
     )
   } else {
-    const how = outcome.status === 'cancelled' ? 'cancelled after' : outcome.stoppedEarly ? `stopped early (best epoch ${outcome.bestEpoch}) after` : 'completed'
-    lines.push(`${how} ${outcome.epochsRun} epochs on ${rows} in ${timing.train_ms} ms`)
+    const how = run.status === 'cancelled' ? 'cancelled after' : o.stoppedEarly ? `stopped early (best epoch ${o.bestEpoch}) after` : 'completed'
+    lines.push(`${how} ${run.epochsRun} epochs on ${rows} in ${timing.train_ms} ms`)
   }
-  if (outcome.model) {
-    lines.push(`model: ${formatModelEquation(p.target, p.features, outcome.model.weights, outcome.model.intercept)}`)
-  }
-  if (outcome.metrics) {
-    const m = outcome.metrics
+  if (o.model) lines.push(`model: ${formatModelEquation(o.target, o.features, o.model.weights, o.model.intercept)}`)
+  if (o.metrics) {
+    const m = o.metrics
     lines.push(`train: mse ${formatNumber(m.train.mse)}, rmse ${formatNumber(m.train.rmse)}, mae ${formatNumber(m.train.mae)}, r2 ${formatNumber(m.train.r2)}`)
     if (m.validation) lines.push(`validation: mse ${formatNumber(m.validation.mse)}, rmse ${formatNumber(m.validation.rmse)}, mae ${formatNumber(m.validation.mae)}, r2 ${formatNumber(m.validation.r2)}`)
   }
-  const s = outcome.statistics
+  const s = o.statistics
   if (s) {
     lines.push('')
-    lines.push(statisticsTable(p.features, s))
+    lines.push(statisticsTable(o.features, s))
     lines.push(
       `residual sd ${formatNumber(s.residualSd)} on ${s.dfResidual} degrees of freedom; R² ${formatNumber(s.r2)}${config.intercept ? '' : ' (uncentered)'}, adjusted ${formatNumber(s.adjR2)}; F ${formatNumber(s.f)} on ${s.dfModel} and ${s.dfResidual} df, p ${formatNumber(s.fP)}`,
     )
   }
-  const exact = outcome.exact
-  if (exact?.available && outcome.status === 'diverged') {
+  const exact = o.exact
+  if (exact?.available && run.status === 'diverged') {
     lines.push(`exact least squares: loss ${formatNumber(exact.trainLoss)} — reachable with a smaller learning rate`)
   } else if (exact?.available) {
-    const last = outcome.loss.length ? outcome.loss[outcome.loss.length - 1]! : NaN
+    const last = run.finalLoss ?? NaN
     lines.push(
       `exact least squares: loss ${formatNumber(exact.trainLoss)}; this run ${formatNumber(last)} (gap ${formatNumber(last - exact.trainLoss)}), parameter distance ${formatNumber(exact.distance)}`,
     )
@@ -292,7 +331,7 @@ function textSummary(outcome: FitOutcome, config: TrainConfig, timing: { train_m
   return `${lines.join('\n')}\n`
 }
 
-function statisticsTable(features: readonly string[], s: NonNullable<FitOutcome['statistics']>): string {
+function statisticsTable(features: readonly string[], s: LeastSquaresFit): string {
   const terms: [string, CoefficientStats][] = features.map((f, i) => [f, s.coefficients[i]!])
   if (s.interceptStats) terms.unshift([INTERCEPT_KEY, s.interceptStats])
   const rows = [

@@ -28,9 +28,19 @@ interface Slot {
   job: Job | null
 }
 
-type Job =
+type Job = (
   | { kind: 'run'; runId: RunId; control: SharedArrayBuffer; settle: Deferred<void> }
   | { kind: 'lr-finder'; requestId: string; request: LrFinderParsed; config: TrainConfig; settle: Deferred<LrFinderResult> }
+) & { abandoned?: boolean }
+
+/** The id a job's messages carry in the worker protocol. */
+function jobId(job: Job): string {
+  return job.kind === 'run' ? String(job.runId) : job.requestId
+}
+
+function eventJobId(event: WorkerEvent): string {
+  return event.type === 'lr-finder-done' ? event.requestId : event.runId
+}
 
 interface Deferred<T> {
   promise: Promise<T>
@@ -280,32 +290,29 @@ export class TrainingService {
 
   private onEvent(slot: Slot, event: WorkerEvent): void {
     const job = slot.job
-    if (!job) return
+    if (!job || eventJobId(event) !== jobId(job)) return // a late message of a job already given up
+    const terminal = event.type !== 'progress'
     try {
-      if (event.type === 'progress' && job.kind === 'run') {
+      if (job.abandoned) {
+        // The store failed this run already; only wait for the worker to let go of it.
+      } else if (event.type === 'progress' && job.kind === 'run') {
         this.store.appendHistory(job.runId, event.from, event.loss, event.valLoss)
         for (const l of this.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss)
-        return
-      }
-      if (event.type === 'done' && job.kind === 'run') {
+      } else if (event.type === 'done' && job.kind === 'run') {
         this.completeRun(job.runId, event.outcome)
       } else if (event.type === 'lr-finder-done' && job.kind === 'lr-finder') {
         job.settle.resolve(event.result)
       } else if (event.type === 'failed') {
-        const error = event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message)
-        this.failJob(job, error)
-        slot.job = null
-        this.pump()
-        return
-      } else {
-        return
+        this.failJob(job, event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message))
       }
     } catch (e) {
-      // The store refused a write (disk full…): the run cannot be saved, so stop it and say why.
+      // The store refused a write (disk full…) or a listener broke: the run cannot be kept up to
+      // date, so stop it, say why, and ignore what the worker still sends for it.
+      job.abandoned = true
       if (job.kind === 'run') Atomics.store(new Int32Array(job.control), CONTROL_CANCEL, 1)
       this.failJob(job, e)
     }
-    if (event.type !== 'progress') {
+    if (terminal) {
       slot.job = null
       if (job.kind === 'run') this.finishJob(job)
       this.pump()
@@ -362,7 +369,7 @@ export class TrainingService {
       if (!known.has(name)) {
         const excluded = dataset.excluded.find((c) => c.name === name)
         throw new InputError(
-          excluded ? `Column "${name}" ${excluded.reason}, so it cannot be used as a number.` : `Dataset "${dataset.name}" has no column "${name}".`,
+          excluded ? `Column "${name}" ${excluded.reason}, so it cannot be used as a number.` : `There is no column "${name}" in ${dataset.fileName}.`,
           `Numeric columns are: ${dataset.columns.map((c) => `"${c}"`).join(', ')}.`,
           { column: name },
         )

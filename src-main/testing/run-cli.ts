@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -10,10 +13,13 @@ export interface CliResult {
   stderr: string
 }
 
+/** Tests never touch the user's real database: SLOPE_DB points into a temporary folder. */
+const testDatabase = join(mkdtempSync(join(tmpdir(), 'slope-cli-db-')), 'slope.db')
+
 /** Runs the real `slope` command (bin/slope.mjs) in a child process, as a user would. */
 export function runCli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [slope, ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env } })
+    const child = spawn(process.execPath, [slope, ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, SLOPE_DB: testDatabase, ...options.env } })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))

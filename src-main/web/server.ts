@@ -1,0 +1,165 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, existsSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join, resolve } from 'node:path'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { EventName, Events, Handlers } from '../../src-core/contract'
+import { decodeMessage, encodeMessage } from '../../src-core/wire-codec'
+import { dispatch, type Emit } from '../services/api-handlers'
+import { CONTENT_SECURITY_POLICY, resolveStaticFile } from './static-files'
+
+export interface WebServerOptions {
+  /** 0 picks a free port. */
+  port: number
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  handlers: (emit: Emit) => Handlers
+  log?: (e: unknown) => void
+}
+
+export interface WebServer {
+  url: string
+  port: number
+  /** The one-time login link, with the per-launch token. */
+  loginUrl: string
+  emit: Emit
+  close(): Promise<void>
+}
+
+const SESSION_COOKIE = 'slope_session'
+/** Matches src-renderer/index.html's meta CSP, sent as a header too (it also covers non-HTML responses). */
+/**
+ * Browser mode: the built renderer and the contract over a WebSocket at /api, from one process.
+ * Security (DESIGN.md "Browser mode"): bound to 127.0.0.1 only; a random per-launch token in the
+ * printed link is exchanged for an HttpOnly SameSite=Strict session cookie; the Host header must be
+ * the loopback name and our port (DNS rebinding); WebSocket upgrades need our own Origin and the
+ * cookie (cross-site WebSocket hijacking).
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const rendererDir = resolve(options.rendererDir)
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`the renderer is not built (${join(rendererDir, 'index.html')} is missing)`)
+  }
+  const token = randomBytes(32).toString('base64url')
+  const session = randomBytes(32).toString('base64url')
+  const sockets = new Set<WebSocket>()
+  const emit: Emit = <K extends EventName>(event: K, payload: Events[K]) => {
+    const frame = encodeMessage({ event, payload })
+    for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame)
+  }
+  const handlers = options.handlers(emit)
+  let port = 0
+
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+  const hasSession = (req: IncomingMessage) => safeEqual(cookie(req, SESSION_COOKIE), session)
+
+  const server = createServer((req, res) => {
+    try {
+      if (!allowedHosts().has(req.headers.host ?? '')) return plain(res, 403, 'Forbidden: Slope only answers on 127.0.0.1.')
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+      if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.')
+      const given = url.searchParams.get('token')
+      if (given !== null) {
+        if (!safeEqual(given, token)) return plain(res, 401, 'This link is not valid any more. Open the link slope web printed.')
+        url.searchParams.delete('token')
+        res.writeHead(302, {
+          Location: url.pathname + url.search,
+          'Set-Cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+          'Cache-Control': 'no-store',
+        })
+        return res.end()
+      }
+      if (!hasSession(req)) return plain(res, 401, 'Open the link that slope web printed (it carries a one-time token).')
+      serveFile(rendererDir, url.pathname, res)
+    } catch (e) {
+      options.log?.(e)
+      plain(res, 500, 'Internal error.')
+    }
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 ** 3 })
+  server.on('upgrade', (req, socket, head) => {
+    const host = req.headers.host ?? ''
+    const url = new URL(req.url ?? '/', 'http://x')
+    const ok = url.pathname === '/api' && allowedHosts().has(host) && req.headers.origin === `http://${host}` && hasSession(req)
+    if (!ok) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws)
+      ws.on('close', () => sockets.delete(ws))
+      ws.on('message', async (data, isBinary) => {
+        let id: unknown = null
+        try {
+          if (!isBinary) throw new TypeError('text frames are not part of the protocol')
+          const message = decodeMessage(toBytes(data)) as { id?: unknown; method?: unknown; args?: unknown }
+          id = message.id
+          const envelope = await dispatch(handlers, message.method, message.args, options.log)
+          if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ id, envelope }))
+        } catch (e) {
+          ws.send(encodeMessage({ id, envelope: { ok: false, error: { inputError: true, message: `Malformed message: ${(e as Error).message}.`, hint: 'This looks like a bug in the caller.', where: {} } } }))
+        }
+      })
+    })
+  })
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, '127.0.0.1', () => resolveListen())
+  })
+  port = (server.address() as AddressInfo).port
+  const url = `http://127.0.0.1:${port}/`
+  return {
+    url,
+    port,
+    loginUrl: `${url}?token=${token}`,
+    emit,
+    async close() {
+      for (const s of sockets) s.terminate()
+      wss.close()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+function serveFile(root: string, pathname: string, res: ServerResponse): void {
+  const found = resolveStaticFile(root, pathname)
+  if (!found) return plain(res, 404, 'Not found.')
+  res.writeHead(200, {
+    'Content-Type': found.contentType,
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cache-Control': found.file.endsWith('.html') ? 'no-store' : 'max-age=3600',
+  })
+  createReadStream(found.file).pipe(res)
+}
+
+function plain(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' })
+  res.end(`${text}\n`)
+}
+
+function cookie(req: IncomingMessage, name: string): string {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return ''
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data as Buffer[]))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  throw new TypeError('unexpected frame payload')
+}
