@@ -7,6 +7,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // Bundle pure-JS dependencies: the training worker then needs no node_modules and can run
+      // unpacked from the asar archive. Only the native module stays external.
+      externalizeDeps: { exclude: ['zod', 'papaparse', 'ws'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/index.ts'),

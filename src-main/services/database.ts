@@ -38,7 +38,14 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
         { file: path },
       )
     }
+    // 16 KiB pages (set before the first table exists): loss history is stored as large BLOBs, and
+    // 4 KiB overflow pages make writing it ~4× slower (bench/suites/store.ts).
+    if (version === 0 && tables.n === 0) db.pragma('page_size = 16384')
     if (path !== ':memory:') db.pragma('journal_mode = WAL')
+    // WAL + NORMAL: a crash of Slope (even SIGKILL) loses no committed transaction and never
+    // corrupts the file; only a power cut may drop the last ones. FULL would fsync every progress
+    // batch, which costs more than the training it records (bench/suites/store.ts).
+    db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000') // a second process (CLI beside the app) waits instead of failing
     if (version > 0) {

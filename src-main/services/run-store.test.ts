@@ -72,8 +72,10 @@ describe('database file', () => {
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
     const bytes = readFileSync(path)
-    // Scribble over a page in the middle of the file (not the header): a torn write, a bad disk.
-    bytes.fill(0xa5, 8192, 8192 + 4096)
+    // Scribble over a whole page in the middle of the file (not the header): a torn write, a bad disk.
+    const pageSize = bytes.readUInt16BE(16)
+    const middle = pageSize * Math.floor(bytes.length / pageSize / 2)
+    bytes.fill(0xa5, middle, middle + pageSize)
     writeFileSync(path, bytes)
     expect(error(() => openDatabase(path)).message).toMatch(/is damaged|damaged or not a database/)
     expect(readFileSync(path).equals(bytes)).toBe(true)

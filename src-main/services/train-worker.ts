@@ -14,9 +14,15 @@ export const sourceTrainWorker: WorkerFactory = () =>
     workerData: { entry: new URL('../workers/train.ts', import.meta.url).href },
   })
 
-/** The bundled worker electron-vite emits beside the main bundle (out/main/workers/train.js). */
+/**
+ * The bundled worker electron-vite emits beside the main bundle (out/main/workers/train.js); in a
+ * packaged app it is unpacked from the asar archive (electron-builder.json asarUnpack), since a
+ * worker thread loads its file from disk.
+ */
 export function bundledTrainWorker(mainBundleUrl: string): WorkerFactory {
-  const path = fileURLToPath(new URL('./workers/train.js', mainBundleUrl))
+  const inBundle = fileURLToPath(new URL('./workers/train.js', mainBundleUrl))
+  const unpacked = inBundle.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1')
+  const path = existsSync(unpacked) ? unpacked : inBundle
   if (!existsSync(path)) throw new Error(`training worker bundle missing: ${path} (run npm run build)`)
   return () => new Worker(path)
 }
