@@ -6,7 +6,8 @@ import type { MissingReport } from './table/missing'
 import type { Standardization } from './table/standardize'
 import type { ExcludedColumn } from './table/table'
 import { trainConfigSchema, type TrainConfig } from './train/config'
-import type { ExactReference } from './train/fit-model'
+import type { ExactReference, PreparedInfo } from './train/fit-model'
+import type { ParamPath } from './train/param-path'
 
 /**
  * The one typed API between the renderer and main (Electron IPC or browser mode's WebSocket).
@@ -137,6 +138,15 @@ export interface StoredOutcome {
   validationRows: number
   stoppedEarly: boolean
   bestEpoch: number | null
+  /** θ along the run in training units (models with ≤ 2 features), for the loss-surface view. */
+  path: ParamPath | null
+}
+
+/** What a running run shows before it has an outcome. */
+export interface LiveRun {
+  info: PreparedInfo
+  /** Latest θ (training units). */
+  params: Float64Array | null
 }
 
 export interface RunSummary {
@@ -176,6 +186,8 @@ export interface RunDetail extends RunSummary {
   valLoss: Float64Array | null
   outcome: StoredOutcome | null
   model: ModelDocument | null
+  /** For a queued or running run: what is known so far; null once finished. */
+  live: LiveRun | null
 }
 
 export interface LrFinderResult {
@@ -250,8 +262,10 @@ export type RequestArgs<K extends RequestName> = z.input<(typeof requestSchemas)
 export type ParsedArgs<K extends RequestName> = z.output<(typeof requestSchemas)[K]>
 
 export interface Events {
-  /** New losses of a running run: epochs [from, from + loss.length). At most ~20 per second per run. */
-  'training.progress': { runId: RunId; from: number; loss: Float64Array; valLoss: Float64Array | null }
+  /** A run's data are prepared: features, rows and the exact optimum to compare against. */
+  'training.started': { runId: RunId; info: PreparedInfo }
+  /** New losses of a running run: epochs [from, from + loss.length), and θ after them. At most ~20 per second per run. */
+  'training.progress': { runId: RunId; from: number; loss: Float64Array; valLoss: Float64Array | null; params: Float64Array }
   /** A run was created, started, finished, renamed, deleted… — refetch it. */
   'runs.changed': { runIds: RunId[]; deleted?: boolean }
   'datasets.changed': { datasetIds: DatasetId[]; deleted?: boolean }
@@ -277,7 +291,7 @@ export interface Transport {
 }
 
 export const requestNames = Object.keys(requestSchemas) as RequestName[]
-export const eventNames = ['training.progress', 'runs.changed', 'datasets.changed'] as const satisfies readonly EventName[]
+export const eventNames = ['training.started', 'training.progress', 'runs.changed', 'datasets.changed'] as const satisfies readonly EventName[]
 
 // Compile-time completeness of the event list: an event added above but not listed fails to build.
 type Unlisted<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>

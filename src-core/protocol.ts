@@ -1,6 +1,6 @@
 import type { InputErrorLocation } from './errors'
 import type { TrainConfig } from './train/config'
-import type { FitOutcome } from './train/fit-model'
+import type { FitOutcome, PreparedInfo } from './train/fit-model'
 import type { LrFinderOutcome } from './train/lr-finder'
 import { Table, type TableSource } from './table/table'
 
@@ -67,6 +67,15 @@ export interface ProgressMessage {
   from: number
   loss: Float64Array
   valLoss: Float64Array | null
+  /** θ = (w, b) in training units at the end of the batch. */
+  params: Float64Array
+}
+
+/** Sent once the data are prepared, before the first epoch. */
+export interface StartedMessage {
+  type: 'started'
+  runId: string
+  info: PreparedInfo
 }
 
 export interface DoneMessage {
@@ -92,4 +101,4 @@ export interface LrFinderDoneMessage {
   result: LrFinderOutcome
 }
 
-export type WorkerEvent = ProgressMessage | DoneMessage | FailedMessage | LrFinderDoneMessage
+export type WorkerEvent = StartedMessage | ProgressMessage | DoneMessage | FailedMessage | LrFinderDoneMessage

@@ -31,11 +31,7 @@ void app.whenReady().then(() => {
     app.quit()
     return
   }
-  const handlers = services.handlers((event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload))
-  services.training.on({
-    progress: (runId, from, loss, valLoss) => sendEvent(mainWindow?.webContents ?? null, 'training.progress', { runId, from, loss, valLoss }),
-    changed: (runIds) => sendEvent(mainWindow?.webContents ?? null, 'runs.changed', { runIds }),
-  })
+  const handlers = services.connect((event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload))
   registerIpc(
     handlers,
     (event) => mainWindow !== null && event.senderFrame === mainWindow.webContents.mainFrame && isAppUrl(event.senderFrame?.url ?? ''),

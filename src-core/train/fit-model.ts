@@ -8,7 +8,20 @@ import { unstandardize } from '../table/standardize'
 import type { Table } from '../table/table'
 import type { TrainConfig } from './config'
 import { initialParams } from './init-params'
+import type { ParamPath } from './param-path'
 import { runTrainingLoop, type LoopHooks, type RunStatus } from './train-loop'
+
+/** What is known once the data are prepared, before the first epoch (for live displays). */
+export interface PreparedInfo {
+  features: string[]
+  trainRows: number
+  validationRows: number
+  exact: ExactReference | null
+}
+
+export interface FitHooks extends LoopHooks {
+  onPrepared?: (info: PreparedInfo) => void
+}
 
 export interface FitRequest {
   table: Table
@@ -18,7 +31,7 @@ export interface FitRequest {
   config: TrainConfig
   /** Gradient descent backend; default: a new CpuBackend in the config's precision. */
   backend?: ComputeBackend
-  hooks?: LoopHooks
+  hooks?: FitHooks
 }
 
 /** The exact least-squares optimum beside a gradient-descent run, in the run's own units. */
@@ -52,6 +65,8 @@ export interface FitOutcome {
   /** Least-squares statistics (solver lstsq only). */
   statistics: LeastSquaresFit | null
   trainMs: number
+  /** θ along the run (training units), for one- and two-feature models; null otherwise. */
+  path: ParamPath | null
 }
 
 /** Prepare the data, fit by the configured solver, and describe the result in original units. */
@@ -84,6 +99,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       exact: null,
       statistics: fit,
       trainMs,
+      path: null,
     }
   }
 
@@ -91,6 +107,14 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
   try {
     await backend.load(toBackendData(train, d), validation && toBackendData(validation, d))
     const init = initialParams(config.init, prepared.features, config.intercept, config.seed)
+    // The exact optimum does not depend on the run: computed first, so a live view can show the gap.
+    const optimum = exactOptimum(train, prepared.features, config.intercept)
+    request.hooks?.onPrepared?.({
+      features: prepared.features,
+      trainRows: train.rows,
+      validationRows: validation?.rows ?? 0,
+      exact: optimum.available ? { ...optimum, distance: distanceTo(optimum.params, init) } : optimum,
+    })
     if (config.precision === 'f32') for (let i = 0; i < init.length; i++) init[i] = Math.fround(init[i]!)
     const result = runTrainingLoop(
       backend,
@@ -113,9 +137,10 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       model: usable ? unstandardize(params.slice(0, d), params[d]!, prepared.standardization) : null,
       trainingParams: params,
       metrics: usable ? metricsOf(train, validation, params) : null,
-      exact: exactReference(train, prepared.features, config.intercept, params),
+      exact: optimum.available ? { ...optimum, distance: distanceTo(optimum.params, params) } : optimum,
       statistics: null,
       trainMs: result.trainMs,
+      path: result.path,
     }
   } finally {
     backend.dispose()
@@ -151,16 +176,22 @@ function metricsOf(train: DesignPart, validation: DesignPart | null, params: num
   }
 }
 
+type Optimum = { available: true; params: number[]; trainLoss: number } | { available: false; reason: string }
+
 /** θ* on the same (standardized) training rows the run saw; unavailable when the fit is not unique. */
-export function exactReference(train: DesignPart, features: readonly string[], intercept: boolean, params: readonly number[]): ExactReference {
+export function exactOptimum(train: DesignPart, features: readonly string[], intercept: boolean): Optimum {
   try {
     const fit = leastSquares({ X: train.X, y: train.y, features, intercept })
-    const optimum = [...fit.weights, fit.intercept]
-    let distance = 0
-    for (let i = 0; i < optimum.length; i++) distance += (params[i]! - optimum[i]!) ** 2
-    return { available: true, params: optimum, trainLoss: fit.rss / fit.rows, distance: Math.sqrt(distance) }
+    return { available: true, params: [...fit.weights, fit.intercept], trainLoss: fit.rss / fit.rows }
   } catch (e) {
     if (isInputError(e)) return { available: false, reason: e.message }
     throw e
   }
+}
+
+/** ‖θ − θ*‖₂ */
+export function distanceTo(optimum: readonly number[], params: ArrayLike<number>): number {
+  let sum = 0
+  for (let i = 0; i < optimum.length; i++) sum += (params[i]! - optimum[i]!) ** 2
+  return Math.sqrt(sum)
 }

@@ -33,10 +33,12 @@ export async function runStartMessage(message: StartMessage, post: Post, backend
           },
         },
         progressEveryMs: message.progressEveryMs,
-        onProgress: (from, to, history) => {
+        onPrepared: (info) => post({ type: 'started', runId, info }),
+        onProgress: (from, to, history, theta) => {
           const loss = history.loss.slice(from, to)
           const valLoss = history.valLoss ? history.valLoss.slice(from, to) : null
-          post({ type: 'progress', runId, from, loss, valLoss }, valLoss ? [loss.buffer, valLoss.buffer] : [loss.buffer])
+          const params = theta.slice()
+          post({ type: 'progress', runId, from, loss, valLoss, params }, valLoss ? [loss.buffer, valLoss.buffer, params.buffer] : [loss.buffer, params.buffer])
         },
       },
     })

@@ -2,6 +2,7 @@ import type { ComputeBackend } from '../backends/backend'
 import { Random, identityPermutation } from '../random'
 import type { TrainConfig } from './config'
 import { createOptimizer } from './optimizers'
+import { PathRecorder, type ParamPath } from './param-path'
 import { learningRateAt } from './schedules'
 
 export type RunStatus = 'completed' | 'diverged' | 'cancelled'
@@ -19,7 +20,7 @@ export interface LoopHooks {
    * Called with the epochs [from, to) whose losses were just written into the result's history.
    * At most every `progressEveryMs` (and once at the end), so a million epochs do not flood the host.
    */
-  onProgress?: (from: number, to: number, history: LossHistory) => void
+  onProgress?: (from: number, to: number, history: LossHistory, params: Float64Array) => void
   progressEveryMs?: number
   clock?: () => number
 }
@@ -42,7 +43,12 @@ export interface LoopResult extends LossHistory {
   /** Epoch with the lowest validation loss (early stopping), else null. */
   bestEpoch: number | null
   trainMs: number
+  /** θ after each epoch, thinned (see PathRecorder); only for models with at most two features. */
+  path: ParamPath | null
 }
+
+/** Models small enough to draw their loss surface record the path θ takes. */
+export const PATH_MAX_FEATURES = 2
 
 /** Batches between cancel checks inside one long mini-batch epoch. */
 const CHECK_EVERY_BATCHES = 1024
@@ -87,6 +93,7 @@ export function runTrainingLoop(
   let reported = 0
   let lastReport = started
   const everyMs = hooks.progressEveryMs ?? 50
+  const path = d <= PATH_MAX_FEATURES ? new PathRecorder() : null
 
   const step = (lr: number): void => {
     optimizer.step(params, grad, lr)
@@ -129,6 +136,7 @@ export function runTrainingLoop(
       break
     }
     loss[epoch] = epochLoss
+    path?.record(epoch, params)
     if (!allFinite(params)) {
       // This epoch's loss was finite but its step overflowed: the next epoch's loss is the first lost.
       status = 'diverged'
@@ -155,7 +163,7 @@ export function runTrainingLoop(
     if (hooks.onProgress && epoch + 1 - reported > 0) {
       const now = clock()
       if (now - lastReport >= everyMs) {
-        hooks.onProgress(reported, epoch + 1, history)
+        hooks.onProgress(reported, epoch + 1, history, params)
         reported = epoch + 1
         lastReport = now
       }
@@ -163,7 +171,7 @@ export function runTrainingLoop(
   }
 
   const epochsRun = epoch
-  if (hooks.onProgress && epochsRun > reported) hooks.onProgress(reported, epochsRun, history)
+  if (hooks.onProgress && epochsRun > reported) hooks.onProgress(reported, epochsRun, history, params)
   if (stoppedEarly && es?.restoreBest && bestParams) params.set(bestParams)
   return {
     status,
@@ -175,6 +183,7 @@ export function runTrainingLoop(
     stoppedEarly,
     bestEpoch: es ? bestEpoch : null,
     trainMs: clock() - started,
+    path: path ? path.path() : null,
   }
 }
 

@@ -35,7 +35,7 @@ export async function webCommand(argv: string[]): Promise<number> {
   const services = openServices({ databasePath: values.db ?? defaultDatabasePath(), workerFactory: sourceTrainWorker, shell: 'web' })
   let server
   try {
-    server = await startWebServer({ port, rendererDir, handlers: services.handlers, log: (e) => console.error(e) })
+    server = await startWebServer({ port, rendererDir, connect: (emit) => services.connect(emit), log: (e) => console.error(e) })
   } catch (e) {
     await services.close()
     const code = (e as NodeJS.ErrnoException).code
@@ -43,10 +43,6 @@ export async function webCommand(argv: string[]): Promise<number> {
     if ((e as Error).message.startsWith('the renderer is not built')) throw new InputError(`The interface is not built yet (${rendererDir} is missing).`, 'Run npm run web (it builds first), or npm run build.')
     throw e
   }
-  services.training.on({
-    progress: (runId, from, loss, valLoss) => server.emit('training.progress', { runId, from, loss, valLoss }),
-    changed: (runIds) => server.emit('runs.changed', { runIds }),
-  })
   process.stdout.write(`Slope is running at ${server.loginUrl}\n(database: ${services.appInfo.databasePath}; press Ctrl-C to stop)\n`)
   if (!values['no-open']) openBrowser(server.loginUrl)
 

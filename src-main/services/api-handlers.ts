@@ -40,7 +40,7 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
       return { deletedRuns }
     },
     'runs.list': async (filter) => store.listRuns(filter).map((r) => training.withPause(r)),
-    'runs.get': async (id) => training.withPause(store.getRun(id)) as ReturnType<RunStore['getRun']>,
+    'runs.get': async (id) => training.detail(id),
     'runs.rename': async (id, name) => {
       store.rename(id, name)
       runChanged([id])

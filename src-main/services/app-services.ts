@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
-import type { AppInfo } from '../../src-core/contract'
+import type { AppInfo, Handlers } from '../../src-core/contract'
 import { appVersion } from '../app-version'
 import { createHandlers, type Emit } from './api-handlers'
 import { databaseError, openDatabase } from './database'
@@ -45,7 +45,18 @@ export function openServices(options: ServiceOptions) {
     training,
     appInfo,
     interrupted,
-    handlers: (emit: Emit) => createHandlers({ store, training, appInfo }, emit),
+    /**
+     * The contract's handlers for one transport, whose `emit` also receives the training service's
+     * events (started, progress, run changes): the one place where services meet a shell.
+     */
+    connect(emit: Emit): Handlers {
+      training.on({
+        started: (runId, info) => emit('training.started', { runId, info }),
+        progress: (runId, from, loss, valLoss, params) => emit('training.progress', { runId, from, loss, valLoss, params }),
+        changed: (runIds) => emit('runs.changed', { runIds }),
+      })
+      return createHandlers({ store, training, appInfo }, emit)
+    },
     async close() {
       await training.close()
       store.close()

@@ -312,6 +312,7 @@ export class RunStore {
       valLoss,
       outcome: row.outcome ? (JSON.parse(row.outcome) as StoredOutcome) : null,
       model: row.model ? (JSON.parse(row.model) as ModelDocument) : null,
+      live: null,
     }
   }
 

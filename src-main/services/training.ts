@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
-import type { LrFinderParsed, LrFinderRequest, LrFinderResult, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
+import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
 import { lrFinderSchema, startRunSchema, sweepSchema } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
 import { buildModelDocument } from '../../src-core/model-file'
 import { CONTROL_CANCEL, CONTROL_PAUSE, createControl, tableToTransfer, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
 import { parseTrainConfig, type TrainConfig } from '../../src-core/train/config'
-import type { FitOutcome } from '../../src-core/train/fit-model'
+import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
 import type { RunStore } from './run-store'
 import type { WorkerFactory } from './train-worker'
 
 export interface TrainingListener {
-  progress?(runId: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null): void
+  started?(runId: RunId, info: PreparedInfo): void
+  progress?(runId: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null, params: Float64Array): void
   changed?(runIds: RunId[]): void
 }
 
@@ -70,6 +71,7 @@ export class TrainingService {
   private readonly queue: Job[] = []
   private readonly runJobs = new Map<RunId, Job & { kind: 'run' }>()
   private readonly paused = new Set<RunId>()
+  private readonly live = new Map<RunId, LiveRun>()
   private readonly listeners = new Set<TrainingListener>()
   private closed = false
 
@@ -196,8 +198,13 @@ export class TrainingService {
     return this.withPause(this.store.getRunSummary(runId))
   }
 
-  withPause(run: RunSummary): RunSummary {
+  withPause<T extends RunSummary>(run: T): T {
     return this.paused.has(run.id) ? { ...run, paused: true } : run
+  }
+
+  /** A run's detail with what its worker has reported so far, while it trains. */
+  detail(runId: RunId): RunDetail {
+    return { ...this.withPause(this.store.getRun(runId)), live: this.live.get(runId) ?? null }
   }
 
   /** Stops every worker; runs still training are cancelled (their history so far is kept). */
@@ -291,13 +298,18 @@ export class TrainingService {
   private onEvent(slot: Slot, event: WorkerEvent): void {
     const job = slot.job
     if (!job || eventJobId(event) !== jobId(job)) return // a late message of a job already given up
-    const terminal = event.type !== 'progress'
+    const terminal = event.type !== 'progress' && event.type !== 'started'
     try {
       if (job.abandoned) {
         // The store failed this run already; only wait for the worker to let go of it.
+      } else if (event.type === 'started' && job.kind === 'run') {
+        this.live.set(job.runId, { info: event.info, params: null })
+        for (const l of this.listeners) l.started?.(job.runId, event.info)
       } else if (event.type === 'progress' && job.kind === 'run') {
         this.store.appendHistory(job.runId, event.from, event.loss, event.valLoss)
-        for (const l of this.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss)
+        const live = this.live.get(job.runId)
+        if (live) live.params = event.params
+        for (const l of this.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss, event.params)
       } else if (event.type === 'done' && job.kind === 'run') {
         this.completeRun(job.runId, event.outcome)
       } else if (event.type === 'lr-finder-done' && job.kind === 'lr-finder') {
@@ -352,6 +364,7 @@ export class TrainingService {
     if (!this.runJobs.has(job.runId)) return
     this.runJobs.delete(job.runId)
     this.paused.delete(job.runId)
+    this.live.delete(job.runId)
     job.settle.resolve()
     this.emitChanged([job.runId])
   }
@@ -400,6 +413,7 @@ export function storedOutcome(o: FitOutcome): StoredOutcome {
     validationRows: o.prepared.validationRows,
     stoppedEarly: o.stoppedEarly,
     bestEpoch: o.bestEpoch,
+    path: o.path,
   }
 }
 

@@ -24,11 +24,7 @@ let cookie = ''
 
 beforeAll(async () => {
   services = openServices({ databasePath: join(dir, 'web.db'), workerFactory: sourceTrainWorker, shell: 'web', poolSize: 2 })
-  server = await startWebServer({ port: 0, rendererDir: renderer, handlers: services.handlers, log: () => {} })
-  services.training.on({
-    progress: (runId, from, loss, valLoss) => server.emit('training.progress', { runId, from, loss, valLoss }),
-    changed: (runIds) => server.emit('runs.changed', { runIds }),
-  })
+  server = await startWebServer({ port: 0, rendererDir: renderer, connect: (emit) => services.connect(emit), log: () => {} })
   const token = new URL(server.loginUrl).searchParams.get('token')!
   cookie = String((await get(`/?token=${token}`)).headers['set-cookie']).split(';')[0]!
 })
@@ -171,6 +167,8 @@ describe('browser mode WebSocket RPC', () => {
     expect(progress[0]!.payload.loss).toBeInstanceOf(Float64Array)
     expect(progress[0]!.payload.loss![0]).toBeCloseTo(5.9467032, 12)
     expect(events.some((e) => e.event === 'runs.changed')).toBe(true)
+    const startedEvent = events.find((e) => e.event === 'training.started' && e.payload.runId === runId) as unknown as { payload: { info: { exact: { available: boolean; trainLoss: number } } } }
+    expect(startedEvent.payload.info.exact).toMatchObject({ available: true, trainLoss: expect.closeTo(0.1689153, 6) })
     const detail = (await call(ws, 'runs.get', [runId])) as Envelope<{ loss: Float64Array; status: string }>
     expect(detail.ok && detail.value.loss.length).toBe(300)
     ws.close()

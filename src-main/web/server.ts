@@ -14,7 +14,8 @@ export interface WebServerOptions {
   port: number
   /** The built renderer (out/renderer). */
   rendererDir: string
-  handlers: (emit: Emit) => Handlers
+  /** The contract's handlers, given the function that pushes events to every open page. */
+  connect: (emit: Emit) => Handlers
   log?: (e: unknown) => void
 }
 
@@ -48,7 +49,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const frame = encodeMessage({ event, payload })
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame)
   }
-  const handlers = options.handlers(emit)
+  const handlers = options.connect(emit)
   let port = 0
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
