@@ -140,6 +140,7 @@ export interface StoredOutcome {
   bestEpoch: number | null
   /** θ along the run in training units (models with ≤ 2 features), for the loss-surface view. */
   path: ParamPath | null
+  hessianCondition: number | null
 }
 
 /** What a running run shows before it has an outcome. */

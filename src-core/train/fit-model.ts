@@ -1,6 +1,7 @@
 import type { ComputeBackend } from '../backends/backend'
 import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
+import { hessianCondition } from '../model/condition'
 import { leastSquares, type LeastSquaresFit } from '../model/least-squares'
 import { computeMetrics, predictRows, type Metrics } from '../model/metrics'
 import { prepareData, type DesignPart, type PrepareOptions, type PreparedData } from '../table/prepare'
@@ -17,6 +18,8 @@ export interface PreparedInfo {
   trainRows: number
   validationRows: number
   exact: ExactReference | null
+  /** Condition number of the loss's Hessian on the training design (see model/condition.ts); null if too many features. */
+  hessianCondition: number | null
 }
 
 export interface FitHooks extends LoopHooks {
@@ -67,6 +70,8 @@ export interface FitOutcome {
   trainMs: number
   /** θ along the run (training units), for one- and two-feature models; null otherwise. */
   path: ParamPath | null
+  /** κ of the loss's Hessian on the training design (null for least squares or many features). */
+  hessianCondition: number | null
 }
 
 /** Prepare the data, fit by the configured solver, and describe the result in original units. */
@@ -100,6 +105,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       statistics: fit,
       trainMs,
       path: null,
+      hessianCondition: null,
     }
   }
 
@@ -109,11 +115,13 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
     const init = initialParams(config.init, prepared.features, config.intercept, config.seed)
     // The exact optimum does not depend on the run: computed first, so a live view can show the gap.
     const optimum = exactOptimum(train, prepared.features, config.intercept)
+    const kappa = hessianCondition(train.X, train.rows, d, config.intercept)
     request.hooks?.onPrepared?.({
       features: prepared.features,
       trainRows: train.rows,
       validationRows: validation?.rows ?? 0,
       exact: optimum.available ? { ...optimum, distance: distanceTo(optimum.params, init) } : optimum,
+      hessianCondition: kappa,
     })
     if (config.precision === 'f32') for (let i = 0; i < init.length; i++) init[i] = Math.fround(init[i]!)
     const result = runTrainingLoop(
@@ -141,6 +149,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       statistics: null,
       trainMs: result.trainMs,
       path: result.path,
+      hessianCondition: kappa,
     }
   } finally {
     backend.dispose()

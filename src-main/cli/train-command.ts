@@ -6,6 +6,7 @@ import { tableToUpload } from '../../src-core/dataset-upload'
 import { INTERCEPT_KEY } from '../../src-core/model-file'
 import type { CoefficientStats, LeastSquaresFit } from '../../src-core/model/least-squares'
 import { parseTrainConfig, type Schedule, type TrainConfigInput } from '../../src-core/train/config'
+import { describeFinding, diagnoseRun } from '../../src-core/train/diagnosis'
 import { openServices } from '../services/app-services'
 import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
@@ -328,6 +329,7 @@ function textSummary(run: RunDetail, timing: { train_ms: number }): string {
   } else if (exact) {
     lines.push(`exact least squares: unavailable — ${exact.reason}`)
   }
+  if (config.solver === 'gd') for (const finding of diagnoseRun(run)) lines.push(`diagnosis: ${describeFinding(finding)}`)
   return `${lines.join('\n')}\n`
 }
 

@@ -414,6 +414,7 @@ export function storedOutcome(o: FitOutcome): StoredOutcome {
     stoppedEarly: o.stoppedEarly,
     bestEpoch: o.bestEpoch,
     path: o.path,
+    hessianCondition: o.hessianCondition,
   }
 }
 
