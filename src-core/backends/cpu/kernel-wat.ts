@@ -206,6 +206,59 @@ function streamFunction(p: Precision): string {
       : `(f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a)))`})`
 }
 
+/**
+ * Kernels of the blocked Householder QR in src-core/model/least-squares.ts (column-major tiles of
+ * doubles): a dot product, and one reflector H = I − β·v·vᵀ applied to `ncols` columns, where the
+ * reflector and each column have one extra entry ("top", a row of the running R factor) besides
+ * `len` contiguous entries. Two accumulators per dot keep the adds' latency chains short.
+ */
+function leastSquaresFunctions(): string {
+  const dotLoop = (a: string, b: string) => `
+      (local.set $acc0 (v128.const f64x2 0 0))
+      (local.set $acc1 (v128.const f64x2 0 0))
+      (local.set $i (i32.const 0))
+      (block $d4 (loop $l4
+        (br_if $d4 (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+        (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (v128.load align=8 (i32.add ${a} (i32.shl (local.get $i) (i32.const 3)))) (v128.load align=8 (i32.add ${b} (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (v128.load offset=16 align=8 (i32.add ${a} (i32.shl (local.get $i) (i32.const 3)))) (v128.load offset=16 align=8 (i32.add ${b} (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $l4)))
+      (local.set $acc0 (f64x2.add (local.get $acc0) (local.get $acc1)))
+      (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc0)) (f64x2.extract_lane 1 (local.get $acc0))))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_s (local.get $i) (local.get $len)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (i32.add ${a} (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add ${b} (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l1)))`
+  return `(func (export "ls_dot") (param $a i32) (param $b i32) (param $len i32) (result f64)
+    (local $i i32) (local $s f64) (local $acc0 v128) (local $acc1 v128)
+    ${dotLoop('(local.get $a)', '(local.get $b)')}
+    (local.get $s))
+  (func (export "ls_reflect") (param $v i32) (param $vtop f64) (param $beta f64) (param $len i32) (param $col i32) (param $colStride i32) (param $ncols i32) (param $top i32) (param $topStride i32)
+    (local $i i32) (local $c i32) (local $s f64) (local $acc0 v128) (local $acc1 v128) (local $bs v128) (local $p i32)
+    (block $done (loop $cols
+      (br_if $done (i32.ge_s (local.get $c) (local.get $ncols)))
+      ${dotLoop('(local.get $v)', '(local.get $col)')}
+      ;; s ← β (vtop·top + v·col); top −= s·vtop; col −= s·v
+      (local.set $s (f64.mul (local.get $beta) (f64.add (local.get $s) (f64.mul (local.get $vtop) (f64.load (local.get $top))))))
+      (f64.store (local.get $top) (f64.sub (f64.load (local.get $top)) (f64.mul (local.get $s) (local.get $vtop))))
+      (local.set $bs (f64x2.splat (local.get $s)))
+      (local.set $i (i32.const 0))
+      (block $a2 (loop $l2
+        (br_if $a2 (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $len)))
+        (local.set $p (i32.add (local.get $col) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.store align=8 (local.get $p) (f64x2.sub (v128.load align=8 (local.get $p)) (f64x2.mul (local.get $bs) (v128.load align=8 (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $l2)))
+      (if (i32.lt_s (local.get $i) (local.get $len)) (then
+        (local.set $p (i32.add (local.get $col) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.store (local.get $p) (f64.sub (f64.load (local.get $p)) (f64.mul (local.get $s) (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))))))
+      (local.set $col (i32.add (local.get $col) (local.get $colStride)))
+      (local.set $top (i32.add (local.get $top) (local.get $topStride)))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $cols))))`
+}
+
 /** The whole module: memory imported (shared, so helper threads can run the same kernels on it). */
 export function kernelModuleText(): string {
   const functions: string[] = []
@@ -214,6 +267,7 @@ export function kernelModuleText(): string {
     functions.push(loopedFunction(p))
     functions.push(streamFunction(p))
   }
+  functions.push(leastSquaresFunctions())
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
   ${functions.join('\n  ')}

@@ -26,6 +26,7 @@ export interface WasmInstance {
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory
   Instance: new (module: WasmModule, imports: object) => WasmInstance
+  Module: new (bytes: Uint8Array) => WasmModule
   compile(bytes: Uint8Array): Promise<WasmModule>
   instantiate(module: WasmModule, imports: object): Promise<WasmInstance>
   validate(bytes: Uint8Array): boolean
@@ -49,7 +50,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Why the kernels cannot run here (no WebAssembly SIMD or no shared memory), or null. */
+let unavailable: string | null | undefined
+
 export function wasmKernelsUnavailable(): string | null {
+  if (unavailable === undefined) unavailable = checkKernels()
+  return unavailable
+}
+
+function checkKernels(): string | null {
   if (!webAssembly) return 'this JavaScript engine has no WebAssembly'
   if (typeof SharedArrayBuffer === 'undefined') return 'shared memory (SharedArrayBuffer) is disabled here'
   try {
@@ -65,6 +73,20 @@ export function kernelModule(): Promise<WasmModule> {
   if (!webAssembly) return Promise.reject(new Error('no WebAssembly'))
   compiled ??= webAssembly.compile(decodeBase64(kernelWasmBase64))
   return compiled
+}
+
+let compiledSync: WasmModule | null = null
+
+/**
+ * The kernels on a fresh shared memory of at least `bytes`, synchronously (for callers that cannot
+ * await, such as leastSquares); null where WebAssembly is unavailable or `bytes` exceed 4 GiB.
+ */
+export function instantiateKernelsSync(bytes: number): { memory: WasmMemory; instance: WasmInstance } | null {
+  const pages = pagesFor(bytes)
+  if (!webAssembly || pages === null || wasmKernelsUnavailable() !== null) return null
+  compiledSync ??= new webAssembly.Module(decodeBase64(kernelWasmBase64))
+  const memory = new webAssembly.Memory({ initial: pages, maximum: pages, shared: true })
+  return { memory, instance: new webAssembly.Instance(compiledSync, { env: { memory } }) }
 }
 
 /** Bytes → wasm pages, or null when the data do not fit a 32-bit shared memory. */
