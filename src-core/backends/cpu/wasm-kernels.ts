@@ -84,9 +84,15 @@ let compiledSync: WasmModule | null = null
 export function instantiateKernelsSync(bytes: number): { memory: WasmMemory; instance: WasmInstance } | null {
   const pages = pagesFor(bytes)
   if (!webAssembly || pages === null || wasmKernelsUnavailable() !== null) return null
-  compiledSync ??= new webAssembly.Module(decodeBase64(kernelWasmBase64))
-  const memory = new webAssembly.Memory({ initial: pages, maximum: pages, shared: true })
-  return { memory, instance: new webAssembly.Instance(compiledSync, { env: { memory } }) }
+  try {
+    compiledSync ??= new webAssembly.Module(decodeBase64(kernelWasmBase64))
+    const memory = new webAssembly.Memory({ initial: pages, maximum: pages, shared: true })
+    return { memory, instance: new webAssembly.Instance(compiledSync, { env: { memory } }) }
+  } catch {
+    // A browser's main thread refuses synchronous compilation of modules over 4 KB, and a memory
+    // this large may not be available: the caller falls back to its TypeScript kernels.
+    return null
+  }
 }
 
 /** Bytes → wasm pages, or null when the data do not fit a 32-bit shared memory. */
