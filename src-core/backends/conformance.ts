@@ -177,6 +177,30 @@ export const conformanceCases: ConformanceCase[] = [
     },
   },
   {
+    // 20,000 × 9 is several of the CPU backend's row chunks (chunked-pass.ts) and more rows than a
+    // WebGL texture is wide: blocked reductions must still add every row exactly once.
+    name: 'many rows: full pass and a shuffled batch spanning blocks of rows',
+    async run(make, { precisions, tolerance }) {
+      for (const precision of precisions) {
+        const n = 20000
+        const d = 9
+        const data = syntheticData(n, d, 41, precision)
+        const params = randomParams(d, 17)
+        const full = referenceLossAndGradient(data, params, range(0, n))
+        const order = new Random(8).shuffle(Uint32Array.from(range(0, n)))
+        const batch = referenceLossAndGradient(data, params, order.subarray(3000, 19001))
+        await withBackend(make, precision, data, null, (b) => {
+          const grad = new Float64Array(d + 1)
+          assertClose(b.lossAndGradient(params, 0, n, grad), full.loss, tolerance[precision], `${precision} ${n}×${d} loss`)
+          assertVectorClose(grad, full.grad, tolerance[precision], `${precision} ${n}×${d} gradient`)
+          b.setOrder(order)
+          assertClose(b.lossAndGradient(params, 3000, 19001, grad), batch.loss, tolerance[precision], `${precision} batch loss`)
+          assertVectorClose(grad, batch.grad, tolerance[precision], `${precision} batch gradient`)
+        })
+      }
+    },
+  },
+  {
     name: 'validation loss is computed on the validation set',
     async run(make, { precisions, tolerance }) {
       for (const precision of precisions) {

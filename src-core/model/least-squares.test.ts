@@ -13,10 +13,11 @@ function digits(value: number, certified: number, scale: number): number {
 }
 
 describe('least squares against NIST StRD certified values', () => {
-  for (const name of nistNames) {
-    it(`${name}: coefficients, standard errors, residual SD and R²`, () => {
+  // Both kernel sets of the blocked QR: WebAssembly SIMD (the default) and the TypeScript fallback.
+  for (const [name, wasm] of nistNames.flatMap((n) => [[n, true], [n, false]] as const)) {
+    it(`${name}${wasm ? '' : ' (TypeScript kernels)'}: coefficients, standard errors, residual SD and R²`, () => {
       const c = loadNist(name)
-      const fit = leastSquares({ X: c.X, y: c.y, features: c.features, intercept: c.intercept })
+      const fit = leastSquares({ X: c.X, y: c.y, features: c.features, intercept: c.intercept }, { wasm })
       const estimates = c.intercept ? [fit.intercept, ...fit.weights] : fit.weights
       const stdErrors = (c.intercept ? [fit.interceptStats!, ...fit.coefficients] : fit.coefficients).map((s) => s.stdError)
       const need = required[name] ?? 9
@@ -25,6 +26,26 @@ describe('least squares against NIST StRD certified values', () => {
       stdErrors.forEach((v, i) => expect(digits(v, c.stdErrors[i]!, yScale), `${name} SE${i}`).toBeGreaterThanOrEqual(need))
       expect(digits(fit.residualSd, c.residualSd, yScale)).toBeGreaterThanOrEqual(need)
       expect(lre(fit.r2, c.r2)).toBeGreaterThanOrEqual(need)
+    })
+  }
+
+  // Stacking k copies of the rows leaves the least-squares coefficients unchanged (XᵀX and Xᵀy both
+  // scale by k), so the certified values still hold — across many row blocks of the blocked QR.
+  for (const [name, copies] of [['Longley', 20], ['Filip', 7], ['Wampler4', 13]] as const) {
+    it(`${name} stacked ${copies} times (several QR row blocks): certified coefficients`, () => {
+      const c = loadNist(name)
+      const d = c.features.length
+      const X = new Float64Array(c.X.length * copies)
+      const y = new Float64Array(c.y.length * copies)
+      for (let k = 0; k < copies; k++) {
+        X.set(c.X, k * c.X.length)
+        y.set(c.y, k * c.y.length)
+      }
+      expect(y.length / 128).toBeGreaterThan(2)
+      const fit = leastSquares({ X, y, features: c.features, intercept: c.intercept })
+      const estimates = c.intercept ? [fit.intercept, ...fit.weights] : fit.weights
+      estimates.forEach((v, i) => expect(lre(v, c.estimates[i]!), `${name} B${i}`).toBeGreaterThanOrEqual(required[name] ?? 9))
+      expect(fit.dfResidual).toBe(y.length - d - (c.intercept ? 1 : 0))
     })
   }
 

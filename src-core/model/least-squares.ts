@@ -1,5 +1,6 @@
 import { InputError } from '../errors'
 import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
+import { factorTallSkinny, type TallSkinnyQR } from './householder-tsqr'
 
 /**
  * Exact least squares by Householder QR — never the normal equations, which square the condition
@@ -54,7 +55,7 @@ export interface LeastSquaresFit {
 const RANK_TOLERANCE = 1e-13
 const REFINEMENT_STEPS = 1 // measured: a second step changes no NIST LRE
 
-export function leastSquares(input: LeastSquaresInput): LeastSquaresFit {
+export function leastSquares(input: LeastSquaresInput, options: { wasm?: boolean } = {}): LeastSquaresFit {
   const { X, y, features, intercept } = input
   const n = y.length
   const d = features.length
@@ -68,30 +69,34 @@ export function leastSquares(input: LeastSquaresInput): LeastSquaresFit {
     )
   }
 
-  // Column-major copy A (n × p), intercept first, then power-of-two column scaling.
-  const A = new Float64Array(n * p)
-  for (let i = 0; i < n; i++) {
-    if (intercept) A[i] = 1
-    for (let j = 0; j < d; j++) A[(j + (intercept ? 1 : 0)) * n + i] = X[i * d + j]!
-  }
+  // Column j of the scaled design A: the intercept's ones first, then the features, each column
+  // multiplied by a power of two (exact) so that its norm is near 1.
+  const offset = intercept ? 1 : 0
   const scale = new Float64Array(p)
+  const sumSquares = new Float64Array(p)
+  if (intercept) sumSquares[0] = n
+  for (let i = 0; i < n; i++) {
+    const row = i * d
+    for (let j = 0; j < d; j++) sumSquares[j + offset]! += X[row + j]! ** 2
+  }
   for (let j = 0; j < p; j++) {
-    let ss = 0
-    for (let i = 0; i < n; i++) ss += A[j * n + i]! ** 2
-    const norm = Math.sqrt(ss)
+    const norm = Math.sqrt(sumSquares[j]!)
     if (!Number.isFinite(norm)) {
       throw new InputError(`Feature "${names[j]}" has values too large to square (beyond 1e154).`, 'Rescale the column, e.g. divide it by a power of ten.', { column: names[j] })
     }
     scale[j] = norm > 0 ? 2 ** -Math.round(Math.log2(norm)) : 1
-    for (let i = 0; i < n; i++) A[j * n + i]! *= scale[j]!
   }
-  const original = A.slice() // scaled, unfactored: used for the refinement residual
+  const design: ScaledDesign = { X, d, offset, scale }
 
-  const qr = householderQR(A, n, p)
-  checkRank(qr, n, p, names, intercept)
+  const qr = factorTallSkinny(n, p, (i, dst, at, stride) => {
+    if (intercept) dst[at] = scale[0]!
+    const row = i * d
+    for (let j = 0; j < d; j++) dst[at + (j + offset) * stride] = X[row + j]! * scale[j + offset]!
+  }, options.wasm ?? true)
+  checkRank(qr.R, p, names, intercept)
 
-  let beta = solveQR(qr, n, p, y)
-  const residual = refineAugmented(qr, original, n, p, y, beta)
+  const beta = solveQR(qr, y)
+  const residual = refineAugmented(qr, design, y, beta)
 
   let rss = 0
   for (let i = 0; i < n; i++) rss += residual[i]! ** 2
@@ -152,125 +157,117 @@ export function leastSquares(input: LeastSquaresInput): LeastSquaresFit {
   }
 }
 
-interface QR {
-  /** Householder vectors below the diagonal, column-major n × p (the factored A). */
-  V: Float64Array
-  /** Upper-triangular R, row-major p × p. */
-  R: Float64Array
-  /** β of each reflector H = I − β v vᵀ. */
-  betas: Float64Array
+/** The scaled design A read straight from the row-major features: A[i][j] = X[i][j − offset]·scale[j]. */
+interface ScaledDesign {
+  X: Float64Array
+  d: number
+  /** 1 with an intercept (column 0 of A is constant), else 0. */
+  offset: number
+  scale: Float64Array
 }
 
-function householderQR(A: Float64Array, n: number, p: number): QR {
-  const R = new Float64Array(p * p)
-  const betas = new Float64Array(p)
-  for (let k = 0; k < p; k++) {
-    const col = k * n
-    let ss = 0
-    for (let i = k; i < n; i++) ss += A[col + i]! ** 2
-    const alpha = Math.sqrt(ss)
-    if (alpha === 0) {
-      betas[k] = 0
-      R[k * p + k] = 0
-      continue
-    }
-    const x0 = A[col + k]!
-    const sign = x0 >= 0 ? 1 : -1
-    A[col + k] = x0 + sign * alpha // v = x + sign(x₀)‖x‖e₁ avoids cancellation
-    const beta = 1 / (alpha * (alpha + Math.abs(x0)))
-    betas[k] = beta
-    for (let j = k + 1; j < p; j++) {
-      const cj = j * n
-      let s = 0
-      for (let i = k; i < n; i++) s += A[col + i]! * A[cj + i]!
-      s *= beta
-      for (let i = k; i < n; i++) A[cj + i]! -= s * A[col + i]!
-      R[k * p + j] = A[cj + k]!
-    }
-    R[k * p + k] = -sign * alpha
+/** β = R⁻¹ (Qᵀy)[0:p]. */
+function solveQR(qr: TallSkinnyQR, y: Float64Array): number[] {
+  const p = qr.p
+  const top = qr.applyQt(y.slice())
+  const beta = new Array<number>(p).fill(0)
+  for (let k = p - 1; k >= 0; k--) {
+    let s = top[k]!
+    for (let j = k + 1; j < p; j++) s -= qr.R[k * p + j]! * beta[j]!
+    beta[k] = s / qr.R[k * p + k]!
   }
-  return { V: A, R, betas }
-}
-
-/** Qᵀz in place. */
-function applyQt(qr: QR, n: number, p: number, z: Float64Array): void {
-  for (let k = 0; k < p; k++) reflect(qr, n, k, z)
-}
-
-/** Qz in place. */
-function applyQ(qr: QR, n: number, p: number, z: Float64Array): void {
-  for (let k = p - 1; k >= 0; k--) reflect(qr, n, k, z)
-}
-
-function reflect(qr: QR, n: number, k: number, z: Float64Array): void {
-  const col = k * n
-  let s = 0
-  for (let i = k; i < n; i++) s += qr.V[col + i]! * z[i]!
-  s *= qr.betas[k]!
-  for (let i = k; i < n; i++) z[i]! -= s * qr.V[col + i]!
+  return beta
 }
 
 /**
  * Björck's iterative refinement of the augmented system [I A; Aᵀ 0][r; β] = [y; 0], with both
  * residuals (y − r − Aβ and −Aᵀr) accumulated in double-double. Unlike refining β alone, it also
  * converges for large-residual problems (Wampler4/5, Filip). Updates β in place; returns r.
+ * One pass over the rows computes r, f and g together (Dekker's TwoProduct with β pre-split).
  */
-function refineAugmented(qr: QR, A: Float64Array, n: number, p: number, y: Float64Array, beta: number[]): Float64Array {
-  const r = y.slice()
-  const fitted = new Float64Array(n)
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) fitted[i]! += A[j * n + i]! * beta[j]!
-  for (let i = 0; i < n; i++) r[i] = y[i]! - fitted[i]!
+function refineAugmented(qr: TallSkinnyQR, A: ScaledDesign, y: Float64Array, beta: number[]): Float64Array {
+  const { n, p } = qr
+  const { X, d, offset, scale } = A
+  const r = new Float64Array(n)
+  const a = new Float64Array(p)
   for (let iteration = 0; iteration < REFINEMENT_STEPS; iteration++) {
-    // f = y − r − Aβ, g = −Aᵀr, both in double-double.
+    // −β split once: hi (26 bits) + lo, so each exact product below splits only A's entry.
+    const nb = beta.map((v) => -v)
+    const nbHi = nb.map(splitHigh)
+    const nbLo = nb.map((v, j) => v - nbHi[j]!)
     const f = new Float64Array(n)
+    const gHi = new Float64Array(p)
+    const gLo = new Float64Array(p)
     for (let i = 0; i < n; i++) {
-      const acc = new DoubleDouble(y[i]!)
-      acc.add(-r[i]!)
-      for (let j = 0; j < p; j++) acc.addProduct(A[j * n + i]!, -beta[j]!)
-      f[i] = acc.value()
+      const row = i * d
+      if (offset) a[0] = scale[0]!
+      for (let j = 0; j < d; j++) a[j + offset] = X[row + j]! * scale[j + offset]!
+      let fitted = 0
+      for (let j = 0; j < p; j++) fitted += a[j]! * beta[j]!
+      const ri = iteration === 0 ? y[i]! - fitted : r[i]!
+      r[i] = ri
+      // f = y − r − Aβ in double-double
+      let hi = y[i]!
+      let lo = 0
+      let s = hi - ri
+      let bb = s - hi
+      lo += hi - (s - bb) + (-ri - bb)
+      hi = s
+      // g −= A[i]·r in double-double; −r split once per row
+      const nr = -ri
+      const nrHi = splitHigh(nr)
+      const nrLo = nr - nrHi
+      for (let j = 0; j < p; j++) {
+        const aj = a[j]!
+        const aHi = splitHigh(aj)
+        const aLo = aj - aHi
+        // f term: aj · (−β_j)
+        let prod = aj * nb[j]!
+        let err = aLo * nbLo[j]! - (prod - aHi * nbHi[j]! - aLo * nbHi[j]! - aHi * nbLo[j]!)
+        s = hi + prod
+        bb = s - hi
+        lo += hi - (s - bb) + (prod - bb) + err
+        hi = s
+        // g term: aj · (−r_i)
+        prod = aj * nr
+        err = aLo * nrLo - (prod - aHi * nrHi - aLo * nrHi - aHi * nrLo)
+        const gh = gHi[j]!
+        s = gh + prod
+        bb = s - gh
+        gLo[j]! += gh - (s - bb) + (prod - bb) + err
+        gHi[j] = s
+      }
+      f[i] = hi + lo
     }
     const g = new Float64Array(p)
-    for (let j = 0; j < p; j++) {
-      const acc = new DoubleDouble(0)
-      for (let i = 0; i < n; i++) acc.addProduct(A[j * n + i]!, -r[i]!)
-      g[j] = acc.value()
-    }
+    for (let j = 0; j < p; j++) g[j] = gHi[j]! + gLo[j]!
     // Solve [I A; Aᵀ 0][δr; δβ] = [f; g] with A = Q[R; 0]:
     // h = R⁻ᵀg, d = Qᵀf, δβ = R⁻¹(d₁ − h), δr = Q[h; d₂].
     const h = new Float64Array(p)
     for (let k = 0; k < p; k++) {
-      let s = g[k]!
-      for (let i = 0; i < k; i++) s -= qr.R[i * p + k]! * h[i]!
-      h[k] = s / qr.R[k * p + k]!
+      let t = g[k]!
+      for (let i = 0; i < k; i++) t -= qr.R[i * p + k]! * h[i]!
+      h[k] = t / qr.R[k * p + k]!
     }
-    const dvec = f
-    applyQt(qr, n, p, dvec)
+    const d1 = qr.applyQt(f) // f now holds d₂
     const rhs = new Float64Array(p)
-    for (let k = 0; k < p; k++) rhs[k] = dvec[k]! - h[k]!
+    for (let k = 0; k < p; k++) rhs[k] = d1[k]! - h[k]!
     for (let k = p - 1; k >= 0; k--) {
-      let s = rhs[k]!
-      for (let j = k + 1; j < p; j++) s -= qr.R[k * p + j]! * rhs[j]!
-      rhs[k] = s / qr.R[k * p + k]!
+      let t = rhs[k]!
+      for (let j = k + 1; j < p; j++) t -= qr.R[k * p + j]! * rhs[j]!
+      rhs[k] = t / qr.R[k * p + k]!
     }
-    for (let k = 0; k < p; k++) dvec[k] = h[k]!
-    applyQ(qr, n, p, dvec)
+    qr.applyQ(h, f) // f = δr
     for (let j = 0; j < p; j++) beta[j]! += rhs[j]!
-    for (let i = 0; i < n; i++) r[i]! += dvec[i]!
+    for (let i = 0; i < n; i++) r[i]! += f[i]!
   }
   return r
 }
 
-/** β = R⁻¹ (Qᵀb)[0:p]. */
-function solveQR(qr: QR, n: number, p: number, b: Float64Array): number[] {
-  const z = b.slice()
-  applyQt(qr, n, p, z)
-  const beta = new Array<number>(p).fill(0)
-  for (let k = p - 1; k >= 0; k--) {
-    let s = z[k]!
-    for (let j = k + 1; j < p; j++) s -= qr.R[k * p + j]! * beta[j]!
-    beta[k] = s / qr.R[k * p + k]!
-  }
-  return beta
+/** High half of Veltkamp's split (JavaScript has no fused multiply-add for an exact product). */
+function splitHigh(x: number): number {
+  const t = SPLIT * x
+  return t - (t - x)
 }
 
 function invertUpper(R: Float64Array, p: number): Float64Array {
@@ -286,58 +283,23 @@ function invertUpper(R: Float64Array, p: number): Float64Array {
   return inv
 }
 
-/**
- * A running sum carried as an unevaluated pair hi + lo (double-double): exact products by
- * Veltkamp splitting (JavaScript has no fused multiply-add) and Knuth's TwoSum.
- */
-class DoubleDouble {
-  private hi: number
-  private lo = 0
-  constructor(start: number) {
-    this.hi = start
-  }
-
-  add(x: number): void {
-    const s = this.hi + x
-    const bb = s - this.hi
-    this.lo += this.hi - (s - bb) + (x - bb)
-    this.hi = s
-  }
-
-  addProduct(a: number, b: number): void {
-    const prod = a * b
-    let t = SPLIT * a
-    const aH = t - (t - a)
-    const aL = a - aH
-    t = SPLIT * b
-    const bH = t - (t - b)
-    const bL = b - bH
-    this.lo += aL * bL - (prod - aH * bH - aL * bH - aH * bL)
-    this.add(prod)
-  }
-
-  value(): number {
-    return this.hi + this.lo
-  }
-}
-
 const SPLIT = 134217729 // 2^27 + 1
 
-function checkRank(qr: QR, n: number, p: number, names: readonly string[], intercept: boolean): void {
+function checkRank(R: Float64Array, p: number, names: readonly string[], intercept: boolean): void {
   let maxDiag = 0
-  for (let k = 0; k < p; k++) maxDiag = Math.max(maxDiag, Math.abs(qr.R[k * p + k]!))
+  for (let k = 0; k < p; k++) maxDiag = Math.max(maxDiag, Math.abs(R[k * p + k]!))
   for (let k = 0; k < p; k++) {
-    if (Math.abs(qr.R[k * p + k]!) > RANK_TOLERANCE * maxDiag) continue
+    if (Math.abs(R[k * p + k]!) > RANK_TOLERANCE * maxDiag) continue
     const name = names[k]!
-    if (maxDiag === 0 || Math.abs(qr.R[k * p + k]!) === 0 && k === 0) {
+    if (maxDiag === 0 || Math.abs(R[k * p + k]!) === 0 && k === 0) {
       throw new InputError(`Feature "${name}" is zero in every row.`, 'Remove it from the features.', { column: name })
     }
     // Which earlier columns is it a combination of? Solve R[0:k,0:k] c = R[0:k,k].
     const c = new Float64Array(k)
     for (let i = k - 1; i >= 0; i--) {
-      let s = qr.R[i * p + k]!
-      for (let j = i + 1; j < k; j++) s -= qr.R[i * p + j]! * c[j]!
-      c[i] = s / qr.R[i * p + i]!
+      let s = R[i * p + k]!
+      for (let j = i + 1; j < k; j++) s -= R[i * p + j]! * c[j]!
+      c[i] = s / R[i * p + i]!
     }
     const largest = c.reduce((m, v) => Math.max(m, Math.abs(v)), 0)
     const partners = names.slice(0, k).filter((_, i) => Math.abs(c[i]!) > 1e-6 * largest)
@@ -355,5 +317,4 @@ function checkRank(qr: QR, n: number, p: number, names: readonly string[], inter
       { column: name },
     )
   }
-  void n
 }

@@ -1,0 +1,41 @@
+import { syntheticData } from '../../src-core/backends/conformance'
+import { leastSquares } from '../../src-core/model/least-squares'
+import { medianMs, type BenchContext, type BenchRow, type BenchSuite } from '../bench-suite'
+import { baselineMissing, runBaseline } from '../python-baselines'
+import { streamBoundMs } from '../stream-bound'
+
+/**
+ * Exact least squares (blocked Householder QR + one step of double-double refinement, with all
+ * statistics) against numpy.linalg.lstsq (LAPACK) on the same shape, and the stream bound of X.
+ */
+async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = []
+  const shapes: [number, number][] = ctx.quick ? [[100_000, 16]] : [[100_000, 16], [1_000_000, 32]]
+  const note = baselineMissing('numpy_lstsq')
+  for (const [n, d] of shapes) {
+    const data = syntheticData(n, d, 2, 'f64')
+    const X = data.X as Float64Array
+    const y = data.y as Float64Array
+    const features = Array.from({ length: d }, (_, j) => `x${j}`)
+    const reps = ctx.quick ? 3 : 5
+    const ms = await medianMs(() => leastSquares({ X, y, features, intercept: true }), reps, 1)
+    const typescriptMs = await medianMs(() => leastSquares({ X, y, features, intercept: true }, { wasm: false }), ctx.quick ? 1 : 3, 1)
+    const numpy = runBaseline({ kind: 'numpy_lstsq', rows: n, features: d, reps })
+    const bound = await streamBoundMs(X, reps)
+    const label = `${n / 1000}k×${d}`.replace('1000k', '1M')
+    rows.push({
+      suite: 'least squares',
+      case: `${label} f64 with intercept (ms per fit)`,
+      ms,
+      baselines: { 'numpy lstsq': numpy?.ms ?? null, 'TypeScript kernels': typescriptMs, 'stream bound': bound.ms },
+      ratios: { 'numpy lstsq': numpy ? ms / numpy.ms : null, 'TypeScript kernels': ms / typescriptMs, 'stream bound': ms / bound.ms },
+      notes: note ? `numpy skipped: ${note}` : 'Slope includes standard errors, t, p, intervals, R², F',
+      extra: { rows: n, features: d },
+    })
+    ctx.log(`${label}: ${ms.toFixed(0)} ms (numpy ${numpy?.ms.toFixed(0)} ms, TypeScript kernels ${typescriptMs.toFixed(0)} ms)`)
+  }
+  return rows
+}
+
+const suite: BenchSuite = { name: 'least squares', run }
+export default suite

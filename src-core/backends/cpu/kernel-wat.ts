@@ -1,0 +1,276 @@
+/**
+ * Generates the WebAssembly text of the CPU backend's SIMD kernels. The text is assembled by
+ * `npm run wasm` (scripts/build-cpu-kernels.ts, with the `wabt` package) into the bytes committed in
+ * kernel-wasm-bytes.ts; kernel-wasm.test.ts checks that those bytes are what this generator gives.
+ *
+ * One exported function per storage precision and feature count d ≤ MAX_UNROLLED_FEATURES, fully
+ * unrolled so that θ and the gradient accumulators stay in registers, plus one looped function per
+ * precision for any d. Every function computes one chunk of rows from zero:
+ *
+ *   (x, y, order, start, end, params, out, withGrad) → ()
+ *   out[0] = Σ r², out[1 + j] = Σ r·x_j, out[1 + d] = Σ r,   r = x·w + b − y
+ *
+ * over rows order[start…end) (order = 0: rows start…end). Arithmetic is in f64 whatever the
+ * storage precision (f32 values are widened exactly with f64x2.promote_low_f32x4), so the kernels
+ * differ from the TypeScript reference (fused-pass.ts) only in the order of additions: the dot
+ * product is summed as a balanced tree of pairs, the gradient per feature in row order.
+ */
+import type { Precision } from '../backend'
+
+export const MAX_UNROLLED_FEATURES = 32
+
+const bytesOf = (p: Precision) => (p === 'f32' ? 4 : 8)
+
+/** The f64x2 pieces one row of d features is widened into: pairs, then maybe one scalar. */
+interface RowLayout {
+  pairs: number
+  scalar: boolean
+}
+const layoutOf = (d: number): RowLayout => ({ pairs: Math.floor(d / 2), scalar: d % 2 === 1 })
+
+/** Loads of one row into locals $v0…, $vs (f64x2 pairs, f64 scalar) from $row. */
+function loadRow(p: Precision, d: number): string[] {
+  const { pairs, scalar } = layoutOf(d)
+  const out: string[] = []
+  if (p === 'f64') {
+    for (let k = 0; k < pairs; k++) out.push(`(local.set $v${k} (v128.load offset=${16 * k} align=8 (local.get $row)))`)
+    if (scalar) out.push(`(local.set $vs (f64.load offset=${16 * pairs} (local.get $row)))`)
+    return out
+  }
+  // f32: a quad of floats gives two pairs (low half, then the high half shuffled down).
+  for (let k = 0; k < pairs; k += 2) {
+    if (k + 1 < pairs) {
+      out.push(`(local.set $q (v128.load offset=${8 * k} align=4 (local.get $row)))`)
+      out.push(`(local.set $v${k} (f64x2.promote_low_f32x4 (local.get $q)))`)
+      out.push(`(local.set $v${k + 1} (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $q) (local.get $q))))`)
+    } else {
+      out.push(`(local.set $v${k} (f64x2.promote_low_f32x4 (v128.load64_zero offset=${8 * k} align=4 (local.get $row))))`)
+    }
+  }
+  if (scalar) out.push(`(local.set $vs (f64.promote_f32 (f32.load offset=${8 * pairs} (local.get $row))))`)
+  return out
+}
+
+/** Balanced sum of the expressions (shorter dependency chains than a running sum). */
+function tree(terms: string[], add: string): string {
+  if (terms.length === 1) return terms[0]!
+  const half = Math.ceil(terms.length / 2)
+  return `(${add} ${tree(terms.slice(0, half), add)} ${tree(terms.slice(half), add)})`
+}
+
+function unrolledFunction(p: Precision, d: number): string {
+  const { pairs, scalar } = layoutOf(d)
+  const bytes = bytesOf(p)
+  const locals: string[] = ['(local $k i32) (local $row i32) (local $r f64) (local $rr v128) (local $sse f64) (local $sumR f64) (local $b f64) (local $q v128) (local $vs f64) (local $ps f64) (local $gs f64)']
+  for (let k = 0; k < pairs; k++) locals.push(`(local $v${k} v128) (local $p${k} v128) (local $g${k} v128)`)
+  const loadParams: string[] = []
+  for (let k = 0; k < pairs; k++) loadParams.push(`(local.set $p${k} (v128.load offset=${16 * k} align=8 (local.get $params)))`)
+  if (scalar) loadParams.push(`(local.set $ps (f64.load offset=${16 * pairs} (local.get $params)))`)
+  loadParams.push(`(local.set $b (f64.load offset=${8 * d} (local.get $params)))`)
+
+  const dotTerms: string[] = []
+  for (let k = 0; k < pairs; k++) dotTerms.push(`(f64x2.mul (local.get $v${k}) (local.get $p${k}))`)
+  const dotPairs = pairs > 0 ? tree(dotTerms, 'f64x2.add') : null
+  const yLoad = p === 'f32' ? `(f64.promote_f32 (f32.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))))` : `(f64.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3))))`
+  let residual = `(f64.sub (local.get $b) ${yLoad})`
+  if (scalar) residual = `(f64.add ${residual} (f64.mul (local.get $vs) (local.get $ps)))`
+  if (dotPairs) {
+    residual = `(f64.add ${residual} (f64.add (f64x2.extract_lane 0 (local.tee $rr ${dotPairs})) (f64x2.extract_lane 1 (local.get $rr))))`
+  }
+
+  // A mini-batch visits rows through the order array; the branch on it is perfectly predicted.
+  const loop = (grad: boolean): string => {
+    const body = [
+      `(local.set $i (if (result i32) (local.get $order) (then (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2))))) (else (local.get $k))))`,
+      `(local.set $row (i32.add (local.get $x) (i32.mul (local.get $i) (i32.const ${d * bytes}))))`,
+      ...loadRow(p, d),
+      `(local.set $r ${residual})`,
+      `(local.set $sse (f64.add (local.get $sse) (f64.mul (local.get $r) (local.get $r))))`,
+    ]
+    if (grad) {
+      body.push(`(local.set $sumR (f64.add (local.get $sumR) (local.get $r)))`)
+      body.push(`(local.set $rr (f64x2.splat (local.get $r)))`)
+      for (let k = 0; k < pairs; k++) body.push(`(local.set $g${k} (f64x2.add (local.get $g${k}) (f64x2.mul (local.get $v${k}) (local.get $rr))))`)
+      if (scalar) body.push(`(local.set $gs (f64.add (local.get $gs) (f64.mul (local.get $vs) (local.get $r))))`)
+    }
+    return `(block $done (loop $rows
+        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+        ${body.join('\n        ')}
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rows)))`
+  }
+
+  const store: string[] = ['(f64.store (local.get $out) (local.get $sse))']
+  store.push(`(if (local.get $withGrad) (then`)
+  for (let k = 0; k < pairs; k++) store.push(`  (v128.store offset=${8 + 16 * k} align=8 (local.get $out) (local.get $g${k}))`)
+  if (scalar) store.push(`  (f64.store offset=${8 + 16 * pairs} (local.get $out) (local.get $gs))`)
+  store.push(`  (f64.store offset=${8 * (d + 1)} (local.get $out) (local.get $sumR))))`)
+
+  return `(func (export "${p}_${d}") (param $x i32) (param $y i32) (param $order i32) (param $start i32) (param $end i32) (param $params i32) (param $out i32) (param $withGrad i32)
+    (local $i i32) ${locals.join(' ')}
+    ${loadParams.join('\n    ')}
+    (local.set $k (local.get $start))
+    (if (local.get $withGrad) (then ${loop(true)}) (else ${loop(false)}))
+    ${store.join('\n    ')})`
+}
+
+/**
+ * Any d: the dot product and the gradient loop over the row's pairs, θ and the gradient sums in
+ * memory (out doubles as the accumulator). Used above MAX_UNROLLED_FEATURES, where the row
+ * (≥ 33 values) dwarfs the loop overhead.
+ */
+function loopedFunction(p: Precision): string {
+  const bytes = bytesOf(p)
+  const load = (addr: string) => (p === 'f64' ? `(f64.load ${addr})` : `(f64.promote_f32 (f32.load ${addr}))`)
+  const loadPair = (addr: string) => (p === 'f64' ? `(v128.load align=8 ${addr})` : `(f64x2.promote_low_f32x4 (v128.load64_zero align=4 ${addr}))`)
+  return `(func (export "${p}_any") (param $x i32) (param $y i32) (param $order i32) (param $start i32) (param $end i32) (param $params i32) (param $out i32) (param $withGrad i32) (param $d i32)
+    (local $i i32) (local $k i32) (local $j i32) (local $row i32) (local $pairsEnd i32) (local $acc v128) (local $r f64) (local $rr v128) (local $sse f64) (local $sumR f64) (local $gptr i32)
+    (local.set $pairsEnd (i32.and (local.get $d) (i32.const -2)))
+    ;; zero the gradient sums
+    (local.set $j (i32.const 0))
+    (block $z (loop $zl
+      (br_if $z (i32.ge_u (local.get $j) (local.get $d)))
+      (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $zl)))
+    (local.set $k (local.get $start))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $i (if (result i32) (local.get $order)
+        (then (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))
+        (else (local.get $k))))
+      (local.set $row (i32.add (local.get $x) (i32.mul (local.get $i) (i32.mul (local.get $d) (i32.const ${bytes})))))
+      (local.set $acc (v128.const i64x2 0 0))
+      (local.set $j (i32.const 0))
+      (block $pd (loop $pl
+        (br_if $pd (i32.ge_u (local.get $j) (local.get $pairsEnd)))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul
+          ${loadPair(`(i32.add (local.get $row) (i32.mul (local.get $j) (i32.const ${bytes})))`)}
+          (v128.load align=8 (i32.add (local.get $params) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pl)))
+      (local.set $r (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+      (if (i32.lt_u (local.get $pairsEnd) (local.get $d)) (then
+        (local.set $r (f64.add (local.get $r) (f64.mul
+          ${load(`(i32.add (local.get $row) (i32.mul (local.get $pairsEnd) (i32.const ${bytes})))`)}
+          (f64.load (i32.add (local.get $params) (i32.shl (local.get $pairsEnd) (i32.const 3)))))))))
+      (local.set $r (f64.add (local.get $r) (f64.sub
+        (f64.load (i32.add (local.get $params) (i32.shl (local.get $d) (i32.const 3))))
+        ${load(`(i32.add (local.get $y) (i32.mul (local.get $i) (i32.const ${bytes})))`)})))
+      (local.set $sse (f64.add (local.get $sse) (f64.mul (local.get $r) (local.get $r))))
+      (if (local.get $withGrad) (then
+        (local.set $sumR (f64.add (local.get $sumR) (local.get $r)))
+        (local.set $rr (f64x2.splat (local.get $r)))
+        (local.set $j (i32.const 0))
+        (block $gd (loop $gl
+          (br_if $gd (i32.ge_u (local.get $j) (local.get $pairsEnd)))
+          (local.set $gptr (i32.add (i32.add (local.get $out) (i32.const 8)) (i32.shl (local.get $j) (i32.const 3))))
+          (v128.store align=8 (local.get $gptr) (f64x2.add (v128.load align=8 (local.get $gptr)) (f64x2.mul
+            ${loadPair(`(i32.add (local.get $row) (i32.mul (local.get $j) (i32.const ${bytes})))`)}
+            (local.get $rr))))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br $gl)))
+        (if (i32.lt_u (local.get $pairsEnd) (local.get $d)) (then
+          (local.set $gptr (i32.add (i32.add (local.get $out) (i32.const 8)) (i32.shl (local.get $pairsEnd) (i32.const 3))))
+          (f64.store (local.get $gptr) (f64.add (f64.load (local.get $gptr)) (f64.mul
+            ${load(`(i32.add (local.get $row) (i32.mul (local.get $pairsEnd) (i32.const ${bytes})))`)}
+            (local.get $r))))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $rows)))
+    (f64.store (local.get $out) (local.get $sse))
+    (if (local.get $withGrad) (then
+      (f64.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $d) (i32.const 1)) (i32.const 3))) (local.get $sumR)))))`
+}
+
+/**
+ * A plain read of `count` values (a sum, so the loads cannot be dropped): the stream bound the
+ * benchmarks compare the fused pass with. Four independent accumulators keep it load-bound.
+ */
+function streamFunction(p: Precision): string {
+  const add = p === 'f32' ? 'f32x4.add' : 'f64x2.add'
+  const perVector = p === 'f32' ? 4 : 2
+  return `(func (export "${p}_read") (param $x i32) (param $count i32) (result f64)
+    (local $end i32) (local $a v128) (local $b v128) (local $c v128) (local $e v128)
+    (local.set $end (i32.add (local.get $x) (i32.mul (i32.and (local.get $count) (i32.const ${-4 * perVector})) (i32.const ${bytesOf(p)}))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $a (${add} (local.get $a) (v128.load offset=0 (local.get $x))))
+      (local.set $b (${add} (local.get $b) (v128.load offset=16 (local.get $x))))
+      (local.set $c (${add} (local.get $c) (v128.load offset=32 (local.get $x))))
+      (local.set $e (${add} (local.get $e) (v128.load offset=48 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 64)))
+      (br $l)))
+    (local.set $a (${add} (${add} (local.get $a) (local.get $b)) (${add} (local.get $c) (local.get $e))))
+    ${p === 'f32'
+      ? `(f64.promote_f32 (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a))) (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))`
+      : `(f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a)))`})`
+}
+
+/**
+ * Kernels of the blocked Householder QR in src-core/model/least-squares.ts (column-major tiles of
+ * doubles): a dot product, and one reflector H = I − β·v·vᵀ applied to `ncols` columns, where the
+ * reflector and each column have one extra entry ("top", a row of the running R factor) besides
+ * `len` contiguous entries. Two accumulators per dot keep the adds' latency chains short.
+ */
+function leastSquaresFunctions(): string {
+  const dotLoop = (a: string, b: string) => `
+      (local.set $acc0 (v128.const f64x2 0 0))
+      (local.set $acc1 (v128.const f64x2 0 0))
+      (local.set $i (i32.const 0))
+      (block $d4 (loop $l4
+        (br_if $d4 (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+        (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (v128.load align=8 (i32.add ${a} (i32.shl (local.get $i) (i32.const 3)))) (v128.load align=8 (i32.add ${b} (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (v128.load offset=16 align=8 (i32.add ${a} (i32.shl (local.get $i) (i32.const 3)))) (v128.load offset=16 align=8 (i32.add ${b} (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $l4)))
+      (local.set $acc0 (f64x2.add (local.get $acc0) (local.get $acc1)))
+      (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc0)) (f64x2.extract_lane 1 (local.get $acc0))))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_s (local.get $i) (local.get $len)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (i32.add ${a} (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add ${b} (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l1)))`
+  return `(func (export "ls_dot") (param $a i32) (param $b i32) (param $len i32) (result f64)
+    (local $i i32) (local $s f64) (local $acc0 v128) (local $acc1 v128)
+    ${dotLoop('(local.get $a)', '(local.get $b)')}
+    (local.get $s))
+  (func (export "ls_reflect") (param $v i32) (param $vtop f64) (param $beta f64) (param $len i32) (param $col i32) (param $colStride i32) (param $ncols i32) (param $top i32) (param $topStride i32)
+    (local $i i32) (local $c i32) (local $s f64) (local $acc0 v128) (local $acc1 v128) (local $bs v128) (local $p i32)
+    (block $done (loop $cols
+      (br_if $done (i32.ge_s (local.get $c) (local.get $ncols)))
+      ${dotLoop('(local.get $v)', '(local.get $col)')}
+      ;; s ← β (vtop·top + v·col); top −= s·vtop; col −= s·v
+      (local.set $s (f64.mul (local.get $beta) (f64.add (local.get $s) (f64.mul (local.get $vtop) (f64.load (local.get $top))))))
+      (f64.store (local.get $top) (f64.sub (f64.load (local.get $top)) (f64.mul (local.get $s) (local.get $vtop))))
+      (local.set $bs (f64x2.splat (local.get $s)))
+      (local.set $i (i32.const 0))
+      (block $a2 (loop $l2
+        (br_if $a2 (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $len)))
+        (local.set $p (i32.add (local.get $col) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.store align=8 (local.get $p) (f64x2.sub (v128.load align=8 (local.get $p)) (f64x2.mul (local.get $bs) (v128.load align=8 (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $l2)))
+      (if (i32.lt_s (local.get $i) (local.get $len)) (then
+        (local.set $p (i32.add (local.get $col) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.store (local.get $p) (f64.sub (f64.load (local.get $p)) (f64.mul (local.get $s) (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))))))
+      (local.set $col (i32.add (local.get $col) (local.get $colStride)))
+      (local.set $top (i32.add (local.get $top) (local.get $topStride)))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $cols))))`
+}
+
+/** The whole module: memory imported (shared, so helper threads can run the same kernels on it). */
+export function kernelModuleText(): string {
+  const functions: string[] = []
+  for (const p of ['f32', 'f64'] as const) {
+    for (let d = 1; d <= MAX_UNROLLED_FEATURES; d++) functions.push(unrolledFunction(p, d))
+    functions.push(loopedFunction(p))
+    functions.push(streamFunction(p))
+  }
+  functions.push(leastSquaresFunctions())
+  return `(module
+  (import "env" "memory" (memory 1 65536 shared))
+  ${functions.join('\n  ')}
+)
+`
+}

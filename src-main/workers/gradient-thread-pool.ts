@@ -1,0 +1,66 @@
+import { Worker } from 'node:worker_threads'
+import type { GradientThreadPool, HelperSetup } from '../../src-core/backends/cpu/gradient-threads'
+
+/** The helper entry run from source through tsx; the electron-vite build passes its bundled entry. */
+export const sourceHelperEntry = new URL('./gradient-thread-bootstrap.mjs', import.meta.url)
+
+type HelperReply = { type: 'ready' } | { type: 'failed'; message: string }
+
+/**
+ * Helper threads for the CPU backend's multi-core passes, as node:worker_threads workers. Create
+ * one pool per training worker (it is reused by every run there) and hand it to the backend:
+ *
+ *   const pool = await NodeGradientThreadPool.start(os.availableParallelism() - 1)
+ *   const backend = new CpuBackend(config.precision, { threads: pool })
+ *
+ * Workers are unref'd, so a forgotten pool never keeps a process alive; `close` ends them.
+ */
+export class NodeGradientThreadPool implements GradientThreadPool {
+  private constructor(private readonly workers: Worker[]) {}
+
+  get helpers(): number {
+    return this.workers.length
+  }
+
+  static async start(helpers: number, entry: URL | string = sourceHelperEntry): Promise<NodeGradientThreadPool> {
+    if (!Number.isInteger(helpers) || helpers < 0) throw new RangeError(`helper threads must be a whole number ≥ 0, got ${helpers}`)
+    const workers = Array.from({ length: helpers }, () => new Worker(entry))
+    // Referenced while we wait for them (an unref'd worker's events do not keep Node running).
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('online', () => resolve())
+            w.once('error', reject)
+          }),
+      ),
+    )
+    for (const w of workers) w.unref()
+    return new NodeGradientThreadPool(workers)
+  }
+
+  attach(setup: HelperSetup): Promise<void> {
+    return Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const onError = (e: Error) => reject(e)
+            w.ref()
+            w.once('error', onError)
+            w.once('message', (reply: HelperReply) => {
+              w.off('error', onError)
+              w.unref()
+              if (reply.type === 'ready') resolve()
+              else reject(new Error(`gradient helper thread failed: ${reply.message}`))
+            })
+            w.postMessage(setup)
+          }),
+      ),
+    ).then(() => undefined)
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()))
+    this.workers.length = 0
+  }
+}

@@ -1,0 +1,18 @@
+import { parentPort } from 'node:worker_threads'
+import { runGradientHelper, type HelperSetup } from '../../src-core/backends/cpu/gradient-threads'
+
+/**
+ * node:worker_threads entry of one gradient helper thread (see src-core/backends/cpu/gradient-threads.ts).
+ * Each message is a backend's HelperSetup; the thread works for that backend until it publishes a
+ * stop, then takes the next message. It answers 'ready' once it waits for work.
+ */
+const port = parentPort
+if (!port) throw new Error('workers/gradient-thread.ts must run as a worker thread')
+
+port.on('message', (setup: HelperSetup) => {
+  try {
+    runGradientHelper(setup, () => port.postMessage({ type: 'ready' }))
+  } catch (e) {
+    port.postMessage({ type: 'failed', message: (e as Error)?.message ?? String(e) })
+  }
+})
