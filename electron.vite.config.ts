@@ -15,6 +15,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/index.ts'),
           // The training worker: its own entry so main can start it by path (out/main/workers/train.js).
           'workers/train': resolve(__dirname, 'src-main/workers/train.ts'),
+          // Its helper threads for data-parallel gradients (out/main/workers/gradient-thread.js).
+          'workers/gradient-thread': resolve(__dirname, 'src-main/workers/gradient-thread.ts'),
         },
       },
     },

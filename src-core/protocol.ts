@@ -44,6 +44,8 @@ export interface StartMessage {
   /** Int32Array(CONTROL_SLOTS) over a SharedArrayBuffer. */
   control: SharedArrayBuffer
   progressEveryMs?: number
+  /** Helper threads for the CPU backend's data-parallel passes (0: the worker's own thread only). */
+  helperThreads?: number
 }
 
 export interface LrFinderMessage {

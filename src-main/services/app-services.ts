@@ -16,6 +16,8 @@ export interface ServiceOptions {
   /** Electron-ABI better-sqlite3 for the desktop app. */
   nativeBinding?: string
   poolSize?: number
+  /** Helper threads per run (see TrainingOptions.helperThreadsPerRun). */
+  helperThreadsPerRun?: number
 }
 
 /** The pool size the issue asks for: one core left for the UI and main, at least one worker. */
@@ -38,7 +40,11 @@ export function openServices(options: ServiceOptions) {
   const db = openDatabase(options.databasePath, { nativeBinding: options.nativeBinding })
   const store = new RunStore(db, options.databasePath)
   const interrupted = store.markInterrupted()
-  const training = new TrainingService(store, options.workerFactory, { poolSize: options.poolSize ?? defaultPoolSize(), appVersion })
+  const training = new TrainingService(store, options.workerFactory, {
+    poolSize: options.poolSize ?? defaultPoolSize(),
+    appVersion,
+    helperThreadsPerRun: options.helperThreadsPerRun,
+  })
   const appInfo: AppInfo = { name: 'Slope', version: appVersion, shell: options.shell, databasePath: options.databasePath, cpuCount: availableParallelism() }
   return {
     store,

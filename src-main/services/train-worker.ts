@@ -24,5 +24,6 @@ export function bundledTrainWorker(mainBundleUrl: string): WorkerFactory {
   const unpacked = inBundle.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1')
   const path = existsSync(unpacked) ? unpacked : inBundle
   if (!existsSync(path)) throw new Error(`training worker bundle missing: ${path} (run npm run build)`)
-  return () => new Worker(path)
+  const helperEntry = path.replace(/train\.js$/, 'gradient-thread.js')
+  return () => new Worker(path, { workerData: { helperEntry } })
 }

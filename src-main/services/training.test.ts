@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RunId } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
+import { Random } from '../../src-core/random'
 import { tutorialX, tutorialY } from '../../src-core/testing/tutorial'
 import { sha256, tutorialUpload } from '../testing/datasets'
 import { tempDir } from '../testing/temp'
@@ -154,6 +155,27 @@ describe('training service with real worker threads and a real SQLite file', () 
     expect(failed.error).toContain('The training worker stopped unexpectedly')
     const next = s.training.start({ datasetId: s.datasetId, target: 'y', config: { epochs: 10 } })
     expect((await s.training.waitFor(next)).status).toBe('completed')
+  })
+
+  it('helper threads change nothing but the speed: bit-identical losses with 0 and 1 helper', async () => {
+    const rows = 70_000 // more than two 32,768-row chunks of 4 features: the pass is split across threads
+    const rng = new Random(9)
+    const columns = Array.from({ length: 5 }, () => new Float64Array(rows))
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < 4; j++) columns[j]![i] = rng.uniform(-1, 1)
+      columns[4]![i] = columns[0]![i]! - 2 * columns[2]![i]! + rng.uniform(-0.1, 0.1)
+    }
+    const upload = { name: 'big', fileName: 'big.csv', sha256: sha256('big'), names: ['a', 'b', 'c', 'd', 'y'], columns }
+    const losses: Float64Array[] = []
+    for (const helperThreadsPerRun of [0, 1]) {
+      const s = openServices({ databasePath: join(dir, `threads-${helperThreadsPerRun}.db`), workerFactory: sourceTrainWorker, shell: 'web', poolSize: 1, helperThreadsPerRun })
+      opened.push(s)
+      const dataset = s.store.addDataset(upload)
+      const runId = s.training.start({ datasetId: dataset.id, target: 'y', config: { epochs: 20, learningRate: 0.1, precision: 'f32' } })
+      expect((await s.training.waitFor(runId)).status).toBe('completed')
+      losses.push(s.store.getRun(runId).loss)
+    }
+    expect(Array.from(losses[1]!)).toEqual(Array.from(losses[0]!))
   })
 
   it('the learning-rate finder suggests a rate between where the loss plateaus and where it explodes', async () => {

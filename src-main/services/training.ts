@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
 import { lrFinderSchema, startRunSchema, sweepSchema } from '../../src-core/contract'
@@ -22,6 +23,11 @@ export interface TrainingOptions {
   appVersion: string
   /** Worker-side batching of progress messages (≤ 20 per second per run at the default). */
   progressEveryMs?: number
+  /**
+   * Helper threads each run may use for data-parallel gradients (bit-identical results whatever the
+   * count). Default: the cores the pool leaves, shared evenly: ⌊cores / poolSize⌋ − 1.
+   */
+  helperThreadsPerRun?: number
 }
 
 interface Slot {
@@ -276,6 +282,7 @@ export class TrainingService {
         config: run.config,
         control: job.control,
         progressEveryMs: this.options.progressEveryMs ?? 50,
+        helperThreads: this.options.helperThreadsPerRun ?? Math.max(0, Math.floor(availableParallelism() / this.options.poolSize) - 1),
       }
       slot.worker.postMessage(message, table.columns.map((c) => c.buffer as ArrayBuffer))
     } else {

@@ -1,17 +1,42 @@
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
+import { CpuBackend } from '../../src-core/backends/cpu/cpu-backend'
 import type { WorkerEvent, WorkerRequest } from '../../src-core/protocol'
 import { runLrFinderMessage, runStartMessage } from '../../src-core/train/run-in-worker'
+import { NodeGradientThreadPool, sourceHelperEntry } from './gradient-thread-pool'
 
 /**
  * node:worker_threads entry: trains one run at a time with the CPU backend, off the main
- * process's event loop. Started by services/training.ts, one worker per pool slot.
+ * process's event loop. Started by services/training.ts, one worker per pool slot. Large data are
+ * split over helper threads (gradient-thread-pool.ts), started once and reused by later runs.
  */
 const port = parentPort
 if (!port) throw new Error('workers/train.ts must run as a worker thread')
 
+const helperEntry: string | URL = (workerData as { helperEntry?: string } | null)?.helperEntry ?? sourceHelperEntry
+let pool: NodeGradientThreadPool | null = null
+
+async function helpers(count: number): Promise<NodeGradientThreadPool | null> {
+  if (count <= 0) return null
+  if (pool && pool.helpers !== count) {
+    await pool.close()
+    pool = null
+  }
+  pool ??= await NodeGradientThreadPool.start(count, helperEntry)
+  return pool
+}
+
 const post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => port.postMessage(event, transfer ?? [])
 
-port.on('message', (message: WorkerRequest) => {
-  if (message.type === 'start') void runStartMessage(message, post)
-  else if (message.type === 'lr-finder') void runLrFinderMessage(message, post)
+port.on('message', async (message: WorkerRequest) => {
+  if (message.type === 'start') {
+    let threads: NodeGradientThreadPool | null = null
+    try {
+      threads = await helpers(message.helperThreads ?? 0)
+    } catch {
+      threads = null // no helper threads: the run still trains, on this thread alone
+    }
+    await runStartMessage(message, post, new CpuBackend(message.config.precision, { threads }))
+  } else if (message.type === 'lr-finder') {
+    await runLrFinderMessage(message, post)
+  }
 })
