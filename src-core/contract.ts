@@ -6,7 +6,7 @@ import type { MissingReport } from './table/missing'
 import type { Standardization } from './table/standardize'
 import type { ExcludedColumn } from './table/table'
 import { trainConfigSchema, type TrainConfig } from './train/config'
-import type { ExactReference, PreparedInfo } from './train/fit-model'
+import type { ExactReference, FitOutcome, PreparedInfo } from './train/fit-model'
 import type { ParamPath } from './train/param-path'
 
 /**
@@ -141,6 +141,7 @@ export interface StoredOutcome {
   /** θ along the run in training units (models with ≤ 2 features), for the loss-surface view. */
   path: ParamPath | null
   hessianCondition: number | null
+  backend: FitOutcome['backend']
 }
 
 /** What a running run shows before it has an outcome. */

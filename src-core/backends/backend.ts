@@ -37,6 +37,16 @@ export interface ComputeBackend {
   loss(params: Float64Array, set: DataSet): number
   /** Frees buffers and GPU resources; the backend is unusable afterwards. */
   dispose(): void
+  /** After `load`: how this backend computes (shown with the run: kernel, threads, why a fallback). */
+  describe?(): BackendDescription
+}
+
+export interface BackendDescription {
+  /** e.g. 'wasm-simd', 'typescript', 'webgl2' */
+  kernel: string
+  threads: number
+  /** Renderer, fallback reason… */
+  note?: string | null
 }
 
 /** Copies a data set into the backend's storage precision. */

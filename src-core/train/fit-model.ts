@@ -1,4 +1,4 @@
-import type { ComputeBackend } from '../backends/backend'
+import type { BackendDescription, ComputeBackend } from '../backends/backend'
 import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
 import { hessianCondition } from '../model/condition'
@@ -72,6 +72,8 @@ export interface FitOutcome {
   path: ParamPath | null
   /** κ of the loss's Hessian on the training design (null for least squares or many features). */
   hessianCondition: number | null
+  /** Which backend trained it and how (null for least squares). */
+  backend: ({ name: string } & BackendDescription) | null
 }
 
 /** Prepare the data, fit by the configured solver, and describe the result in original units. */
@@ -106,6 +108,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       trainMs,
       path: null,
       hessianCondition: null,
+      backend: null,
     }
   }
 
@@ -150,6 +153,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       trainMs: result.trainMs,
       path: result.path,
       hessianCondition: kappa,
+      backend: { name: backend.name, ...(backend.describe?.() ?? { kernel: backend.name, threads: 1 }) },
     }
   } finally {
     backend.dispose()

@@ -422,6 +422,7 @@ export function storedOutcome(o: FitOutcome): StoredOutcome {
     bestEpoch: o.bestEpoch,
     path: o.path,
     hessianCondition: o.hessianCondition,
+    backend: o.backend,
   }
 }
 

@@ -1,4 +1,4 @@
-import { toPrecision, type BackendData, type ComputeBackend, type DataSet, type Precision } from '../backend'
+import { toPrecision, type BackendData, type BackendDescription, type ComputeBackend, type DataSet, type Precision } from '../backend'
 import { awaitJob, planLayout, publishJob, publishStop, slotStride, workOnJob, type KernelLayout } from './chunked-pass'
 import { fusedPass } from './fused-pass'
 import type { GradientThreadPool } from './gradient-threads'
@@ -119,6 +119,10 @@ export class CpuBackend implements ComputeBackend {
     }
     const data = this.require(set === 'train' ? this.train : this.validation, set)
     return fusedPass(data, params, 0, data.rows, null, null)
+  }
+
+  describe(): BackendDescription {
+    return { kernel: this.kernelInUse === 'wasm' ? 'wasm-simd' : 'typescript', threads: this.threadCount, note: this.fallbackReason }
   }
 
   dispose(): void {
