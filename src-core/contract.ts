@@ -142,6 +142,7 @@ export interface StoredOutcome {
   path: ParamPath | null
   hessianCondition: number | null
   backend: FitOutcome['backend']
+  surface: FitOutcome['surface']
 }
 
 /** What a running run shows before it has an outcome. */
@@ -186,6 +187,8 @@ export interface RunDetail extends RunSummary {
   config: TrainConfig
   loss: Float64Array
   valLoss: Float64Array | null
+  /** Wall time since the run started at the end of each stored progress batch (for a time axis). */
+  timeline: { epoch: number; elapsedMs: number }[]
   outcome: StoredOutcome | null
   model: ModelDocument | null
   /** For a queued or running run: what is known so far; null once finished. */
@@ -267,7 +270,7 @@ export interface Events {
   /** A run's data are prepared: features, rows and the exact optimum to compare against. */
   'training.started': { runId: RunId; info: PreparedInfo }
   /** New losses of a running run: epochs [from, from + loss.length), and θ after them. At most ~20 per second per run. */
-  'training.progress': { runId: RunId; from: number; loss: Float64Array; valLoss: Float64Array | null; params: Float64Array }
+  'training.progress': { runId: RunId; from: number; loss: Float64Array; valLoss: Float64Array | null; params: Float64Array; elapsedMs: number }
   /** A run was created, started, finished, renamed, deleted… — refetch it. */
   'runs.changed': { runIds: RunId[]; deleted?: boolean }
   'datasets.changed': { datasetIds: DatasetId[]; deleted?: boolean }

@@ -71,6 +71,8 @@ export interface ProgressMessage {
   valLoss: Float64Array | null
   /** θ = (w, b) in training units at the end of the batch. */
   params: Float64Array
+  /** Wall time since the data were ready, at the end of the batch. */
+  elapsedMs: number
 }
 
 /** Sent once the data are prepared, before the first epoch. */

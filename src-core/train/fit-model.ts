@@ -2,6 +2,7 @@ import type { BackendDescription, ComputeBackend } from '../backends/backend'
 import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
 import { hessianCondition } from '../model/condition'
+import { lossQuadratic, type LossQuadratic } from '../model/loss-surface'
 import { leastSquares, type LeastSquaresFit } from '../model/least-squares'
 import { computeMetrics, predictRows, type Metrics } from '../model/metrics'
 import { prepareData, type DesignPart, type PrepareOptions, type PreparedData } from '../table/prepare'
@@ -20,6 +21,8 @@ export interface PreparedInfo {
   exact: ExactReference | null
   /** Condition number of the loss's Hessian on the training design (see model/condition.ts); null if too many features. */
   hessianCondition: number | null
+  /** The loss as a quadratic form in θ (training units), for models with ≤ 3 parameters. */
+  surface: LossQuadratic | null
 }
 
 export interface FitHooks extends LoopHooks {
@@ -74,6 +77,8 @@ export interface FitOutcome {
   hessianCondition: number | null
   /** Which backend trained it and how (null for least squares). */
   backend: ({ name: string } & BackendDescription) | null
+  /** See PreparedInfo.surface. */
+  surface: LossQuadratic | null
 }
 
 /** Prepare the data, fit by the configured solver, and describe the result in original units. */
@@ -109,6 +114,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       path: null,
       hessianCondition: null,
       backend: null,
+      surface: lossQuadratic(train.X, train.y, train.rows, d, config.intercept),
     }
   }
 
@@ -119,12 +125,14 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
     // The exact optimum does not depend on the run: computed first, so a live view can show the gap.
     const optimum = exactOptimum(train, prepared.features, config.intercept)
     const kappa = hessianCondition(train.X, train.rows, d, config.intercept)
+    const surface = lossQuadratic(train.X, train.y, train.rows, d, config.intercept)
     request.hooks?.onPrepared?.({
       features: prepared.features,
       trainRows: train.rows,
       validationRows: validation?.rows ?? 0,
       exact: optimum.available ? { ...optimum, distance: distanceTo(optimum.params, init) } : optimum,
       hessianCondition: kappa,
+      surface,
     })
     if (config.precision === 'f32') for (let i = 0; i < init.length; i++) init[i] = Math.fround(init[i]!)
     const result = runTrainingLoop(
@@ -154,6 +162,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       path: result.path,
       hessianCondition: kappa,
       backend: { name: backend.name, ...(backend.describe?.() ?? { kernel: backend.name, threads: 1 }) },
+      surface,
     }
   } finally {
     backend.dispose()

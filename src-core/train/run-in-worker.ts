@@ -18,6 +18,7 @@ type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void
 export async function runStartMessage(message: StartMessage, post: Post, backend?: ComputeBackend): Promise<void> {
   const { runId } = message
   const control = new Int32Array(message.control)
+  let startedAt = performance.now()
   try {
     const outcome = await fitModel({
       table: tableFromTransfer(message.table),
@@ -33,12 +34,16 @@ export async function runStartMessage(message: StartMessage, post: Post, backend
           },
         },
         progressEveryMs: message.progressEveryMs,
-        onPrepared: (info) => post({ type: 'started', runId, info }),
+        onPrepared: (info) => {
+          startedAt = performance.now()
+          post({ type: 'started', runId, info })
+        },
         onProgress: (from, to, history, theta) => {
           const loss = history.loss.slice(from, to)
           const valLoss = history.valLoss ? history.valLoss.slice(from, to) : null
           const params = theta.slice()
-          post({ type: 'progress', runId, from, loss, valLoss, params }, valLoss ? [loss.buffer, valLoss.buffer, params.buffer] : [loss.buffer, params.buffer])
+          const elapsedMs = performance.now() - startedAt
+          post({ type: 'progress', runId, from, loss, valLoss, params, elapsedMs }, valLoss ? [loss.buffer, valLoss.buffer, params.buffer] : [loss.buffer, params.buffer])
         },
       },
     })

@@ -58,7 +58,7 @@ export function openServices(options: ServiceOptions) {
     connect(emit: Emit): Handlers {
       training.on({
         started: (runId, info) => emit('training.started', { runId, info }),
-        progress: (runId, from, loss, valLoss, params) => emit('training.progress', { runId, from, loss, valLoss, params }),
+        progress: (runId, from, loss, valLoss, params, elapsedMs) => emit('training.progress', { runId, from, loss, valLoss, params, elapsedMs }),
         changed: (runIds) => emit('runs.changed', { runIds }),
       })
       return createHandlers({ store, training, appInfo }, emit)

@@ -73,4 +73,6 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (run_id, first_epoch)
   ) WITHOUT ROWID;
   `,
+  // 2: wall time of each history chunk, for plotting loss against time
+  `ALTER TABLE loss_chunks ADD COLUMN elapsed_ms REAL;`,
 ]

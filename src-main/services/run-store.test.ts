@@ -37,6 +37,23 @@ describe('database file', () => {
     store.close()
   })
 
+  it('upgrades a database of an older schema in place, keeping its data', () => {
+    const path = join(dir, 'v1.db')
+    const old = new Database(path)
+    old.exec(migrations[0]!)
+    old.pragma('user_version = 1')
+    old.pragma(`application_id = ${APPLICATION_ID}`)
+    old.prepare("INSERT INTO datasets (id, name, file_name, sha256, row_count, created_at) VALUES (1, 'd', 'd.csv', ?, 0, '2026-01-01')").run('0'.repeat(64))
+    old.prepare("INSERT INTO runs (name, dataset_id, target, features, config, status, created_at) VALUES ('r', 1, 'y', '[]', '{}', 'completed', '2026-01-01')").run()
+    old.prepare('INSERT INTO loss_chunks (run_id, first_epoch, loss) VALUES (1, 0, ?)').run(Buffer.from(Float64Array.from([3, 2]).buffer))
+    old.close()
+    const db = openDatabase(path)
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length)
+    expect(db.prepare('SELECT elapsed_ms FROM loss_chunks').get()).toEqual({ elapsed_ms: null })
+    expect(db.prepare('SELECT name FROM runs').get()).toEqual({ name: 'r' })
+    db.close()
+  })
+
   it('refuses a file that is not SQLite, and leaves it byte for byte as it was', () => {
     const path = join(dir, 'notes.db')
     writeFileSync(path, 'these are my notes, not a database\n')

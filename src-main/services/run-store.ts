@@ -99,14 +99,14 @@ export class RunStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.statements = {
-      insertChunk: db.prepare('INSERT INTO loss_chunks (run_id, first_epoch, loss, val_loss) VALUES (?, ?, ?, ?)'),
+      insertChunk: db.prepare('INSERT INTO loss_chunks (run_id, first_epoch, loss, val_loss, elapsed_ms) VALUES (?, ?, ?, ?, ?)'),
       progress: db.prepare(
         `UPDATE runs SET epochs_run = ?, final_loss = ?, final_val_loss = ?,
            best_loss = CASE WHEN best_loss IS NULL OR ? < best_loss THEN ? ELSE best_loss END
          WHERE id = ?`,
       ),
       run: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?`),
-      chunks: db.prepare('SELECT first_epoch, loss, val_loss FROM loss_chunks WHERE run_id = ? ORDER BY first_epoch'),
+      chunks: db.prepare('SELECT first_epoch, loss, val_loss, elapsed_ms FROM loss_chunks WHERE run_id = ? ORDER BY first_epoch'),
     }
   }
 
@@ -210,14 +210,14 @@ export class RunStore {
   }
 
   /** Appends a batch of epochs [from, from + loss.length): one row, whatever the batch size. */
-  appendHistory(id: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null): void {
+  appendHistory(id: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null, elapsedMs: number | null = null): void {
     if (loss.length === 0) return
     let best = Infinity
     for (let i = 0; i < loss.length; i++) if (loss[i]! < best) best = loss[i]!
     const last = loss.length - 1
     this.write(() =>
       this.db.transaction(() => {
-        this.statements.insertChunk.run(id, from, toBlob(loss), valLoss ? toBlob(valLoss) : null)
+        this.statements.insertChunk.run(id, from, toBlob(loss), valLoss ? toBlob(valLoss) : null, elapsedMs)
         this.statements.progress.run(from + loss.length, loss[last]!, valLoss ? valLoss[last]! : null, best, best, id)
       })(),
     )
@@ -296,7 +296,7 @@ export class RunStore {
 
   getRun(id: RunId): RunDetail {
     const row = this.runRow(id)
-    const chunks = this.statements.chunks.all(id) as { first_epoch: number; loss: Buffer; val_loss: Buffer | null }[]
+    const chunks = this.statements.chunks.all(id) as { first_epoch: number; loss: Buffer; val_loss: Buffer | null; elapsed_ms: number | null }[]
     const epochs = chunks.reduce((n, c) => Math.max(n, c.first_epoch + c.loss.byteLength / 8), 0)
     const loss = new Float64Array(epochs)
     const hasValidation = chunks.some((c) => c.val_loss !== null)
@@ -310,6 +310,7 @@ export class RunStore {
       config: JSON.parse(row.config) as TrainConfig,
       loss,
       valLoss,
+      timeline: chunks.filter((c) => c.elapsed_ms !== null).map((c) => ({ epoch: c.first_epoch + c.loss.byteLength / 8, elapsedMs: c.elapsed_ms! })),
       outcome: row.outcome ? (JSON.parse(row.outcome) as StoredOutcome) : null,
       model: row.model ? (JSON.parse(row.model) as ModelDocument) : null,
       live: null,

@@ -13,7 +13,7 @@ import type { WorkerFactory } from './train-worker'
 
 export interface TrainingListener {
   started?(runId: RunId, info: PreparedInfo): void
-  progress?(runId: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null, params: Float64Array): void
+  progress?(runId: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null, params: Float64Array, elapsedMs: number): void
   changed?(runIds: RunId[]): void
 }
 
@@ -313,10 +313,10 @@ export class TrainingService {
         this.live.set(job.runId, { info: event.info, params: null })
         for (const l of this.listeners) l.started?.(job.runId, event.info)
       } else if (event.type === 'progress' && job.kind === 'run') {
-        this.store.appendHistory(job.runId, event.from, event.loss, event.valLoss)
+        this.store.appendHistory(job.runId, event.from, event.loss, event.valLoss, event.elapsedMs)
         const live = this.live.get(job.runId)
         if (live) live.params = event.params
-        for (const l of this.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss, event.params)
+        for (const l of this.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss, event.params, event.elapsedMs)
       } else if (event.type === 'done' && job.kind === 'run') {
         this.completeRun(job.runId, event.outcome)
       } else if (event.type === 'lr-finder-done' && job.kind === 'lr-finder') {
@@ -423,6 +423,7 @@ export function storedOutcome(o: FitOutcome): StoredOutcome {
     path: o.path,
     hessianCondition: o.hessianCondition,
     backend: o.backend,
+    surface: o.surface,
   }
 }
 
