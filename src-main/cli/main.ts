@@ -1,5 +1,6 @@
 import { isInputError } from '../../src-core/errors'
 import { appVersion } from '../app-version'
+import { inspectCommand, inspectUsage } from './inspect-command'
 import { predictCommand, predictUsage } from './predict-command'
 import { trainCommand, trainUsage } from './train-command'
 import { UsageError } from './usage-error'
@@ -11,6 +12,7 @@ Usage: slope <command> [options]
 Commands
   train FILE --target COL …      train a model (slope train --help for every option)
   predict MODEL.json FILE        apply an exported model to new rows
+  inspect FILE                   show what Slope reads from a CSV, TSV, XLSX, XLS or ODS file
 
 Examples
   slope train resources/examples/tutorial.csv --target y --lr 0.01 --epochs 50 --no-standardize
@@ -23,6 +25,7 @@ type Command = (argv: string[]) => Promise<number>
 const commands = new Map<string, { run: Command; usage: string }>([
   ['train', { run: trainCommand, usage: trainUsage }],
   ['predict', { run: predictCommand, usage: predictUsage }],
+  ['inspect', { run: inspectCommand, usage: inspectUsage }],
 ])
 
 /**

@@ -7,19 +7,25 @@ import type { CoefficientStats } from '../../src-core/model/least-squares'
 import { parseTrainConfig, type Schedule, type TrainConfig, type TrainConfigInput } from '../../src-core/train/config'
 import { fitModel, type FitOutcome } from '../../src-core/train/fit-model'
 import { appVersion } from '../app-version'
+import { autoOneHotColumns, oneHotEncode, type OneHotEncoding } from '../../src-core/table/one-hot'
 import { importFile } from '../services/import-file'
+import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { choiceOption, integerOption, numberListOption, numberOption } from './options'
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
 
 export const trainUsage = `Usage: slope train FILE --target COL [options]
 
-Fit y = w·x + b to the columns of FILE (CSV or TSV with a header row).
+Fit y = w·x + b to the columns of FILE (CSV, TSV, XLSX, XLS or ODS; see slope inspect FILE).
+
+${importOptionsUsage}
 
 Data
   --target COL             column to predict (required)
   --features A,B,…         feature columns (default: every numeric column but the target);
                            --feature NAME adds one, for names that contain commas
+  --one-hot A,B,… | auto   one-hot encode text columns as 0/1 features, dropping the first
+                           level (sorted) as the reference; auto: text columns with 2–20 values
   --missing error|drop|mean  missing or non-numeric cells: stop with the cell's row (default),
                            drop those rows, or fill features with their training mean
   --validation FRACTION    hold out this share of rows for validation (default 0)
@@ -53,6 +59,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...importOptionSpecs,
+      'one-hot': { type: 'string' },
       target: { type: 'string' },
       features: { type: 'string' },
       feature: { type: 'string', multiple: true },
@@ -146,12 +154,21 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
 
   const loadStart = performance.now()
-  const file = await importFile(positionals[0]!)
+  const file = await importFile(positionals[0]!, { ...importOptionsFrom(values), hash: true })
+  let table = file.table
+  let oneHot: OneHotEncoding[] = []
+  if (values['one-hot'] !== undefined) {
+    const raw = values['one-hot'].trim()
+    const columns = raw === 'auto' ? autoOneHotColumns(file) : raw.split(',').map((c) => c.trim()).filter((c) => c.length > 0)
+    const encoded = oneHotEncode(file, columns)
+    table = encoded.table
+    oneHot = encoded.encodings
+  }
   const loadMs = performance.now() - loadStart
 
   const json = values.json === true
   const outcome = await fitModel({
-    table: file.table,
+    table,
     target: values.target,
     features: features.length ? features : undefined,
     config,
@@ -170,7 +187,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
           },
         },
   })
-  const document = outcome.model ? buildModelDocument(outcome, config, { file: file.fileName, sha256: file.sha256, rows: file.rows }, appVersion) : null
+  const document = outcome.model ? buildModelDocument(outcome, config, { file: file.fileName, sha256: file.sha256 ?? '', rows: file.rows }, appVersion) : null
   if (values.out && document) await writeFile(values.out, `${JSON.stringify(document, null, 2)}\n`)
 
   const timing = {
@@ -179,14 +196,19 @@ export async function trainCommand(argv: string[]): Promise<number> {
     epochs_per_s: outcome.trainMs > 0 ? Math.round((outcome.epochsRun / outcome.trainMs) * 1000) : null,
   }
   if (json) {
-    process.stdout.write(`${JSON.stringify(jsonReport(outcome, document, timing))}\n`)
+    process.stdout.write(`${JSON.stringify({ ...jsonReport(outcome, document, timing), one_hot: oneHot.map(oneHotJson) })}\n`)
   } else {
+    for (const e of oneHot) process.stdout.write(`one-hot "${e.column}": reference "${e.reference}"; features ${e.names.map((n) => `"${n}"`).join(', ')}\n`)
     process.stdout.write(textSummary(outcome, config, timing))
     if (values.out) {
       process.stdout.write(document ? `model written to ${values.out}\n` : `no model written: the run diverged\n`)
     }
   }
   return 0
+}
+
+function oneHotJson(e: OneHotEncoding) {
+  return { column: e.column, reference: e.reference, levels: e.levels, features: e.names }
 }
 
 function round3(x: number): number {
