@@ -53,14 +53,22 @@ export async function parseWorkbook(
   const XLSX = await import('@e965/xlsx')
   if (format === 'xls') XLSX.set_cptable(await import('@e965/xlsx/dist/cpexcel.full.mjs')) // Excel 95 files use code pages
   let wb: WorkBook
+  // SheetJS reports some quirks with console.error (e.g. "ODS number format may be incorrect" for
+  // LibreOffice's conditional formats); they say nothing about the values read, and the CLI's
+  // contract is one line on stderr, so they are silenced for the synchronous read.
+  const consoleError = console.error
   try {
-    wb = XLSX.read(bytes, { type: 'array', dense: true, cellNF: true, cellFormula: true, cellDates: false, cellHTML: false, cellText: false, WTF: false })
+    console.error = () => undefined
+    // sheetStubs: a formula cell without a saved result is a stub; without stubs it would vanish.
+    wb = XLSX.read(bytes, { type: 'array', dense: true, cellNF: true, cellFormula: true, cellDates: false, cellHTML: false, cellText: false, sheetStubs: true, WTF: false })
   } catch (e) {
     throw new InputError(
       `${fileName} could not be read as ${kind} (${String((e as Error).message ?? e).slice(0, 120)}).`,
       'Open it in your spreadsheet program and save it again, or export the sheet as CSV.',
       { file: fileName },
     )
+  } finally {
+    console.error = consoleError
   }
   hooks.signal?.throwIfAborted()
   const sheets = wb.SheetNames.slice()
@@ -131,10 +139,10 @@ function readSheet(
         cells[c] = EMPTY
         continue
       }
-      if (cell.v === undefined && cell.f !== undefined) {
+      if ((cell.v === undefined || cell.t === 'z') && cell.f !== undefined) {
         formulasWithoutValue++
         formulaWithoutValue ??= { row: r + 1, col: range.startCol + c, formula: cell.f }
-        cells[c] = { kind: 'text', text: `=${cell.f}` }
+        cells[c] = EMPTY
         continue
       }
       switch (cell.t) {
@@ -172,12 +180,17 @@ function readSheet(
     }
     builder.addRow({ cells, raw: null, rowNumber: r + 1 })
   }
-  const built = builder.finish()
   if (formulaWithoutValue) {
-    notes.push(
-      `${formulasWithoutValue} formula cell${formulasWithoutValue > 1 ? 's have' : ' has'} no saved result (first: ${lib.column(formulaWithoutValue.col)}${formulaWithoutValue.row}, =${formulaWithoutValue.formula}): they are missing values. Open and save the file in Excel or LibreOffice to store the results.`,
+    // Slope reads the results a spreadsheet program saved; a writer that saves formulas only
+    // (openpyxl, many report generators) leaves nothing to read, and guessing zeros would lie.
+    const { row, col, formula } = formulaWithoutValue
+    throw new InputError(
+      `${where}: ${formulasWithoutValue.toLocaleString('en-US')} formula cell${formulasWithoutValue > 1 ? 's have' : ' has'} no saved result (first: ${lib.column(col)}${row}, =${formula}).`,
+      'Open the file in Excel or LibreOffice and save it, so that the results are stored, then try again.',
+      { file: fileName, row },
     )
   }
+  const built = builder.finish()
   if (datesSeen && built.columns.some((c) => c.type === 'date')) notes.push('dates became numbers: serial day numbers as in Excel (days since 1899-12-30; time of day as the fraction)')
   return { ...built, notes: [...built.notes, ...notes] }
 }
