@@ -7,10 +7,16 @@ export const MAX_ONE_HOT_LEVELS = 100
 /** `auto` encodes text columns with 2 … this many distinct values. */
 export const AUTO_ONE_HOT_LEVELS = 20
 
+/** How a model encoded a column (its document's `one_hot`). */
+export interface TrainedEncoding {
+  reference: string
+  levels: readonly string[]
+}
+
 export interface OneHotEncoding {
   column: string
   /** The level without a column of its own: the reference the other coefficients compare to. */
-  reference: string | null
+  reference: string
   /** Levels with a 0/1 column, in column order. */
   levels: string[]
   /** The new columns' names: `column=level`. */
@@ -52,13 +58,13 @@ export function autoOneHotColumns(imported: EncodableImport): string[] {
  * new column, so the missing-value policy decides about that row — pandas would silently make it
  * the reference level.
  *
- * `fixedLevels` (prediction): encode exactly these levels, as the model was trained; a value the
- * model never saw makes the row's new columns missing instead of pretending it is the reference.
+ * `trained` (prediction): encode exactly as the model was trained; a value the model never saw
+ * makes the row's new columns missing instead of pretending it is the reference.
  */
 export function oneHotEncode(
   imported: EncodableImport,
   columns: readonly string[],
-  fixedLevels?: ReadonlyMap<string, readonly string[]>,
+  trained?: ReadonlyMap<string, TrainedEncoding>,
 ): { table: Table; encodings: OneHotEncoding[] } {
   const { table } = imported
   const names = [...table.names]
@@ -70,13 +76,13 @@ export function oneHotEncode(
     encoded.add(column)
     const text = imported.textColumns.get(column)
     if (!text) throw notEncodable(imported, column)
-    const fixed = fixedLevels?.get(column)
+    const fixed = trained?.get(column)
     const present = text.levels // levels are recorded from data cells only, so each occurs
     let reference: string | null
     let levels: string[]
     if (fixed) {
-      levels = [...fixed]
-      reference = null
+      levels = [...fixed.levels]
+      reference = fixed.reference
     } else {
       if (present.length > MAX_ONE_HOT_LEVELS) {
         throw new InputError(
@@ -97,7 +103,7 @@ export function oneHotEncode(
       levels = sorted.slice(1)
     }
     const levelColumn = new Map(levels.map((l, j) => [l, j]))
-    const known = new Set(fixed ? levels : present)
+    const known = new Set(fixed ? [fixed.reference, ...levels] : present)
     const codeToColumn = Int32Array.from(text.levels, (l) => (levelColumn.has(l) ? levelColumn.get(l)! : known.has(l) ? -1 : -2))
     const dummies = levels.map(() => new Float64Array(table.rowCount))
     let unknownRows = 0
@@ -146,24 +152,4 @@ function notEncodable(imported: EncodableImport, column: string): InputError {
     report.type === 'empty' ? 'Leave it out of --one-hot.' : 'Use it as a feature directly.',
     { file, column },
   )
-}
-
-/**
- * The one-hot encodings a model was trained with, recovered from its feature names: a feature
- * `city=Rome` missing from the file while the file has a text column `city`.
- */
-export function oneHotLevelsForModel(imported: EncodableImport, features: readonly string[]): Map<string, string[]> {
-  const levels = new Map<string, string[]>()
-  for (const f of features) {
-    if (imported.table.has(f)) continue
-    for (let at = f.indexOf('='); at > 0; at = f.indexOf('=', at + 1)) {
-      const column = f.slice(0, at)
-      if (!imported.textColumns.has(column)) continue
-      const list = levels.get(column) ?? []
-      list.push(f.slice(at + 1))
-      levels.set(column, list)
-      break
-    }
-  }
-  return levels
 }

@@ -45,7 +45,7 @@ export async function parseDelimited(
   const decimal = settings.decimal ?? sniffDecimal(sampleRecords.slice(0, 200), delimiter)
 
   if (settings.fastPath) {
-    const plan = fastPathPlan(sampleText, sampleRecords, delimiter, decimal, settings.encoding, source.name, limits)
+    const plan = fastPathPlan(head, sampleText, sampleRecords, delimiter, decimal, settings.encoding, source.name, limits)
     if (plan) {
       const fast = await readNumeric(source, plan, limits, hooks)
       if (fast) return { ...fast, delimiter, decimal, fastPath: true }
@@ -186,6 +186,7 @@ interface FastPlan {
  * the header (if any) on row 1 alone, and every column numeric with no text, date or quote.
  */
 function fastPathPlan(
+  head: Uint8Array,
   sampleText: string,
   records: string[][],
   delimiter: string,
@@ -218,7 +219,8 @@ function fastPathPlan(
   return {
     names: built.table.names.slice(),
     headerRow: built.headerRow,
-    skipBytes: encoding.bomBytes + (noHeader ? 0 : new TextEncoder().encode(headerLine).length + 1),
+    // Through the header's LF (its quotes are balanced, so that LF ends it), BOM included.
+    skipBytes: noHeader ? encoding.bomBytes : head.indexOf(10) + 1,
     delimiter,
     decimal,
     bytesPerRow: sampleBytes / records.length,

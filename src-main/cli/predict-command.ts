@@ -6,7 +6,7 @@ import { InputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
 import { computeMetrics } from '../../src-core/model/metrics'
 import { predictTable } from '../../src-core/model/predict-table'
-import { oneHotEncode, oneHotLevelsForModel } from '../../src-core/table/one-hot'
+import { oneHotEncode } from '../../src-core/table/one-hot'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { formatNumber } from './format'
@@ -44,8 +44,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   }
   const model = readModelDocument(text, basename(modelPath))
   const file = await importFile(dataPath, importOptionsFrom(values))
-  const levels = oneHotLevelsForModel(file, model.features)
-  const encoded = levels.size ? oneHotEncode(file, [...levels.keys()], levels) : null
+  const trained = new Map((model.document.one_hot ?? []).map((e) => [e.column, e]))
+  const encoded = trained.size ? oneHotEncode(file, [...trained.keys()], trained) : null
   const table = encoded?.table ?? file.table
   const result = predictTable(table, model)
 

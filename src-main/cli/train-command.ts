@@ -188,6 +188,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         },
   })
   const document = outcome.model ? buildModelDocument(outcome, config, { file: file.fileName, sha256: file.sha256 ?? '', rows: file.rows }, appVersion) : null
+  if (document && oneHot.length) document.one_hot = oneHot.map(({ column, reference, levels }) => ({ column, reference, levels }))
   if (values.out && document) await writeFile(values.out, `${JSON.stringify(document, null, 2)}\n`)
 
   const timing = {
