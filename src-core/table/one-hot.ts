@@ -105,9 +105,10 @@ export function oneHotEncode(
     const levelColumn = new Map(levels.map((l, j) => [l, j]))
     const known = new Set(fixed ? [fixed.reference, ...levels] : present)
     const codeToColumn = Int32Array.from(text.levels, (l) => (levelColumn.has(l) ? levelColumn.get(l)! : known.has(l) ? -1 : -2))
-    const dummies = levels.map(() => new Float64Array(table.rowCount))
+    const rows = text.codes.length // not table.rowCount: a file of text columns only has a table without columns
+    const dummies = levels.map(() => new Float64Array(rows))
     let unknownRows = 0
-    for (let r = 0; r < table.rowCount; r++) {
+    for (let r = 0; r < rows; r++) {
       const code = text.codes[r]!
       const target = code < 0 ? -3 : codeToColumn[code]!
       if (target === -2 && fixed) unknownRows++

@@ -92,7 +92,8 @@ export async function checkZipExpansion(bytes: Uint8Array, entries: readonly Zip
 
 /** Bytes that `data` (raw deflate) inflates to, stopping as soon as `budget` is exceeded. */
 async function inflatedSize(data: Uint8Array, budget: number, fileName: string, entry: string): Promise<number> {
-  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'))
+  // slice(): a copy backed by a plain ArrayBuffer, which is what Blob takes
+  const stream = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream('deflate-raw'))
   const reader = stream.getReader()
   let size = 0
   try {
