@@ -5,11 +5,6 @@
 export interface ImportLimits {
   /** Text files (CSV/TSV). Read in chunks, so the cap is about patience, not memory. */
   maxTextFileBytes: number
-  /**
-   * Text files that need the general parser are decoded into one string; V8 strings hold at most
-   * 2^29 − 24 characters, so larger files must take the numeric fast path.
-   */
-  maxDecodedChars: number
   /** XLSX/XLS/ODS files as stored. */
   maxWorkbookBytes: number
   /** Sum of the uncompressed sizes of a zip container's entries (XLSX, ODS): the zip-bomb guard. */
@@ -25,7 +20,6 @@ export interface ImportLimits {
 
 export const DEFAULT_LIMITS: ImportLimits = {
   maxTextFileBytes: 1024 ** 3,
-  maxDecodedChars: 512 * 1024 ** 2,
   maxWorkbookBytes: 200 * 1024 ** 2,
   maxInflatedBytes: 1024 ** 3,
   maxCells: 100_000_000,

@@ -76,7 +76,7 @@ export async function importTable(source: ByteSource, options: ImportOptions = {
     const bytes = await readAll(source, limits.maxWorkbookBytes, hooks)
     if (!bytes) throw new InputError(`${fileName} grew while it was read.`, 'Try again when the file is saved.', { file: fileName })
     const book = await parseWorkbook(bytes, format, fileName, options.sheet ?? null, limits, hooks)
-    return { ...common, ...book, encoding: null, encodingSource: null, delimiter: null, decimal: null }
+    return withDateNote({ ...common, ...book, encoding: null, encodingSource: null, delimiter: null, decimal: null })
   }
 
   if (options.sheet) {
@@ -107,7 +107,15 @@ export async function importTable(source: ByteSource, options: ImportOptions = {
   if (encoding.source === 'detected' && encoding.encoding !== 'utf-8') {
     delimited.notes.push(`encoding detected as ${encoding.encoding}; if the text looks wrong, give it with --encoding`)
   }
-  return { ...common, ...delimited, format: 'csv', encoding: encoding.encoding, encodingSource: encoding.source, sheet: null }
+  return withDateNote({ ...common, ...delimited, format: 'csv', encoding: encoding.encoding, encodingSource: encoding.source, sheet: null })
+}
+
+/** Dates are used as numbers; the report says so, and in which unit. */
+function withDateNote(result: ImportResult): ImportResult {
+  if (result.columns.some((c) => c.type === 'date')) {
+    result.notes.push('dates became numbers: serial day numbers as in Excel (days since 1899-12-30; time of day as the fraction)')
+  }
+  return result
 }
 
 function chooseEncoding(head: Uint8Array, complete: boolean, given: string | null): EncodingChoice {

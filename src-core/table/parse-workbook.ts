@@ -127,7 +127,6 @@ function readSheet(
     return d
   }
   const notes: string[] = []
-  let datesSeen = false
   let formulaWithoutValue: { row: number; col: number; formula: string } | null = null
   let formulasWithoutValue = 0
   for (let r = range.startRow; r <= range.endRow; r++) {
@@ -149,7 +148,6 @@ function readSheet(
         case 'n': {
           const v = cell.v as number
           if (cell.z !== undefined && typeof cell.z === 'string' && isDateFormat(cell.z)) {
-            datesSeen = true
             cells[c] = { kind: 'date', value: date1904 ? v + DATE1904_OFFSET : v }
           } else {
             cells[c] = Number.isFinite(v) ? { kind: 'number', value: v } : { kind: 'text', text: String(v) }
@@ -158,7 +156,6 @@ function readSheet(
         }
         case 'd': {
           // Only when a reader produced a Date despite cellDates: false (ODS date cells): back to a serial.
-          datesSeen = true
           const ms = (cell.v as Date).getTime()
           cells[c] = { kind: 'date', value: ms / 86_400_000 + 25569 }
           break
@@ -191,7 +188,6 @@ function readSheet(
     )
   }
   const built = builder.finish()
-  if (datesSeen && built.columns.some((c) => c.type === 'date')) notes.push('dates became numbers: serial day numbers as in Excel (days since 1899-12-30; time of day as the fraction)')
   return { ...built, notes: [...built.notes, ...notes] }
 }
 

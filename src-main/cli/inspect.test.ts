@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -64,6 +65,8 @@ describe('slope train and predict read every format', () => {
     const t = await runCli(['train', `${fixtures}/openpyxl.xlsx`, '--sheet', '数据', '--target', '销售额', '--features', '广告费', '--solver', 'lstsq', '--out', model])
     expect(t.code).toBe(0)
     expect(t.stdout).toMatch(/model: 销售额 = [\d.]+·广告费/)
+    const sha256 = createHash('sha256').update(readFileSync(`${fixtures}/openpyxl.xlsx`)).digest('hex')
+    expect(JSON.parse(readFileSync(model, 'utf8')).dataset).toMatchObject({ file: 'openpyxl.xlsx', sha256, rows: 5 })
     const p = await runCli(['predict', model, `${fixtures}/utf8-bom.csv`])
     expect(p.code).toBe(0)
     expect(p.stdout.split('\n')[0]).toBe('row,广告费,销售额,predicted_销售额')
