@@ -154,7 +154,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
 
   const loadStart = performance.now()
-  const file = await importFile(positionals[0]!, { ...importOptionsFrom(values), hash: true })
+  const file = await importFile(positionals[0]!, importOptionsFrom(values))
   let table = file.table
   let oneHot: OneHotEncoding[] = []
   if (values['one-hot'] !== undefined) {
@@ -187,7 +187,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
           },
         },
   })
-  const document = outcome.model ? buildModelDocument(outcome, config, { file: file.fileName, sha256: file.sha256 ?? '', rows: file.rows }, appVersion) : null
+  const document = outcome.model ? buildModelDocument(outcome, config, { file: file.fileName, sha256: file.sha256, rows: file.rows }, appVersion) : null
   if (document && oneHot.length) document.one_hot = oneHot.map(({ column, reference, levels }) => ({ column, reference, levels }))
   if (values.out && document) await writeFile(values.out, `${JSON.stringify(document, null, 2)}\n`)
 
