@@ -9,7 +9,12 @@ export interface ByteSource {
   name: string
   /** Total bytes, for progress and for sizing the columns. */
   size: number
-  read(): AsyncIterable<Uint8Array>
+  /**
+   * `transient`: the reader is done with each chunk before asking for the next, so the source may
+   * refill one buffer instead of allocating a megabyte per chunk (garbage that would otherwise
+   * add tens of megabytes to the peak memory of a large import).
+   */
+  read(options?: { transient?: boolean }): AsyncIterable<Uint8Array>
 }
 
 export interface ImportProgress {

@@ -15,7 +15,7 @@ export class NumericCsvKernel {
   readonly missing: Float64Array
   private capacity: number
   private rowCount = 0
-  private carry: Uint8Array = new Uint8Array(0)
+  private carry: Uint8Array = EMPTY
   private blankLines = 0
   private readonly delimiter: number
   private readonly decimal: number
@@ -42,23 +42,24 @@ export class NumericCsvKernel {
    * unfinished last line for the next call. `last` marks the end of the file.
    */
   push(chunk: Uint8Array, last: boolean): boolean {
-    let bytes = chunk
+    let offset = 0
     if (this.carry.length) {
-      bytes = new Uint8Array(this.carry.length + chunk.length)
-      bytes.set(this.carry)
-      bytes.set(chunk, this.carry.length)
-    }
-    let end = bytes.length
-    if (!last) {
-      end = bytes.lastIndexOf(10) + 1 // through the last LF; the rest waits for more bytes
-      if (end === 0) {
-        this.carry = bytes.slice()
+      // Finish the line left over from the previous chunk: copy only that line, not the chunk.
+      const lf = chunk.indexOf(10)
+      if (lf < 0 && !last) {
+        this.carry = concat(this.carry, chunk)
         return this.carry.length <= 1 << 20 // a megabyte without a line end is no numeric row
       }
+      offset = lf < 0 ? chunk.length : lf + 1
+      const line = concat(this.carry, chunk.subarray(0, offset))
+      this.carry = EMPTY
+      if (!this.parseLines(line)) return false
     }
-    const ok = this.parseLines(bytes, end)
-    this.carry = last ? new Uint8Array(0) : bytes.slice(end)
-    return ok
+    // Through the last LF; the rest waits for more bytes (all of it when this is the last chunk).
+    const end = last ? chunk.length : Math.max(offset, chunk.lastIndexOf(10) + 1)
+    if (end > offset && !this.parseLines(chunk.subarray(offset, end))) return false
+    this.carry = last ? EMPTY : chunk.slice(end)
+    return this.carry.length <= 1 << 20
   }
 
   /** Columns trimmed to the rows read (views, not copies: no second allocation at the end). */
@@ -66,7 +67,9 @@ export class NumericCsvKernel {
     return this.columns.map((c) => c.subarray(0, this.rowCount))
   }
 
-  private parseLines(bytes: Uint8Array, end: number): boolean {
+  /** Parses `bytes`, which end with a line end unless they are the end of the file. */
+  private parseLines(bytes: Uint8Array): boolean {
+    const end = bytes.length
     const width = this.width
     const delimiter = this.delimiter
     const decimal = this.decimal
@@ -185,6 +188,15 @@ export class NumericCsvKernel {
       this.columns[c] = grown
     }
   }
+}
+
+const EMPTY = new Uint8Array(0)
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
 }
 
 /** 10^0 … 10^22 by repeated exact multiplication (each is a double exactly). */

@@ -108,7 +108,7 @@ async function readGeneral(
     }
   }
 
-  for await (const bytes of source.read()) {
+  for await (const bytes of source.read({ transient: true })) {
     hooks.signal?.throwIfAborted()
     bytesRead += bytes.length
     let text = decoder.decode(bytes, false, records)
@@ -232,8 +232,7 @@ async function readNumeric(source: ByteSource, plan: FastPlan, limits: ImportLim
   const kernel = new NumericCsvKernel(width, plan.delimiter, plan.decimal, ((source.size - plan.skipBytes) / plan.bytesPerRow) * 1.02 + 16)
   let skip = plan.skipBytes
   let bytesRead = 0
-  let pending: Uint8Array | null = null
-  for await (const chunk of source.read()) {
+  for await (const chunk of source.read({ transient: true })) {
     hooks.signal?.throwIfAborted()
     bytesRead += chunk.length
     let bytes = chunk
@@ -242,13 +241,11 @@ async function readNumeric(source: ByteSource, plan: FastPlan, limits: ImportLim
       bytes = bytes.subarray(n)
       skip -= n
     }
-    // Hold one chunk back so that the kernel knows which one is last.
-    if (pending && !kernel.push(pending, false)) return null
-    pending = bytes
+    if (!kernel.push(bytes, false)) return null
     if (kernel.rows * width > limits.maxCells) return null // the general path words the message
     hooks.onProgress?.({ phase: 'parsing', bytesRead, totalBytes: source.size, rows: kernel.rows })
   }
-  if (!kernel.push(pending ?? new Uint8Array(0), true)) return null
+  if (!kernel.push(new Uint8Array(0), true)) return null // the last line, if it has no line end
   const rows = kernel.rows
   if (rows === 0) return null
   const columns = kernel.finish()

@@ -43,7 +43,7 @@ function fileSource(path: string, name: string, size: number, onDigest: (hex: st
   return {
     name,
     size,
-    async *read() {
+    async *read(options) {
       let handle
       try {
         handle = await open(path, 'r')
@@ -52,9 +52,11 @@ function fileSource(path: string, name: string, size: number, onDigest: (hex: st
       }
       const hash: Hash = createHash('sha256')
       try {
+        let reused: Uint8Array | null = null
         for (;;) {
-          // A fresh buffer per chunk: consumers may keep a chunk (the head, the workbook bytes).
-          const buffer = new Uint8Array(CHUNK_BYTES)
+          // A fresh buffer per chunk unless the reader says it keeps none (the head and the
+          // workbook bytes are kept; the parsers' passes are transient).
+          const buffer: Uint8Array = options?.transient ? (reused ??= new Uint8Array(CHUNK_BYTES)) : new Uint8Array(CHUNK_BYTES)
           const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null)
           if (bytesRead === 0) break
           const chunk = buffer.subarray(0, bytesRead)
