@@ -42,6 +42,8 @@ export const datasetUploadSchema = z.object({
   cellText: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0), z.string().max(10_000)])).max(100_000).default([]),
   /** What the importer found (encoding, delimiter, sheet…), shown back to the user. */
   importInfo: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  /** Text columns one-hot encoded into "column=level" features at import (the model file records them). */
+  oneHot: z.array(z.object({ column: z.string(), reference: z.string(), levels: z.array(z.string()) })).max(10_000).default([]),
 })
 export type DatasetUpload = z.input<typeof datasetUploadSchema>
 
@@ -113,6 +115,7 @@ export interface DatasetSummary {
   columns: string[]
   excluded: ExcludedColumn[]
   importInfo: Record<string, string | number | boolean | null>
+  oneHot: { column: string; reference: string; levels: string[] }[]
   createdAt: string
   runCount: number
 }

@@ -72,6 +72,16 @@ export const modelDocumentSchema = z
       validation_rows: z.number().int(),
       dropped_rows: z.number().int().describe('Rows dropped for missing values.'),
     }),
+    one_hot: z
+      .array(
+        z.object({
+          column: z.string().describe('Text column of the data file.'),
+          reference: z.string().describe('Its level without a feature: all of the column’s features are 0 for it.'),
+          levels: z.array(z.string()).describe('Levels with a feature each, named "column=level": 1 for that level, else 0.'),
+        }),
+      )
+      .optional()
+      .describe('Text columns one-hot encoded into 0/1 features (slope train --one-hot); a value not listed here is unknown to the model.'),
     statistics: z
       .object({
         std_errors: byName('Standard errors'),

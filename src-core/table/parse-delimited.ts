@@ -1,142 +1,270 @@
 import Papa from 'papaparse'
 import { InputError } from '../errors'
-import { parseCell } from './parse-number'
-import { Table, type ExcludedColumn } from './table'
+import type { ByteSource, ImportHooks } from './byte-source'
+import { classifyText, type Cell, type DecimalSeparator } from './cell-value'
+import { columnStats } from './column-stats'
+import { NumericCsvKernel } from './csv-numeric-fast'
+import { sniffDecimal, sniffDelimiter } from './csv-sniff'
+import { TextChunkDecoder, type EncodingChoice } from './decode-text'
+import { formatBytes, type ImportLimits } from './import-limits'
+import { Table } from './table'
+import { TableBuilder, type BuiltTable } from './table-builder'
 
-export interface ParsedFile {
-  table: Table
-  encoding: string
-  delimiter: string
-  /** Data rows (the header excluded). */
-  rows: number
+export interface DelimitedSettings {
+  encoding: EncodingChoice
+  /** Given by the user, or null to sniff. */
+  delimiter: string | null
+  decimal: DecimalSeparator | null
+  /** Off only in tests that compare the two paths. */
+  fastPath: boolean
 }
 
-/** Original text kept per column for messages about non-numeric cells; more is never shown. */
-const CELL_TEXT_PER_COLUMN = 20
+export interface DelimitedResult extends BuiltTable {
+  delimiter: string
+  decimal: DecimalSeparator
+  /** Whether the numeric fast path read the file. */
+  fastPath: boolean
+}
 
 /**
- * CSV/TSV bytes → numeric Table. Header in the first row; the delimiter is sniffed by papaparse
- * among , ; tab | ; a column is numeric when most of its non-empty cells are numbers — the
- * others become missing (NaN) and their text is kept so messages can quote them.
+ * CSV/TSV → typed columns. The first megabyte decides the delimiter, the decimal separator and
+ * the header; then the numeric fast path reads the file if that sample is all numbers, else (or
+ * when the fast path meets anything unusual) papaparse parses it, chunk by chunk.
  */
-export function parseDelimited(bytes: Uint8Array, fileName: string): ParsedFile {
-  const { text, encoding } = decodeText(bytes, fileName)
-  if (text.trim().length === 0) {
-    throw new InputError(`${fileName} is empty.`, 'Choose a file with a header row and at least two data rows.', { file: fileName })
+export async function parseDelimited(
+  source: ByteSource,
+  head: Uint8Array,
+  headComplete: boolean,
+  settings: DelimitedSettings,
+  limits: ImportLimits,
+  hooks: ImportHooks,
+): Promise<DelimitedResult> {
+  const sampleText = decodeSample(head, headComplete, settings.encoding, source.name)
+  const delimiter = settings.delimiter ?? sniffDelimiter(sampleText)
+  const sampleRecords = Papa.parse<string[]>(sampleText, { delimiter, newline: '\n' }).data
+  const decimal = settings.decimal ?? sniffDecimal(sampleRecords.slice(0, 200), delimiter)
+
+  if (settings.fastPath) {
+    const plan = fastPathPlan(head, sampleText, sampleRecords, delimiter, decimal, settings.encoding, source.name, limits)
+    if (plan) {
+      const fast = await readNumeric(source, plan, limits, hooks)
+      if (fast) return { ...fast, delimiter, decimal, fastPath: true }
+    }
   }
-  // Sniff on the first rows without blank lines (papaparse's guesser counts a trailing blank line
-  // against every candidate), then parse everything keeping blank lines, so that record k is
-  // spreadsheet row k + 1 in every message.
-  const sniffed = Papa.parse<string[]>(text, { preview: 100, skipEmptyLines: 'greedy', delimitersToGuess: [',', '\t', ';', '|'] })
-  const result = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, delimiter: sniffed.meta.delimiter })
-  const quoteError = result.errors.find((e) => e.type === 'Quotes')
-  if (quoteError) {
-    const row = (quoteError.row ?? 0) + 1
+  const built = await readGeneral(source, settings.encoding, delimiter, decimal, limits, hooks)
+  return { ...built, delimiter, decimal, fastPath: false }
+}
+
+/** The head decoded for sniffing, cut after its last complete line. */
+function decodeSample(head: Uint8Array, complete: boolean, encoding: EncodingChoice, fileName: string): string {
+  let text = new TextChunkDecoder(encoding, fileName).decode(head, complete, 0)
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n')
+  if (!complete) {
+    const cut = text.lastIndexOf('\n')
+    if (cut >= 0) text = text.slice(0, cut + 1)
+  }
+  return text
+}
+
+// ---------------------------------------------------------------- general path (papaparse)
+
+/** Characters handed to papaparse at a time; between chunks the import reports progress and can be cancelled. */
+const TEXT_CHUNK_CHARS = 1 << 20
+
+async function readGeneral(
+  source: ByteSource,
+  encoding: EncodingChoice,
+  delimiter: string,
+  decimal: DecimalSeparator,
+  limits: ImportLimits,
+  hooks: ImportHooks,
+): Promise<BuiltTable> {
+  const fileName = source.name
+  const builder = new TableBuilder(fileName, limits, true)
+  const decoder = new TextChunkDecoder(encoding, fileName)
+  let records = 0 // rows seen, blank ones included: record k is spreadsheet row k + 1
+  let partial = '' // an unfinished row carried to the next chunk
+  let base = 0 // papaparse's absolute index of `partial`'s start
+  let pendingCr = false
+  let bytesRead = 0
+  let quoteErrorRow = 0 // spreadsheet row where an unclosed quote starts
+
+  const feed = (text: string, last: boolean) => {
+    const aggregate = partial + text
+    // Our own loop over papaparse's Parser, as its ChunkStreamer does, because that streamer only
+    // reads a Node stream or a browser File — and the core must run in both.
+    const parser = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' })
+    const result = parser.parse(aggregate, base, !last) as Papa.ParseResult<string[]>
+    const missingQuote = result.errors.find((e) => e.code === 'MissingQuotes')
+    if (missingQuote && quoteErrorRow === 0) quoteErrorRow = records + (missingQuote.row ?? 0) + 1
+    for (const record of result.data) {
+      records++
+      builder.addRow(toRow(record, records, decimal, fileName, limits))
+    }
+    if (!last) {
+      partial = aggregate.slice(result.meta.cursor - base)
+      base = result.meta.cursor
+      if (partial.length > limits.maxRowChars) throw overlongRow(fileName, records + 1, partial, delimiter, limits)
+    }
+  }
+
+  for await (const bytes of source.read({ transient: true })) {
+    hooks.signal?.throwIfAborted()
+    bytesRead += bytes.length
+    let text = decoder.decode(bytes, false, records)
+    if (pendingCr) text = `\r${text}`
+    pendingCr = text.endsWith('\r')
+    if (pendingCr) text = text.slice(0, -1) // a CR at the end may be half of a CRLF
+    if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n') // CRLF and old-Mac CR both end rows
+    for (let i = 0; i < text.length; i += TEXT_CHUNK_CHARS) feed(text.slice(i, i + TEXT_CHUNK_CHARS), false)
+    hooks.onProgress?.({ phase: 'parsing', bytesRead, totalBytes: source.size, rows: builder.rows })
+  }
+  let tail = decoder.decode(new Uint8Array(0), true, records)
+  if (pendingCr) tail = `\r${tail}`
+  feed(tail.replace(/\r\n?/g, '\n'), true)
+  if (quoteErrorRow > 0) {
+    const row = quoteErrorRow
     throw new InputError(
       `${fileName} has a quoted field that never closes (starting in row ${row.toLocaleString('en-US')}).`,
-      'Fix the quotes in the file (a field that contains the delimiter must be wrapped in "…").',
+      'Fix the quotes in the file (a field that contains the delimiter must be wrapped in "…", and a quote inside it doubled: "").',
       { file: fileName, row },
     )
   }
-  const records = result.data
-  while (records.length > 0 && isBlank(records[records.length - 1]!)) records.pop()
-  const header = records[0] ?? []
-  const names = uniqueNames(header)
-  const rows = records.length - 1
-  if (rows < 1) {
-    throw new InputError(`${fileName} has a header row but no data rows.`, 'Add data rows below the header.', { file: fileName })
-  }
-  const width = names.length
-  for (let r = 1; r < records.length; r++) {
-    if (isBlank(records[r]!)) records[r] = new Array<string>(width).fill('') // an empty row: all cells missing
-    if (records[r]!.length !== width) {
+  return builder.finish()
+}
+
+function toRow(record: string[], rowNumber: number, decimal: DecimalSeparator, fileName: string, limits: ImportLimits) {
+  const cells: Cell[] = new Array<Cell>(record.length)
+  for (let c = 0; c < record.length; c++) {
+    const raw = record[c]!
+    if (raw.length > limits.maxFieldChars) {
       throw new InputError(
-        `${fileName}, row ${(r + 1).toLocaleString('en-US')} has ${records[r]!.length} fields but the header has ${width}.`,
-        'Make every row have as many fields as the header (check for stray delimiters or missing quotes).',
-        { file: fileName, row: r + 1 },
+        `${fileName}, row ${rowNumber.toLocaleString('en-US')}, field ${c + 1} has ${raw.length.toLocaleString('en-US')} characters; Slope reads cells up to ${limits.maxFieldChars.toLocaleString('en-US')}.`,
+        'Shorten or remove that cell (is a whole document pasted into one cell?).',
+        { file: fileName, row: rowNumber },
       )
     }
+    cells[c] = classifyText(raw, decimal)
   }
-
-  const kept: string[] = []
-  const columns: Float64Array[] = []
-  const cellText = new Map<number, Map<number, string>>()
-  const excluded: ExcludedColumn[] = []
-  for (let c = 0; c < width; c++) {
-    const values = new Float64Array(rows)
-    const texts = new Map<number, string>()
-    let numbers = 0
-    let others = 0
-    let firstText: { row: number; text: string } | null = null
-    for (let r = 0; r < rows; r++) {
-      const raw = records[r + 1]![c]!
-      const cell = parseCell(raw)
-      if (cell.kind === 'number') {
-        values[r] = cell.value
-        numbers++
-        continue
-      }
-      values[r] = NaN
-      if (cell.kind === 'empty') continue
-      others++
-      firstText ??= { row: r + 2, text: raw }
-      if (texts.size < CELL_TEXT_PER_COLUMN) texts.set(r, raw)
-    }
-    if (numbers === 0 && others === 0) {
-      excluded.push({ name: names[c]!, reason: 'is empty' })
-    } else if (numbers <= others) {
-      excluded.push({ name: names[c]!, reason: `holds text (row ${firstText!.row.toLocaleString('en-US')}: "${clip(firstText!.text)}")` })
-    } else {
-      if (texts.size) cellText.set(kept.length, texts)
-      kept.push(names[c]!)
-      columns.push(values)
-    }
-  }
-  return {
-    table: new Table(kept, columns, { file: fileName, firstRowNumber: 2, cellText, excluded }),
-    encoding,
-    delimiter: result.meta.delimiter,
-    rows,
-  }
+  return { cells, raw: record, rowNumber }
 }
 
-function isBlank(record: readonly string[]): boolean {
-  return record.length === 1 && record[0]!.trim() === ''
-}
-
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s
-}
-
-/** Empty or repeated header names become unique ("column 3", "x (2)"), in file order. */
-export function uniqueNames(header: readonly string[]): string[] {
-  const used = new Set<string>()
-  return header.map((raw, i) => {
-    const base = raw.trim() || `column ${i + 1}`
-    let name = base
-    for (let k = 2; used.has(name); k++) name = `${base} (${k})`
-    used.add(name)
-    return name
-  })
-}
-
-function decodeText(bytes: Uint8Array, fileName: string): { text: string; encoding: string } {
-  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    throw new InputError(`${fileName} is a zip archive (an .xlsx or .ods spreadsheet?), not a text file.`, 'Save it as CSV from your spreadsheet program.', { file: fileName })
+/** A row that has grown past the cap without ending: say whether a quote or one huge cell is the cause. */
+function overlongRow(fileName: string, row: number, partial: string, delimiter: string, limits: ImportLimits): InputError {
+  const probe = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' }).parse(partial, 0, false) as Papa.ParseResult<string[]>
+  const unclosed = probe.errors.some((e) => e.code === 'MissingQuotes')
+  const fields = probe.data[0] ?? []
+  const longest = fields.reduce((best, f, i) => (f.length > (fields[best]?.length ?? -1) ? i : best), 0)
+  if (unclosed) {
+    return new InputError(
+      `${fileName} has a quoted field that never closes (starting in row ${row.toLocaleString('en-US')}; more than ${formatBytes(limits.maxRowChars)} read without its closing quote).`,
+      'Fix the quotes in the file (a field that contains the delimiter must be wrapped in "…", and a quote inside it doubled: "").',
+      { file: fileName, row },
+    )
   }
-  let offset = 0
-  let encoding = 'utf-8'
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) offset = 3
-  else if (bytes[0] === 0xff && bytes[1] === 0xfe) encoding = 'utf-16le'
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) encoding = 'utf-16be'
+  return new InputError(
+    `${fileName}, row ${row.toLocaleString('en-US')}, field ${longest + 1} is longer than ${limits.maxFieldChars.toLocaleString('en-US')} characters (the row has more than ${formatBytes(limits.maxRowChars)} without a line end).`,
+    'Shorten or remove that cell, or check that the file is a table.',
+    { file: fileName, row },
+  )
+}
+
+// ---------------------------------------------------------------- numeric fast path
+
+interface FastPlan {
+  names: string[]
+  headerRow: number | null
+  /** Bytes before the first data row: BOM and header line. */
+  skipBytes: number
+  delimiter: string
+  decimal: DecimalSeparator
+  bytesPerRow: number
+}
+
+/**
+ * Whether the sample says "plain numbers": an ASCII-compatible encoding, a one-byte delimiter,
+ * the header (if any) on row 1 alone, and every column numeric with no text, date or quote.
+ */
+function fastPathPlan(
+  head: Uint8Array,
+  sampleText: string,
+  records: string[][],
+  delimiter: string,
+  decimal: DecimalSeparator,
+  encoding: EncodingChoice,
+  fileName: string,
+  limits: ImportLimits,
+): FastPlan | null {
+  if (encoding.encoding.startsWith('utf-16') || delimiter.charCodeAt(0) >= 0x80 || delimiter.length !== 1) return null
+  const firstLineEnd = sampleText.indexOf('\n')
+  if (firstLineEnd < 0 || records.length < 2) return null
+  const body = sampleText.slice(firstLineEnd + 1)
+  if (body.includes('"') || /[^\x09\x0a\x20-\x7e]/.test(body)) return null
+  const builder = new TableBuilder(fileName, limits, true)
+  records.forEach((r, i) => builder.addRow(toRow(r, i + 1, decimal, fileName, limits)))
+  let built: BuiltTable
   try {
-    const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: false }).decode(bytes.subarray(offset))
-    if (text.includes('\u0000')) {
-      throw new InputError(`${fileName} contains NUL bytes, so it is not a text table.`, 'Choose a CSV or TSV file.', { file: fileName })
+    built = builder.finish()
+  } catch {
+    return null // the general path gives the message
+  }
+  const headerLine = sampleText.slice(0, firstLineEnd)
+  const headerOnRow1 = built.headerRow === 1 && built.table.rowNumber(0) === 2 && (headerLine.split('"').length - 1) % 2 === 0
+  const noHeader = built.headerRow === null && built.table.rowNumber(0) === 1
+  if (!(headerOnRow1 || noHeader)) return null
+  if (built.notes.length && !noHeader) return null // renamed or skipped: let the general path report it
+  const allNumbers = built.columns.every((c) => c.type === 'number' && c.nonNumeric === 0)
+  if (!allNumbers || built.columns.length !== built.table.columnCount || built.columns.length !== records[0]!.length) return null
+  const sampleBytes = new TextEncoder().encode(sampleText).length
+  return {
+    names: built.table.names.slice(),
+    headerRow: built.headerRow,
+    // Through the header's LF (its quotes are balanced, so that LF ends it), BOM included.
+    skipBytes: noHeader ? encoding.bomBytes : head.indexOf(10) + 1,
+    delimiter,
+    decimal,
+    bytesPerRow: sampleBytes / records.length,
+  }
+}
+
+async function readNumeric(source: ByteSource, plan: FastPlan, limits: ImportLimits, hooks: ImportHooks): Promise<BuiltTable | null> {
+  const width = plan.names.length
+  const kernel = new NumericCsvKernel(width, plan.delimiter, plan.decimal, ((source.size - plan.skipBytes) / plan.bytesPerRow) * 1.02 + 16)
+  let skip = plan.skipBytes
+  let bytesRead = 0
+  for await (const chunk of source.read({ transient: true })) {
+    hooks.signal?.throwIfAborted()
+    bytesRead += chunk.length
+    let bytes = chunk
+    if (skip > 0) {
+      const n = Math.min(skip, bytes.length)
+      bytes = bytes.subarray(n)
+      skip -= n
     }
-    return { text, encoding }
-  } catch (e) {
-    if (e instanceof InputError) throw e
-    throw new InputError(`${fileName} is not valid ${encoding.toUpperCase()} text.`, 'Save it as CSV UTF-8 from your spreadsheet program.', { file: fileName })
+    if (!kernel.push(bytes, false)) return null
+    if (kernel.rows * width > limits.maxCells) return null // the general path words the message
+    hooks.onProgress?.({ phase: 'parsing', bytesRead, totalBytes: source.size, rows: kernel.rows })
+  }
+  if (!kernel.push(new Uint8Array(0), true)) return null // the last line, if it has no line end
+  const rows = kernel.rows
+  if (rows === 0) return null
+  const columns = kernel.finish()
+  const firstRowNumber = plan.headerRow === null ? 1 : 2
+  return {
+    table: new Table(plan.names, columns, { file: source.name, firstRowNumber, cellText: new Map(), excluded: [] }),
+    columns: plan.names.map((name, c) => ({
+      name,
+      renamedFrom: null,
+      type: 'number' as const,
+      missing: kernel.missing[c]!,
+      nonNumeric: 0,
+      firstNonNumeric: null,
+      stats: columnStats(columns[c]!),
+      distinct: null,
+    })),
+    textColumns: new Map(),
+    headerRow: plan.headerRow,
+    rows,
+    notes: plan.headerRow === null ? ['no header row found (the first row holds numbers): columns are named "column 1", "column 2", …'] : [],
   }
 }

@@ -6,23 +6,29 @@ import { InputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
 import { computeMetrics } from '../../src-core/model/metrics'
 import { predictTable } from '../../src-core/model/predict-table'
+import { oneHotEncode } from '../../src-core/table/one-hot'
 import { importFile } from '../services/import-file'
+import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { formatNumber } from './format'
 import { UsageError } from './usage-error'
 
-export const predictUsage = `Usage: slope predict MODEL.json FILE [--out PREDICTIONS.csv]
+export const predictUsage = `Usage: slope predict MODEL.json FILE [--out PREDICTIONS.csv] [file options]
 
 Apply a model exported by Slope to the rows of FILE. Writes CSV (to stdout without --out) with
 the row number, the model's features, the target if FILE has it, and predicted_<target>.
 A row with a missing feature cell gets an empty prediction, unless the model was trained with
---missing mean (then the training mean is filled in, as in training).
+--missing mean (then the training mean is filled in, as in training). Text columns the model was
+trained on one-hot encoded (features "column=level") are encoded the same way; a value the model
+never saw leaves that row without a prediction.
+
+${importOptionsUsage}
 `
 
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...importOptionSpecs, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   })
   if (values.help) {
     process.stdout.write(predictUsage)
@@ -37,14 +43,17 @@ export async function predictCommand(argv: string[]): Promise<number> {
     throw new InputError(`Cannot read the model file ${modelPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Check the path.', { file: basename(modelPath) })
   }
   const model = readModelDocument(text, basename(modelPath))
-  const file = await importFile(dataPath)
-  const result = predictTable(file.table, model)
+  const file = await importFile(dataPath, importOptionsFrom(values))
+  const trained = new Map((model.document.one_hot ?? []).map((e) => [e.column, e]))
+  const encoded = trained.size ? oneHotEncode(file, [...trained.keys()], trained) : null
+  const table = encoded?.table ?? file.table
+  const result = predictTable(table, model)
 
   const header = ['row', ...model.features, ...(result.actual ? [model.target] : []), `predicted_${model.target}`]
-  const featureColumns = model.features.map((f) => file.table.column(f))
+  const featureColumns = model.features.map((f) => table.column(f))
   const rows: (string | number)[][] = []
-  for (let i = 0; i < file.table.rowCount; i++) {
-    const cells: (string | number)[] = [file.table.rowNumber(i)]
+  for (let i = 0; i < table.rowCount; i++) {
+    const cells: (string | number)[] = [table.rowNumber(i)]
     for (const c of featureColumns) cells.push(cellOut(c[i]!))
     if (result.actual) cells.push(cellOut(result.actual[i]!))
     cells.push(cellOut(result.predicted[i]!))
@@ -54,7 +63,10 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (values.out) await writeFile(values.out, csv)
   else process.stdout.write(csv)
 
-  const notes: string[] = [`predicted ${file.table.rowCount - result.missingRows} of ${file.table.rowCount} rows${values.out ? ` into ${values.out}` : ''}`]
+  const notes: string[] = [`predicted ${table.rowCount - result.missingRows} of ${table.rowCount} rows${values.out ? ` into ${values.out}` : ''}`]
+  for (const e of encoded?.encodings ?? []) {
+    if (e.unknownRows) notes.push(`${e.unknownRows} rows have a value of "${e.column}" the model was not trained on, and no prediction`)
+  }
   if (result.missingRows) notes.push(`${result.missingRows} rows have a missing feature cell and no prediction`)
   if (result.actual) {
     const ok: number[] = []

@@ -11,18 +11,24 @@ import { openServices } from '../services/app-services'
 import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
+import { autoOneHotColumns, oneHotEncode, type OneHotEncoding } from '../../src-core/table/one-hot'
+import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { choiceOption, integerOption, numberListOption, numberOption } from './options'
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
 
 export const trainUsage = `Usage: slope train FILE --target COL [options]
 
-Fit y = w·x + b to the columns of FILE (CSV or TSV with a header row).
+Fit y = w·x + b to the columns of FILE (CSV, TSV, XLSX, XLS or ODS; see slope inspect FILE).
+
+${importOptionsUsage}
 
 Data
   --target COL             column to predict (required)
   --features A,B,…         feature columns (default: every numeric column but the target);
                            --feature NAME adds one, for names that contain commas
+  --one-hot A,B,… | auto   one-hot encode text columns as 0/1 features, dropping the first
+                           level (sorted) as the reference; auto: text columns with 2–20 values
   --missing error|drop|mean  missing or non-numeric cells: stop with the cell's row (default),
                            drop those rows, or fill features with their training mean
   --validation FRACTION    hold out this share of rows for validation (default 0)
@@ -62,6 +68,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...importOptionSpecs,
+      'one-hot': { type: 'string' },
       target: { type: 'string' },
       features: { type: 'string' },
       feature: { type: 'string', multiple: true },
@@ -160,7 +168,16 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (values.db !== undefined && values['no-db']) throw new UsageError('--db and --no-db contradict each other.')
 
   const loadStart = performance.now()
-  const file = await importFile(positionals[0]!)
+  const file = await importFile(positionals[0]!, importOptionsFrom(values))
+  let table = file.table
+  let oneHot: OneHotEncoding[] = []
+  if (values['one-hot'] !== undefined) {
+    const raw = values['one-hot'].trim()
+    const columns = raw === 'auto' ? autoOneHotColumns(file) : raw.split(',').map((c) => c.trim()).filter((c) => c.length > 0)
+    const encoded = oneHotEncode(file, columns)
+    table = encoded.table
+    oneHot = encoded.encodings
+  }
   const loadMs = performance.now() - loadStart
 
   const json = values.json === true
@@ -171,9 +188,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     poolSize: 1,
   })
   try {
-    const dataset = services.store.addDataset(
-      tableToUpload(file.table, { name: file.fileName, fileName: file.fileName, sha256: file.sha256, importInfo: { encoding: file.encoding, delimiter: file.delimiter } }),
-    )
+    const dataset = services.store.addDataset({
+      ...tableToUpload(table, { name: file.fileName, fileName: file.fileName, sha256: file.sha256, importInfo: importInfoOf(file) }),
+      oneHot: oneHot.map(({ column, reference, levels }) => ({ column, reference, levels })),
+    })
     const runId = services.training.start({
       datasetId: dataset.id,
       target: values.target,
@@ -215,8 +233,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       epochs_per_s: run.trainMs ? Math.round((run.epochsRun / run.trainMs) * 1000) : null,
     }
     if (json) {
-      process.stdout.write(`${JSON.stringify(jsonReport(run, timing))}\n`)
+      process.stdout.write(`${JSON.stringify({ ...jsonReport(run, timing), one_hot: oneHot.map(oneHotJson) })}\n`)
     } else {
+      for (const e of oneHot) process.stdout.write(`one-hot "${e.column}": reference "${e.reference}"; features ${e.names.map((n) => `"${n}"`).join(', ')}\n`)
       process.stdout.write(textSummary(run, timing))
       if (values.out) process.stdout.write(run.model ? `model written to ${values.out}\n` : `no model written: the run ${run.status}\n`)
       if (!values['no-db']) process.stdout.write(`saved as run ${run.id} in ${services.appInfo.databasePath}\n`)
@@ -225,6 +244,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
   } finally {
     await services.close()
   }
+}
+
+/** What the importer found, kept with the dataset and shown in the app. */
+function importInfoOf(file: Awaited<ReturnType<typeof importFile>>): Record<string, string | number | boolean | null> {
+  return { format: file.format ?? null, encoding: file.encoding, delimiter: file.delimiter, decimal: file.decimal ?? null, sheet: file.sheet ?? null }
+}
+
+function oneHotJson(e: OneHotEncoding) {
+  return { column: e.column, reference: e.reference, levels: e.levels, features: e.names }
 }
 
 function round3(x: number): number {

@@ -79,6 +79,7 @@ interface DatasetSource {
   excluded: ExcludedColumn[]
   cellText: [number, number, string][]
   importInfo: Record<string, string | number | boolean | null>
+  oneHot: DatasetSummary['oneHot']
 }
 
 const RUN_COLUMNS = `
@@ -125,7 +126,7 @@ export class RunStore {
       )
       .get(upload.sha256, rows, JSON.stringify(upload.names)) as { id: number } | undefined
     if (existing) return this.getDataset(existing.id)
-    const source: DatasetSource = { firstRowNumber: upload.firstRowNumber, excluded: upload.excluded, cellText: upload.cellText, importInfo: upload.importInfo }
+    const source: DatasetSource = { firstRowNumber: upload.firstRowNumber, excluded: upload.excluded, cellText: upload.cellText, importInfo: upload.importInfo, oneHot: upload.oneHot }
     const id = this.write(() =>
       this.db.transaction(() => {
         const result = this.db
@@ -371,11 +372,11 @@ export class RunStore {
 
   private datasetSource(id: DatasetId): DatasetSource {
     const row = this.db.prepare('SELECT source FROM datasets WHERE id = ?').get(id) as { source: string }
-    return { firstRowNumber: 2, excluded: [], cellText: [], importInfo: {}, ...(JSON.parse(row.source) as Partial<DatasetSource>) }
+    return { firstRowNumber: 2, excluded: [], cellText: [], importInfo: {}, oneHot: [], ...(JSON.parse(row.source) as Partial<DatasetSource>) }
   }
 
   private datasetSummary(r: DatasetRow): DatasetSummary {
-    const source = { excluded: [], importInfo: {}, ...(JSON.parse(r.source) as Partial<DatasetSource>) }
+    const source = { excluded: [], importInfo: {}, oneHot: [], ...(JSON.parse(r.source) as Partial<DatasetSource>) }
     const columns = (this.db.prepare('SELECT name FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(r.id) as { name: string }[]).map((c) => c.name)
     return {
       id: r.id,
@@ -386,6 +387,7 @@ export class RunStore {
       columns,
       excluded: source.excluded,
       importInfo: source.importInfo,
+      oneHot: source.oneHot,
       createdAt: r.created_at,
       runCount: r.run_count,
     }

@@ -5,6 +5,7 @@ import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetai
 import { lrFinderSchema, startRunSchema, sweepSchema } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
 import { buildModelDocument } from '../../src-core/model-file'
+import { dummyName } from '../../src-core/table/one-hot'
 import { CONTROL_CANCEL, CONTROL_PAUSE, createControl, tableToTransfer, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
 import { parseTrainConfig, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
@@ -344,6 +345,10 @@ export class TrainingService {
     const model = outcome.model
       ? buildModelDocument(outcome, run.config, { file: dataset.fileName, sha256: dataset.sha256, rows: dataset.rows }, this.options.appVersion)
       : null
+    // Text columns the dataset one-hot encoded and this model uses: predicting needs the same encoding.
+    const used = new Set(outcome.prepared.features)
+    const oneHot = dataset.oneHot.filter((e) => e.levels.some((level) => used.has(dummyName(e.column, level))))
+    if (model && oneHot.length) model.one_hot = oneHot
     this.store.finishRun(runId, {
       status: outcome.status,
       divergedAt: outcome.divergedAt,

@@ -1,0 +1,36 @@
+/**
+ * Caps on untrusted input: past any of them the import stops with a message saying which cap and
+ * what to do, instead of exhausting memory or hanging. Hosts may lower them (tests do).
+ */
+export interface ImportLimits {
+  /** Text files (CSV/TSV). Read in chunks, so the cap is about patience, not memory. */
+  maxTextFileBytes: number
+  /** XLSX/XLS/ODS files as stored. */
+  maxWorkbookBytes: number
+  /** Sum of the uncompressed sizes of a zip container's entries (XLSX, ODS): the zip-bomb guard. */
+  maxInflatedBytes: number
+  /** Rows × columns of the table. */
+  maxCells: number
+  maxColumns: number
+  /** Characters in one cell. */
+  maxFieldChars: number
+  /** Characters of a row still unfinished (a long cell or a quote that never closes). */
+  maxRowChars: number
+}
+
+export const DEFAULT_LIMITS: ImportLimits = {
+  maxTextFileBytes: 1024 ** 3,
+  maxWorkbookBytes: 200 * 1024 ** 2,
+  maxInflatedBytes: 1024 ** 3,
+  maxCells: 100_000_000,
+  maxColumns: 16_384, // Excel's own limit
+  maxFieldChars: 1024 ** 2,
+  maxRowChars: 4 * 1024 ** 2,
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${+(n / 1024 ** 3).toFixed(1)} GiB`
+  if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(1)} MiB`
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`
+  return `${n} bytes`
+}

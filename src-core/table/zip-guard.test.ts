@@ -1,0 +1,56 @@
+import { deflateRawSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { inputError } from '../testing/import-helpers'
+import { checkZipExpansion, zipEntries } from './zip-guard'
+
+/** A one-entry zip (stored sizes may lie), built with node:zlib as the deflate reference. */
+function zipOf(name: string, content: Uint8Array, declaredSize = content.length): Uint8Array {
+  const data = deflateRawSync(content)
+  const n = new TextEncoder().encode(name)
+  const local = new DataView(new ArrayBuffer(30))
+  local.setUint32(0, 0x04034b50, true)
+  local.setUint16(8, 8, true)
+  local.setUint32(18, data.length, true)
+  local.setUint32(22, declaredSize, true)
+  local.setUint16(26, n.length, true)
+  const central = new DataView(new ArrayBuffer(46))
+  central.setUint32(0, 0x02014b50, true)
+  central.setUint16(10, 8, true)
+  central.setUint32(20, data.length, true)
+  central.setUint32(24, declaredSize, true)
+  central.setUint16(28, n.length, true)
+  central.setUint32(42, 0, true)
+  const end = new DataView(new ArrayBuffer(22))
+  end.setUint32(0, 0x06054b50, true)
+  end.setUint16(8, 1, true)
+  end.setUint16(10, 1, true)
+  end.setUint32(12, 46 + n.length, true)
+  end.setUint32(16, 30 + n.length + data.length, true)
+  const parts = [new Uint8Array(local.buffer), n, data, new Uint8Array(central.buffer), n, new Uint8Array(end.buffer)]
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+describe('zip guard', () => {
+  it('counts the real inflated size, whatever the header declares', async () => {
+    const content = new Uint8Array(300_000).fill(65)
+    const honest = zipOf('xl/worksheets/sheet1.xml', content)
+    expect(await checkZipExpansion(honest, zipEntries(honest, 'h.xlsx', 'XLSX'), 1 << 20, 'h.xlsx')).toBe(300_000)
+    const lying = zipOf('xl/worksheets/sheet1.xml', content, 10)
+    const e = await inputError(checkZipExpansion(lying, zipEntries(lying, 'l.xlsx', 'XLSX'), 100_000, 'l.xlsx'))
+    expect(e.message).toBe('l.xlsx expands to more than 97.7 KiB when unpacked (a zip bomb, or a workbook too large for Slope).')
+  })
+
+  it('a corrupt deflate stream is a damaged file, not a crash', async () => {
+    const z = zipOf('xl/workbook.xml', new Uint8Array(1000).fill(1))
+    const at = 30 + 'xl/workbook.xml'.length // the compressed data: make its first block type invalid (0b11)
+    z[at] = z[at]! | 0b110
+    const e = await inputError(checkZipExpansion(z, zipEntries(z, 'd.xlsx', 'XLSX'), 1 << 20, 'd.xlsx'))
+    expect(e.message).toMatch(/^d\.xlsx is a damaged spreadsheet: the part xl\/workbook\.xml does not unpack/)
+  })
+})
