@@ -1,3 +1,4 @@
+import type { WebglCapability } from './backends/webgl/capability'
 import type { InputErrorLocation } from './errors'
 import type { TrainConfig } from './train/config'
 import type { FitOutcome } from './train/fit-model'
@@ -68,3 +69,20 @@ export interface FailedMessage {
 }
 
 export type WorkerEvent = ProgressMessage | DoneMessage | FailedMessage
+
+/**
+ * A WebGL compute worker (src-renderer/src/workers/webgl-compute-worker.ts) also answers `probe`
+ * with `capability`, so its host can offer WebGL — or say why not and offer the CPU — before a
+ * run. Runs use the same `start` / `progress` / `done` / `failed` messages as the CPU worker.
+ */
+export interface ProbeMessage {
+  type: 'probe'
+}
+
+export interface CapabilityMessage {
+  type: 'capability'
+  capability: WebglCapability
+}
+
+export type WebglWorkerRequest = StartMessage | ProbeMessage
+export type WebglWorkerEvent = WorkerEvent | CapabilityMessage
