@@ -19,10 +19,10 @@ export interface BundleServer {
 const root = resolve(import.meta.dirname, '../..')
 
 /**
- * entries: served name → source path relative to the repository root; `pageScript` names the
- * entry the blank page loads as a module.
+ * entries: served name → source path relative to the repository root; `pageScript`, if given,
+ * names the entry the blank page loads as a module.
  */
-export async function serveBundles(entries: Record<string, string>, pageScript: string): Promise<BundleServer> {
+export async function serveBundles(entries: Record<string, string>, pageScript?: string): Promise<BundleServer> {
   const result = await build({
     entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, resolve(root, path)])),
     bundle: true,
@@ -35,7 +35,7 @@ export async function serveBundles(entries: Record<string, string>, pageScript: 
     logLevel: 'silent',
   })
   const files = new Map(result.outputFiles.map((f) => [`/${basename(f.path)}`, f.contents]))
-  const page = `<!doctype html><meta charset="utf-8"><title>Slope WebGL harness</title><script type="module" src="/${pageScript}.js"></script>`
+  const page = `<!doctype html><meta charset="utf-8"><title>Slope WebGL harness</title>${pageScript ? `<script type="module" src="/${pageScript}.js"></script>` : ''}`
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' }
