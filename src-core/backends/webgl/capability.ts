@@ -27,7 +27,13 @@ export type WebglCapability =
 export type WebglUnavailable = Extract<WebglCapability, { available: false }>
 
 /** The fallback every unavailable case offers. */
-export const cpuFallbackHint = 'Train on the CPU backend instead (backend "cpu"): it gives the same results in f32 or f64.'
+const cpuFallback = 'train on the CPU backend instead (backend "cpu"): it gives the same results in f32 or f64.'
+export const cpuFallbackHint = cpuFallback.charAt(0).toUpperCase() + cpuFallback.slice(1)
+
+/** A hint that offers `firstAction` (capitalised, no full stop), then the CPU. */
+export function withCpuFallback(firstAction: string): string {
+  return `${firstAction}, or ${cpuFallback}`
+}
 
 const messages: Record<WebglUnavailableReason, string> = {
   'no-webgl2': 'WebGL2 is not available here, so the WebGL backend cannot run.',
@@ -38,7 +44,7 @@ const messages: Record<WebglUnavailableReason, string> = {
 }
 
 export function unavailable(reason: WebglUnavailableReason, detail?: string): WebglUnavailable {
-  const hint = reason === 'context-lost' ? `Try again in a moment, or ${cpuFallbackHint.charAt(0).toLowerCase()}${cpuFallbackHint.slice(1)}` : cpuFallbackHint
+  const hint = reason === 'context-lost' ? withCpuFallback('Try again in a moment') : cpuFallbackHint
   return { available: false, reason, message: detail ? `${messages[reason]} (${detail})` : messages[reason], hint }
 }
 
@@ -51,6 +57,14 @@ export function unavailableError(capability: WebglUnavailable): InputError {
 export function contextLostDuringRun(): InputError {
   return new InputError(
     'The GPU dropped the WebGL context during the computation (the driver was reset, or too many pages use the GPU), so the run stopped.',
-    `Start the run again, or ${cpuFallbackHint.charAt(0).toLowerCase()}${cpuFallbackHint.slice(1)}`,
+    withCpuFallback('Start the run again'),
+  )
+}
+
+/** Texture memory the GPU refused (OUT_OF_MEMORY while allocating a run's textures). */
+export function gpuOutOfMemory(megabytes: number): InputError {
+  return new InputError(
+    `The GPU has not enough free memory for this data set (a ${megabytes.toLocaleString('en-US')} MB texture was refused).`,
+    withCpuFallback('Use fewer rows or features, close other GPU-heavy pages'),
   )
 }

@@ -1,3 +1,4 @@
+import { gpuOutOfMemory, unavailable, unavailableError } from './capability'
 import type { WebglDevice } from './device'
 
 /**
@@ -42,7 +43,14 @@ export function createTexelBuffer(device: WebglDevice, format: TexelFormat, capa
   // texelFetch still needs a complete texture: one level, no filtering (integer textures forbid LINEAR).
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
-  gl.texStorage2D(gl.TEXTURE_2D, 1, formatOf(gl, format).internal, width, height)
+  const { internal, channels } = formatOf(gl, format)
+  gl.texStorage2D(gl.TEXTURE_2D, 1, internal, width, height)
+  // One synchronous getError per texture, at load only: the sizes were checked against the
+  // limits, so an error here is the driver running out of memory.
+  if (gl.getError() === gl.OUT_OF_MEMORY) {
+    gl.deleteTexture(texture)
+    throw gpuOutOfMemory(Math.ceil((width * height * channels * 4) / 2 ** 20))
+  }
   let framebuffer: WebGLFramebuffer | null = null
   if (renderTarget) {
     framebuffer = gl.createFramebuffer()
@@ -50,7 +58,11 @@ export function createTexelBuffer(device: WebglDevice, format: TexelFormat, capa
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0)
     const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER)
     gl.bindFramebuffer(gl.FRAMEBUFFER, null)
-    if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) throw new Error(`WebGL backend: ${format} render target ${width}×${height} incomplete (0x${status.toString(16)})`)
+    if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
+      gl.deleteFramebuffer(framebuffer)
+      gl.deleteTexture(texture)
+      throw unavailableError(unavailable('incomplete-framebuffer', `${format} ${width}×${height}, status 0x${status.toString(16)}`))
+    }
   }
   return { texture, capacity, framebuffer }
 }

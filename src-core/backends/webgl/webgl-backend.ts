@@ -1,9 +1,9 @@
 import { InputError } from '../../errors'
 import type { BackendData, ComputeBackend, DataSet, Precision } from '../backend'
-import { contextLostDuringRun, cpuFallbackHint, unavailableError } from './capability'
+import { contextLostDuringRun, unavailableError, withCpuFallback } from './capability'
 import { forgetWebglDevice, sharedWebglDevice, type WebglDevice } from './device'
 import { FAN, fullViewportVertexShader, productShader, reduceShader, residualShader, type ShaderShape } from './shaders'
-import { createProgram, createTexelBuffer, deleteTexelBuffer, extent, uploadTexels, type Program, type TexelBuffer } from './textures'
+import { createProgram, createTexelBuffer, deleteTexelBuffer, extent, uploadTexels, type Program, type TexelBuffer, type TexelFormat } from './textures'
 
 /**
  * WebGL2 backend: the data live in RGBA32F textures (four features of one row per texel),
@@ -61,6 +61,8 @@ export class WebglBackend implements ComputeBackend {
   private programs: { residual: Program; product: Program; reduce: Program } | null = null
   private weights = new Float32Array(0)
   private readback = new Float32Array(0)
+  /** Every texture this backend allocated, so `dispose` frees them even after a failed `load`. */
+  private buffers: TexelBuffer[] = []
 
   /** Without a device, `load` opens the thread's shared one and fails with the reason if it cannot. */
   constructor(device?: WebglDevice) {
@@ -78,7 +80,7 @@ export class WebglBackend implements ComputeBackend {
     if (gl.isContextLost()) throw contextLostDuringRun()
     const d = train.features
     if (d > info.maxFeatures) {
-      throw new InputError(`This GPU's WebGL computes models of at most ${info.maxFeatures} features; this one has ${d}.`, `Choose fewer features, or ${lowerFirst(cpuFallbackHint)}`)
+      throw new InputError(`This GPU's WebGL computes models of at most ${info.maxFeatures} features; this one has ${d}.`, withCpuFallback('Choose fewer features'))
     }
     this.features = d
     this.groups = Math.max(1, Math.ceil(d / 4))
@@ -87,27 +89,23 @@ export class WebglBackend implements ComputeBackend {
       if (set.rows * this.groups > info.maxTexels) {
         throw new InputError(
           `${set.rows.toLocaleString('en-US')} rows × ${d} features do not fit this GPU's WebGL textures (at most ${Math.floor(info.maxTexels / this.groups).toLocaleString('en-US')} rows at ${d} features).`,
-          `Use fewer rows or features, or ${lowerFirst(cpuFallbackHint)}`,
+          withCpuFallback('Use fewer rows or features'),
         )
       }
     }
 
     this.train = this.upload(train)
     this.validation = validation && this.upload(validation)
-    this.order = createTexelBuffer(device, 'r32ui', train.rows, false)
-    this.residuals = createTexelBuffer(device, 'r32f', maxRows, true)
+    this.order = this.allocate('r32ui', train.rows, false)
+    this.residuals = this.allocate('r32f', maxRows, true)
     // The product pass writes the largest level: ⌈rows/FAN⌉ blocks of (groups + 1) texels.
     const partialTexels = Math.ceil(maxRows / FAN) * (this.groups + 1)
-    this.partials = [createTexelBuffer(device, 'rgba32f', partialTexels, true), createTexelBuffer(device, 'rgba32f', partialTexels, true)]
+    this.partials = [this.allocate('rgba32f', partialTexels, true), this.allocate('rgba32f', partialTexels, true)]
     this.programs = this.compile({ groups: this.groups, log2RowTexels: device.log2RowTexels })
     this.weights = new Float32Array(4 * this.groups)
     this.readback = new Float32Array(4 * (this.groups + 1))
 
     if (gl.isContextLost()) throw contextLostDuringRun()
-    if (gl.getError() === gl.OUT_OF_MEMORY) {
-      const mb = Math.ceil(((train.rows + (validation?.rows ?? 0)) * this.groups * 16) / 2 ** 20)
-      throw new InputError(`The GPU has not enough memory for this data set (about ${mb} MB of textures).`, `Use fewer rows or features, or ${lowerFirst(cpuFallbackHint)}`)
-    }
   }
 
   setOrder(order: Uint32Array | null): void {
@@ -145,15 +143,10 @@ export class WebglBackend implements ComputeBackend {
     const device = this.device
     if (device) {
       const { gl } = device
-      for (const set of [this.train, this.validation]) {
-        deleteTexelBuffer(gl, set?.features ?? null)
-        deleteTexelBuffer(gl, set?.targets ?? null)
-      }
-      deleteTexelBuffer(gl, this.order)
-      deleteTexelBuffer(gl, this.residuals)
-      for (const p of this.partials ?? []) deleteTexelBuffer(gl, p)
+      for (const buffer of this.buffers) deleteTexelBuffer(gl, buffer)
       for (const p of Object.values(this.programs ?? {})) gl.deleteProgram(p.program)
     }
+    this.buffers = []
     this.train = this.validation = this.order = this.residuals = this.partials = this.programs = null
   }
 
@@ -241,8 +234,8 @@ export class WebglBackend implements ComputeBackend {
     const device = this.require(this.device)
     const { rows, features: d } = data
     const groups = this.groups
-    const features = createTexelBuffer(device, 'rgba32f', rows * groups, false)
-    const targets = createTexelBuffer(device, 'r32f', rows, false)
+    const features = this.allocate('rgba32f', rows * groups, false)
+    const targets = this.allocate('r32f', rows, false)
     // Texel (i, g) holds features 4g…4g+3 of row i, zero-padded: already the row-major layout when
     // d is a multiple of 4 and the data are f32.
     let packed: Float32Array
@@ -256,6 +249,12 @@ export class WebglBackend implements ComputeBackend {
     uploadTexels(device, targets, 'r32f', y, rows)
     this.traffic.bytesUploaded += rows * groups * 16 + rows * 4
     return { rows, features, targets }
+  }
+
+  private allocate(format: TexelFormat, capacity: number, renderTarget: boolean): TexelBuffer {
+    const buffer = createTexelBuffer(this.require(this.device), format, capacity, renderTarget)
+    this.buffers.push(buffer)
+    return buffer
   }
 
   private compile(shape: ShaderShape) {
@@ -283,8 +282,4 @@ export class WebglBackend implements ComputeBackend {
     if (value === null) throw new Error('WebglBackend: used before load() or after dispose()')
     return value
   }
-}
-
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1)
 }
