@@ -1,3 +1,4 @@
+import type { WebglCapability } from './backends/webgl/capability'
 import type { InputErrorLocation } from './errors'
 import type { TrainConfig } from './train/config'
 import type { FitOutcome, PreparedInfo } from './train/fit-model'
@@ -106,3 +107,19 @@ export interface LrFinderDoneMessage {
 }
 
 export type WorkerEvent = StartedMessage | ProgressMessage | DoneMessage | FailedMessage | LrFinderDoneMessage
+/**
+ * A WebGL compute worker (src-renderer/src/workers/webgl-compute-worker.ts) also answers `probe`
+ * with `capability`, so its host can offer WebGL — or say why not and offer the CPU — before a
+ * run. Runs use the same `start` / `progress` / `done` / `failed` messages as the CPU worker.
+ */
+export interface ProbeMessage {
+  type: 'probe'
+}
+
+export interface CapabilityMessage {
+  type: 'capability'
+  capability: WebglCapability
+}
+
+export type WebglWorkerRequest = StartMessage | LrFinderMessage | ProbeMessage
+export type WebglWorkerEvent = WorkerEvent | CapabilityMessage

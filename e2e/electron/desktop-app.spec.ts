@@ -12,7 +12,9 @@ import { findElectron } from '../../scripts/electron-binary.mjs'
  * skipped with the reason, and the same UI and services are covered through browser mode.
  */
 const electronBinary = findElectron()
-test.skip(!electronBinary.path, `Electron desktop specs skipped: ${electronBinary.path ? '' : electronBinary.reason}`)
+const skipReason = electronBinary.path ? '' : `Electron desktop specs skipped: ${electronBinary.reason}`
+if (skipReason) console.log(skipReason) // visible in the test log, not only in the report
+test.skip(!electronBinary.path, skipReason)
 
 const root = join(import.meta.dirname, '..', '..')
 let app: ElectronApplication
