@@ -8,6 +8,7 @@ import type { ExcludedColumn } from './table/table'
 import { trainConfigSchema, type TrainConfig } from './train/config'
 import type { ExactReference, FitOutcome, PreparedInfo } from './train/fit-model'
 import type { ParamPath } from './train/param-path'
+import type { ComputeStart, WorkerEvent } from './protocol'
 
 /**
  * The one typed API between the renderer and main (Electron IPC or browser mode's WebSocket).
@@ -94,6 +95,16 @@ export const lrFinderSchema = z.object({
 })
 export type LrFinderRequest = z.input<typeof lrFinderSchema>
 export type LrFinderParsed = z.output<typeof lrFinderSchema>
+
+/** Light structural check of a compute worker's message from the page; main re-checks ids against its jobs. */
+const workerEventSchema = z.custom<WorkerEvent>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    ['started', 'progress', 'done', 'failed', 'lr-finder-done'].includes((v as { type?: unknown }).type as string) &&
+    (typeof (v as { runId?: unknown }).runId === 'string' || typeof (v as { requestId?: unknown }).requestId === 'string'),
+  'must be a compute worker message',
+)
 
 // ---------- results ----------
 
@@ -239,6 +250,10 @@ export const requestSchemas = {
   'training.findLearningRate': z.tuple([lrFinderSchema]),
   'models.export': z.tuple([id]),
   'models.predict': z.tuple([z.object({ runId: id.optional(), modelJson: z.string().max(10_000_000).optional(), table: datasetUploadSchema })]),
+  /** The page offers to compute WebGL runs (it probed WebGL2 in its worker). */
+  'compute.register': z.tuple([z.object({ kind: z.literal('webgl'), renderer: z.string().max(500), software: z.boolean() })]),
+  /** A message of the page's compute worker about a run main handed it (started, progress, done, failed). */
+  'compute.report': z.tuple([workerEventSchema]),
 } as const
 
 export interface Results {
@@ -263,6 +278,8 @@ export interface Results {
   /** The model JSON document, pretty-printed, ready to save. */
   'models.export': { fileName: string; json: string }
   'models.predict': PredictionResult
+  'compute.register': { providerId: string }
+  'compute.report': null
 }
 
 export type RequestName = keyof typeof requestSchemas
@@ -277,6 +294,10 @@ export interface Events {
   /** A run was created, started, finished, renamed, deleted… — refetch it. */
   'runs.changed': { runIds: RunId[]; deleted?: boolean }
   'datasets.changed': { datasetIds: DatasetId[]; deleted?: boolean }
+  /** To the registered compute provider only: start this run (or learning-rate search) on your GPU. */
+  'compute.start': ComputeStart
+  /** To the registered compute provider only: cancel, pause or resume a run it computes. */
+  'compute.control': { runId: string; action: 'cancel' | 'pause' | 'resume' }
 }
 export type EventName = keyof Events
 
@@ -299,14 +320,14 @@ export interface Transport {
 }
 
 export const requestNames = Object.keys(requestSchemas) as RequestName[]
-export const eventNames = ['training.started', 'training.progress', 'runs.changed', 'datasets.changed'] as const satisfies readonly EventName[]
+export const eventNames = ['training.started', 'training.progress', 'runs.changed', 'datasets.changed', 'compute.start', 'compute.control'] as const satisfies readonly EventName[]
 
 // Compile-time completeness of the event list: an event added above but not listed fails to build.
 type Unlisted<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>
 export const eventNamesComplete: Unlisted<EventName, (typeof eventNames)[number]> = true
 
 /** Results cross the boundary by structured clone or the wire codec: every result type must be plain data. */
-export type { TrainConfig }
+export type { ComputeStart, TrainConfig }
 export { trainConfigSchema }
 
 // ---------- envelopes (both transports) ----------

@@ -26,6 +26,31 @@ export function tableFromTransfer(t: TableTransfer): Table {
   return new Table(t.names, t.columns, t.source)
 }
 
+/**
+ * A table as it crosses a process boundary that has no structured clone (browser mode's
+ * WebSocket): the Map of cell texts flattened to [column, row, text] triples.
+ */
+export interface WireTable {
+  names: string[]
+  columns: Float64Array[]
+  source: Omit<TableSource, 'cellText'> & { cellText: [number, number, string][] }
+}
+
+export function tableToWire(t: TableTransfer): WireTable {
+  const cellText: [number, number, string][] = []
+  for (const [column, rows] of t.source.cellText ?? []) for (const [row, text] of rows) cellText.push([column, row, text])
+  return { names: t.names, columns: t.columns, source: { ...t.source, cellText } }
+}
+
+export function tableFromWire(t: WireTable): TableTransfer {
+  const cellText = new Map<number, Map<number, string>>()
+  for (const [column, row, text] of t.source.cellText) {
+    if (!cellText.has(column)) cellText.set(column, new Map())
+    cellText.get(column)!.set(row, text)
+  }
+  return { names: t.names, columns: t.columns, source: { ...t.source, cellText } }
+}
+
 /** Int32 slots of the control SharedArrayBuffer the host writes and the worker reads between epochs. */
 export const CONTROL_SLOTS = 2
 export const CONTROL_CANCEL = 0 // 1 = cancel requested
@@ -123,3 +148,8 @@ export interface CapabilityMessage {
 
 export type WebglWorkerRequest = StartMessage | LrFinderMessage | ProbeMessage
 export type WebglWorkerEvent = WorkerEvent | CapabilityMessage
+
+/** A run or learning-rate search as main hands it to a remote compute provider (the page's WebGL worker). */
+export type ComputeStart =
+  | { kind: 'run'; message: Omit<StartMessage, 'table' | 'control'> & { table: WireTable } }
+  | { kind: 'lr-finder'; message: Omit<LrFinderMessage, 'table'> & { table: WireTable } }

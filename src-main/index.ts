@@ -1,5 +1,7 @@
 import { app, BrowserWindow, dialog } from 'electron'
+import type { Handlers } from '../src-core/contract'
 import { isInputError } from '../src-core/errors'
+import type { Emit } from './services/api-handlers'
 import { registerIpc, sendEvent } from './ipc'
 import { openServices, type AppServices } from './services/app-services'
 import { defaultDatabasePath } from './services/paths'
@@ -31,13 +33,25 @@ void app.whenReady().then(() => {
     app.quit()
     return
   }
-  const handlers = services.connect((event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload))
+  // One connection per page load of the main window (it also hosts the WebGL worker when it offers
+  // its GPU): a reload or a crashed renderer ends the old connection, so its GPU jobs fail cleanly.
+  const emit: Emit = (event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload)
+  let connection = services.connect(emit)
+  const reconnect = () => {
+    connection.disconnect()
+    connection = services!.connect(emit)
+  }
+  const handlers = new Proxy({} as Handlers, { get: (_target, name) => connection.handlers[name as keyof Handlers] })
   registerIpc(
     handlers,
     (event) => mainWindow !== null && event.senderFrame === mainWindow.webContents.mainFrame && isAppUrl(event.senderFrame?.url ?? ''),
     log,
   )
   mainWindow = createMainWindow()
+  mainWindow.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) reconnect()
+  })
+  mainWindow.webContents.on('render-process-gone', reconnect)
   app.on('second-instance', () => mainWindow?.focus())
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow()

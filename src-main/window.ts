@@ -29,7 +29,14 @@ export function handleAppScheme(): void {
     const found = url.host === 'app' ? resolveStaticFile(rendererRoot, url.pathname) : null
     if (!found) return new Response('Not found', { status: 404 })
     return new Response(await readFile(found.file), {
-      headers: { 'Content-Type': found.contentType, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' },
+      headers: {
+        'Content-Type': found.contentType,
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+        // Cross-origin isolation, for the SharedArrayBuffer that controls the page's WebGL worker.
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      },
     })
   })
 }

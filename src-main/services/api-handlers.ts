@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 import type { z } from 'zod'
 import type { AppInfo, Envelope, Events, EventName, Handlers, RequestName, RunId, WireError } from '../../src-core/contract'
+import type { WorkerEvent } from '../../src-core/protocol'
 import { isRequestName, requestSchemas } from '../../src-core/contract'
 import { InputError, isInputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
@@ -22,7 +23,13 @@ export type Emit = <K extends EventName>(event: K, payload: Events[K]) => void
  * The contract implemented over the services — one handler per request, shared by Electron IPC and
  * browser mode's WebSocket. Arguments arrive already validated by `dispatch`.
  */
-export function createHandlers({ store, training, appInfo }: Services, emit: Emit): Handlers {
+/** What the handlers of one connection may do about remote compute (see AppServices.connect). */
+export interface ComputeHost {
+  registerProvider(offer: { kind: 'webgl'; renderer: string; software: boolean }): string
+  report(event: WorkerEvent): void
+}
+
+export function createHandlers({ store, training, appInfo }: Services, emit: Emit, compute: ComputeHost): Handlers {
   const runChanged = (runIds: RunId[]) => emit('runs.changed', { runIds })
   return {
     'app.info': async () => appInfo,
@@ -81,6 +88,11 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
         )
       }
       return { fileName: `${safeFileName(run.name)}.model.json`, json: `${JSON.stringify(run.model, null, 2)}\n` }
+    },
+    'compute.register': async (offer) => ({ providerId: compute.registerProvider(offer) }),
+    'compute.report': async (event) => {
+      compute.report(event)
+      return null
     },
     'models.predict': async ({ runId, modelJson, table: upload }) => {
       let text = modelJson

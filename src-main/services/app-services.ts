@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import type { AppInfo, Handlers } from '../../src-core/contract'
+import { InputError } from '../../src-core/errors'
 import { appVersion } from '../app-version'
 import { createHandlers, type Emit } from './api-handlers'
 import { databaseError, openDatabase } from './database'
@@ -45,6 +47,16 @@ export function openServices(options: ServiceOptions) {
     appVersion,
     helperThreadsPerRun: options.helperThreadsPerRun,
   })
+  // Every open connection's emit: broadcasts reach all windows and tabs.
+  const connections = new Set<Emit>()
+  const broadcast: Emit = (event, payload) => {
+    for (const emit of connections) emit(event, payload)
+  }
+  training.on({
+    started: (runId, info) => broadcast('training.started', { runId, info }),
+    progress: (runId, from, loss, valLoss, params, elapsedMs) => broadcast('training.progress', { runId, from, loss, valLoss, params, elapsedMs }),
+    changed: (runIds) => broadcast('runs.changed', { runIds }),
+  })
   const appInfo: AppInfo = { name: 'Slope', version: appVersion, shell: options.shell, databasePath: options.databasePath, cpuCount: availableParallelism() }
   return {
     store,
@@ -52,16 +64,42 @@ export function openServices(options: ServiceOptions) {
     appInfo,
     interrupted,
     /**
-     * The contract's handlers for one transport, whose `emit` also receives the training service's
-     * events (started, progress, run changes): the one place where services meet a shell.
+     * One connection (the desktop window, a browser tab): its handlers, with `emit` reaching that
+     * connection. Run and dataset changes and training progress are broadcast to every connection;
+     * compute jobs go only to the connection that offered its GPU. `disconnect` when it goes away.
      */
-    connect(emit: Emit): Handlers {
-      training.on({
-        started: (runId, info) => emit('training.started', { runId, info }),
-        progress: (runId, from, loss, valLoss, params, elapsedMs) => emit('training.progress', { runId, from, loss, valLoss, params, elapsedMs }),
-        changed: (runIds) => emit('runs.changed', { runIds }),
+    connect(emit: Emit): Connection {
+      connections.add(emit)
+      let unregister: (() => void) | null = null
+      let providerId: string | null = null
+      const handlers = createHandlers({ store, training, appInfo }, broadcast, {
+        registerProvider(offer) {
+          unregister?.()
+          const id = randomUUID()
+          providerId = id
+          unregister = training.registerProvider({
+            id,
+            kind: offer.kind,
+            renderer: offer.renderer,
+            start: (start) => emit('compute.start', start),
+            control: (runId, action) => emit('compute.control', { runId, action }),
+          })
+          return id
+        },
+        report: (event) => {
+          if (!providerId) throw new InputError('This window has not offered its GPU.', 'Reload the page.')
+          training.report(providerId, event)
+        },
       })
-      return createHandlers({ store, training, appInfo }, emit)
+      return {
+        handlers,
+        disconnect() {
+          connections.delete(emit)
+          unregister?.()
+          unregister = null
+          providerId = null
+        },
+      }
     },
     async close() {
       await training.close()
@@ -71,3 +109,8 @@ export function openServices(options: ServiceOptions) {
 }
 
 export type AppServices = ReturnType<typeof openServices>
+
+export interface Connection {
+  handlers: Handlers
+  disconnect(): void
+}

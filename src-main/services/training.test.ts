@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RunId } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
+import { CONTROL_CANCEL, createControl, tableFromWire, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
 import { Random } from '../../src-core/random'
 import { tutorialX, tutorialY } from '../../src-core/testing/tutorial'
 import { sha256, tutorialUpload } from '../testing/datasets'
@@ -178,6 +179,59 @@ describe('training service with real worker threads and a real SQLite file', () 
       losses.push(run.loss)
     }
     expect(Array.from(losses[1]!)).toEqual(Array.from(losses[0]!))
+  })
+
+  it('WebGL runs go to a registered compute provider; its reports are stored like a worker’s; its loss fails its run', async () => {
+    const s = services()
+    expect(() => s.training.start({ datasetId: s.datasetId, target: 'y', config: { backend: 'webgl', precision: 'f32' } })).toThrow('No window with WebGL is connected')
+    // The provider's engine: a real compute worker thread speaking the same protocol as the page's WebGL worker.
+    const engine = sourceTrainWorker()
+    const controls = new Map<string, Int32Array>()
+    engine.on('message', (event: WorkerEvent) => {
+      try {
+        s.training.report('page-1', event)
+      } catch {
+        // after unregister: the page is gone; main refuses what it still sends, as it should
+      }
+    })
+    const unregister = s.training.registerProvider({
+      id: 'page-1',
+      kind: 'webgl',
+      renderer: 'test',
+      start: (start) => {
+        if (start.kind !== 'run') return
+        const control = createControl()
+        controls.set(start.message.runId, new Int32Array(control))
+        engine.postMessage({ ...start.message, table: tableFromWire(start.message.table), control } satisfies WorkerRequest)
+      },
+      control: (runId, action) => {
+        if (action === 'cancel') Atomics.store(controls.get(runId)!, CONTROL_CANCEL, 1)
+      },
+    })
+    try {
+      const runId = s.training.start({ datasetId: s.datasetId, target: 'y', config: { backend: 'webgl', precision: 'f32', epochs: 120, standardize: false } })
+      const done = await s.training.waitFor(runId)
+      expect(done.status).toBe('completed')
+      expect(s.store.getRun(runId).loss.length).toBe(120)
+      expect(s.store.getRun(runId).loss[0]).toBeCloseTo(5.9467032, 6)
+      // cancel travels to the provider
+      const long = s.training.start({ datasetId: s.datasetId, target: 'y', config: { backend: 'webgl', precision: 'f32', epochs: 10_000_000 } })
+      await waitUntil(() => s.store.getRunSummary(long).epochsRun > 0)
+      s.training.cancel(long)
+      expect((await s.training.waitFor(long)).status).toBe('cancelled')
+      // the page goes away mid-run
+      const orphan = s.training.start({ datasetId: s.datasetId, target: 'y', config: { backend: 'webgl', precision: 'f32', epochs: 10_000_000 } })
+      await waitUntil(() => s.store.getRunSummary(orphan).epochsRun > 0)
+      unregister()
+      const failed = await s.training.waitFor(orphan)
+      expect(failed.status).toBe('failed')
+      expect(failed.error).toContain('The window computing this run on the GPU was closed or reloaded')
+      // CPU runs never waited behind GPU ones
+      const cpu = s.training.start({ datasetId: s.datasetId, target: 'y', config: { epochs: 5 } })
+      expect((await s.training.waitFor(cpu)).status).toBe('completed')
+    } finally {
+      await engine.terminate()
+    }
   })
 
   it('the learning-rate finder suggests a rate between where the loss plateaus and where it explodes', async () => {

@@ -6,7 +6,7 @@ import { lrFinderSchema, startRunSchema, sweepSchema } from '../../src-core/cont
 import { InputError } from '../../src-core/errors'
 import { buildModelDocument } from '../../src-core/model-file'
 import { dummyName } from '../../src-core/table/one-hot'
-import { CONTROL_CANCEL, CONTROL_PAUSE, createControl, tableToTransfer, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
+import { CONTROL_CANCEL, CONTROL_PAUSE, createControl, tableToTransfer, tableToWire, type ComputeStart, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
 import { parseTrainConfig, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
 import type { RunStore } from './run-store'
@@ -31,15 +31,22 @@ export interface TrainingOptions {
   helperThreadsPerRun?: number
 }
 
-interface Slot {
-  worker: Worker
-  job: Job | null
+/** Where jobs run: a worker thread of the pool, or a remote compute provider (the page's WebGL worker). */
+type Slot = { kind: 'worker'; worker: Worker; job: Job | null } | { kind: 'provider'; provider: ComputeProvider; job: Job | null }
+
+/** A page that computes WebGL runs for main: it receives jobs and control actions, and reports back. */
+export interface ComputeProvider {
+  id: string
+  kind: 'webgl'
+  renderer: string
+  start(start: ComputeStart): void
+  control(runId: string, action: 'cancel' | 'pause' | 'resume'): void
 }
 
 type Job = (
   | { kind: 'run'; runId: RunId; control: SharedArrayBuffer; settle: Deferred<void> }
   | { kind: 'lr-finder'; requestId: string; request: LrFinderParsed; config: TrainConfig; settle: Deferred<LrFinderResult> }
-) & { abandoned?: boolean }
+) & { abandoned?: boolean; backend: TrainConfig['backend'] }
 
 /** The id a job's messages carry in the worker protocol. */
 function jobId(job: Job): string {
@@ -100,9 +107,7 @@ export class TrainingService {
     const request = startRunSchema.parse(input)
     const config = parseTrainConfig(request.config)
     const features = this.checkColumns(request.datasetId, request.target, request.features)
-    if (config.backend === 'webgl') {
-      throw new InputError('No WebGL compute provider is connected, so this run cannot use the GPU.', 'Choose the CPU backend, or open Slope in a browser with WebGL2.')
-    }
+    if (config.backend === 'webgl') this.requireProvider()
     const runId = this.store.createRun({
       name: request.name ?? defaultRunName(config),
       datasetId: request.datasetId,
@@ -111,7 +116,7 @@ export class TrainingService {
       features,
       config,
     })
-    const job: Job & { kind: 'run' } = { kind: 'run', runId, control: createControl(), settle: deferred<void>() }
+    const job: Job & { kind: 'run' } = { kind: 'run', runId, control: createControl(), settle: deferred<void>(), backend: config.backend }
     this.runJobs.set(runId, job)
     this.queue.push(job)
     this.emitChanged([runId])
@@ -152,17 +157,14 @@ export class TrainingService {
       this.store.finishRun(runId, { status: 'cancelled' })
       this.finishJob(job)
     } else {
-      const control = new Int32Array(job.control)
-      Atomics.store(control, CONTROL_CANCEL, 1)
-      Atomics.store(control, CONTROL_PAUSE, 0)
-      Atomics.notify(control, CONTROL_PAUSE)
+      this.signal(job, 'cancel')
     }
     return this.summary(runId)
   }
 
   pause(runId: RunId): RunSummary {
     const job = this.requireActive(runId)
-    Atomics.store(new Int32Array(job.control), CONTROL_PAUSE, 1)
+    this.signal(job, 'pause')
     this.paused.add(runId)
     this.emitChanged([runId])
     return this.summary(runId)
@@ -170,12 +172,64 @@ export class TrainingService {
 
   resume(runId: RunId): RunSummary {
     const job = this.requireActive(runId)
-    const control = new Int32Array(job.control)
-    Atomics.store(control, CONTROL_PAUSE, 0)
-    Atomics.notify(control, CONTROL_PAUSE)
+    this.signal(job, 'resume')
     this.paused.delete(runId)
     this.emitChanged([runId])
     return this.summary(runId)
+  }
+
+  /** Control a run where it computes: the shared flags of a worker thread, or a message to the provider. */
+  private signal(job: Job & { kind: 'run' }, action: 'cancel' | 'pause' | 'resume'): void {
+    const control = new Int32Array(job.control)
+    if (action === 'cancel') {
+      Atomics.store(control, CONTROL_CANCEL, 1)
+      Atomics.store(control, CONTROL_PAUSE, 0)
+    } else Atomics.store(control, CONTROL_PAUSE, action === 'pause' ? 1 : 0)
+    Atomics.notify(control, CONTROL_PAUSE)
+    const slot = this.slots.find((s) => s.job === job)
+    if (slot?.kind === 'provider') slot.provider.control(String(job.runId), action)
+  }
+
+  // ---------- remote compute providers ----------
+
+  /** A page offers its GPU; returns how to take the offer back (page closed, connection lost). */
+  registerProvider(provider: ComputeProvider): () => void {
+    const slot: Slot = { kind: 'provider', provider, job: null }
+    this.slots.push(slot)
+    this.pump()
+    return () => {
+      const index = this.slots.indexOf(slot)
+      if (index < 0) return
+      this.slots.splice(index, 1)
+      const job = slot.job
+      slot.job = null
+      if (job) this.failJob(job, new InputError('The window computing this run on the GPU was closed or reloaded, so the run stopped.', 'Start it again, or train on the CPU backend.'))
+      if (!this.slots.some((s) => s.kind === 'provider')) {
+        // No GPU left: the WebGL jobs still waiting can never start.
+        for (const waiting of this.queue.filter((j) => j.backend === 'webgl')) {
+          this.queue.splice(this.queue.indexOf(waiting), 1)
+          this.failJob(waiting, new InputError('No window offers WebGL any more, so this run cannot start on the GPU.', 'Open Slope again, or train on the CPU backend.'))
+        }
+      }
+      this.pump()
+    }
+  }
+
+  /** A provider's report about a job it computes: handled exactly like a worker thread's message. */
+  report(providerId: string, event: WorkerEvent): void {
+    const slot = this.slots.find((s) => s.kind === 'provider' && s.provider.id === providerId)
+    if (!slot) throw new InputError('This window is not computing any run.', 'Reload the page.')
+    this.onEvent(slot, event) // ignores messages about a job this provider does not hold
+  }
+
+  hasProvider(): boolean {
+    return this.slots.some((s) => s.kind === 'provider')
+  }
+
+  private requireProvider(): void {
+    if (!this.hasProvider()) {
+      throw new InputError('No window with WebGL is connected, so this run cannot use the GPU.', 'Choose the CPU backend, or open Slope in a browser with WebGL2.')
+    }
   }
 
   isPaused(runId: RunId): boolean {
@@ -194,7 +248,8 @@ export class TrainingService {
     const config = parseTrainConfig(request.config)
     if (request.minLr >= request.maxLr) throw new InputError('The learning-rate finder needs a start below its end.', 'Use e.g. 1e-6 to 10.')
     this.checkColumns(request.datasetId, request.target, request.features)
-    const job: Job & { kind: 'lr-finder' } = { kind: 'lr-finder', requestId: randomUUID(), request, config, settle: deferred<LrFinderResult>() }
+    if (config.backend === 'webgl') this.requireProvider()
+    const job: Job & { kind: 'lr-finder' } = { kind: 'lr-finder', requestId: randomUUID(), request, config, settle: deferred<LrFinderResult>(), backend: config.backend }
     this.queue.push(job)
     this.pump()
     return job.settle.promise
@@ -220,7 +275,7 @@ export class TrainingService {
     for (const job of [...this.runJobs.values()]) this.cancel(job.runId)
     const deadline = Date.now() + 2000
     while (this.slots.some((s) => s.job) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    await Promise.all(this.slots.map((s) => s.worker.terminate()))
+    await Promise.all(this.slots.map((s) => (s.kind === 'worker' ? s.worker.terminate() : undefined)))
     this.slots.length = 0
     for (const job of this.runJobs.values()) {
       this.store.finishRun(job.runId, { status: 'cancelled', error: 'Slope was closed while this run was training.' })
@@ -232,13 +287,15 @@ export class TrainingService {
   // ---------- scheduling ----------
 
   private pump(): void {
-    while (!this.closed && this.queue.length) {
-      let slot = this.slots.find((s) => s.job === null)
+    if (this.closed) return
+    for (let i = 0; i < this.queue.length; ) {
+      const job = this.queue[i]!
+      const slot = job.backend === 'webgl' ? this.slots.find((s) => s.kind === 'provider' && s.job === null) : this.freeWorkerSlot()
       if (!slot) {
-        if (this.slots.length >= this.options.poolSize) return
-        slot = this.addSlot()
+        i++ // this job waits; one of another kind behind it may still start
+        continue
       }
-      const job = this.queue.shift()!
+      this.queue.splice(i, 1)
       slot.job = job
       try {
         this.dispatch(slot, job)
@@ -249,8 +306,14 @@ export class TrainingService {
     }
   }
 
+  private freeWorkerSlot(): Slot | null {
+    const free = this.slots.find((s) => s.kind === 'worker' && s.job === null)
+    if (free) return free
+    return this.slots.filter((s) => s.kind === 'worker').length < this.options.poolSize ? this.addSlot() : null
+  }
+
   private addSlot(): Slot {
-    const slot: Slot = { worker: this.spawn(), job: null }
+    const slot: Slot = { kind: 'worker', worker: this.spawn(), job: null }
     slot.worker.on('message', (event: WorkerEvent) => this.onEvent(slot, event))
     // A worker that dies takes its job with it: fail that job with the reason, start a fresh worker.
     const onDeath = (reason: string) => {
@@ -274,24 +337,25 @@ export class TrainingService {
       const table = this.store.loadTable(run.datasetId)
       this.store.markRunning(job.runId)
       this.emitChanged([job.runId])
-      const message: WorkerRequest = {
-        type: 'start',
+      const message = {
         runId: String(job.runId),
-        table: tableToTransfer(table),
         target: run.target,
         features: run.features,
         config: run.config,
-        control: job.control,
         progressEveryMs: this.options.progressEveryMs ?? 50,
         helperThreads: this.options.helperThreadsPerRun ?? Math.max(0, Math.floor(availableParallelism() / this.options.poolSize) - 1),
       }
-      slot.worker.postMessage(message, table.columns.map((c) => c.buffer as ArrayBuffer))
+      if (slot.kind === 'provider') {
+        slot.provider.start({ kind: 'run', message: { type: 'start', ...message, table: tableToWire(tableToTransfer(table)) } })
+      } else {
+        const start: WorkerRequest = { type: 'start', ...message, table: tableToTransfer(table), control: job.control }
+        slot.worker.postMessage(start, table.columns.map((c) => c.buffer as ArrayBuffer))
+      }
     } else {
       const table = this.store.loadTable(job.request.datasetId)
-      const message: WorkerRequest = {
-        type: 'lr-finder',
+      const message = {
+        type: 'lr-finder' as const,
         requestId: job.requestId,
-        table: tableToTransfer(table),
         target: job.request.target,
         features: job.request.features,
         config: job.config,
@@ -299,7 +363,8 @@ export class TrainingService {
         maxLr: job.request.maxLr,
         steps: job.request.steps,
       }
-      slot.worker.postMessage(message, table.columns.map((c) => c.buffer as ArrayBuffer))
+      if (slot.kind === 'provider') slot.provider.start({ kind: 'lr-finder', message: { ...message, table: tableToWire(tableToTransfer(table)) } })
+      else slot.worker.postMessage({ ...message, table: tableToTransfer(table) } satisfies WorkerRequest, table.columns.map((c) => c.buffer as ArrayBuffer))
     }
   }
 

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { EventName, Events, Handlers } from '../../src-core/contract'
+import type { EventName, Events } from '../../src-core/contract'
+import type { Connection } from '../services/app-services'
 import { decodeMessage, encodeMessage } from '../../src-core/wire-codec'
 import { dispatch, type Emit } from '../services/api-handlers'
 import { CONTENT_SECURITY_POLICY, resolveStaticFile } from './static-files'
@@ -14,8 +15,8 @@ export interface WebServerOptions {
   port: number
   /** The built renderer (out/renderer). */
   rendererDir: string
-  /** The contract's handlers, given the function that pushes events to every open page. */
-  connect: (emit: Emit) => Handlers
+  /** One page's connection: its handlers, given the function that pushes events to that page. */
+  connect: (emit: Emit) => Connection
   log?: (e: unknown) => void
 }
 
@@ -24,7 +25,6 @@ export interface WebServer {
   port: number
   /** The one-time login link, with the per-launch token. */
   loginUrl: string
-  emit: Emit
   close(): Promise<void>
 }
 
@@ -45,11 +45,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = randomBytes(32).toString('base64url')
   const session = randomBytes(32).toString('base64url')
   const sockets = new Set<WebSocket>()
-  const emit: Emit = <K extends EventName>(event: K, payload: Events[K]) => {
-    const frame = encodeMessage({ event, payload })
-    for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame)
-  }
-  const handlers = options.connect(emit)
   let port = 0
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
@@ -90,7 +85,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws)
-      ws.on('close', () => sockets.delete(ws))
+      const emit: Emit = <K extends EventName>(event: K, payload: Events[K]) => {
+        if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ event, payload }))
+      }
+      const { handlers, disconnect } = options.connect(emit)
+      ws.on('close', () => {
+        sockets.delete(ws)
+        disconnect()
+      })
       ws.on('message', async (data, isBinary) => {
         let id: unknown = null
         try {
@@ -116,7 +118,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url,
     port,
     loginUrl: `${url}?token=${token}`,
-    emit,
     async close() {
       for (const s of sockets) s.terminate()
       wss.close()
@@ -133,7 +134,9 @@ function serveFile(root: string, pathname: string, res: ServerResponse): void {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
+    // Cross-origin isolation: SharedArrayBuffer (run control of the page's WebGL worker) needs both.
     'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cache-Control': found.file.endsWith('.html') ? 'no-store' : 'max-age=3600',
   })
   createReadStream(found.file).pipe(res)

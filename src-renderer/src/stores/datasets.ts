@@ -1,0 +1,133 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { DatasetData, DatasetSummary } from '../../../src-core/contract'
+import { tableToUpload } from '../../../src-core/dataset-upload'
+import type { ImportProgress } from '../../../src-core/table/byte-source'
+import type { ImportOptions, ImportResult } from '../../../src-core/table/import-table'
+import { oneHotEncode } from '../../../src-core/table/one-hot'
+import tutorialCsv from '../../../resources/examples/tutorial.csv?raw'
+import longleyCsv from '../../../resources/examples/longley.csv?raw'
+import { api } from '../api'
+import { parseFile, parseText, sha256Of, type ParseJob } from '../import/parse-client'
+import { useNotices } from './notices'
+import { useSetup } from './setup'
+
+export const examples = [
+  { id: 'tutorial', fileName: 'tutorial.csv', text: tutorialCsv, target: 'y' },
+  { id: 'longley', fileName: 'longley.csv', text: longleyCsv, target: 'employment' },
+] as const
+
+/** Datasets: the stored list, the open one (with its numbers), and the import in progress. */
+export const useDatasets = defineStore('datasets', () => {
+  const notices = useNotices()
+  const list = ref<DatasetSummary[]>([])
+  const current = shallowRef<DatasetData | null>(null)
+  /** What the importer reported about the file behind `current`, when it was imported this session. */
+  const report = shallowRef<ImportResult | null>(null)
+  const importing = ref<{ name: string; progress: ImportProgress | null; job: ParseJob } | null>(null)
+  /** The last import error, shown inline where the file was dropped. */
+  const importError = ref<string | null>(null)
+  /** What was imported last this session, so it can be read again with other options or one-hot columns. */
+  const lastSource = shallowRef<{ kind: 'file'; file: File } | { kind: 'text'; name: string; text: string } | null>(null)
+  const lastOptions = ref<ImportOptions>({})
+  const lastOneHot = ref<string[]>([])
+
+  async function refresh(): Promise<void> {
+    try {
+      list.value = await api()['datasets.list']()
+    } catch (e) {
+      notices.error(e)
+    }
+  }
+
+  async function open(id: number): Promise<void> {
+    try {
+      const data = await api()['datasets.get'](id)
+      if (report.value && report.value.fileName !== data.fileName) report.value = null
+      current.value = data
+      useSetup().useDataset(data)
+    } catch (e) {
+      notices.error(e)
+    }
+  }
+
+  async function finishImport(name: string, fingerprint: Promise<string>, job: ParseJob, oneHot: string[] = []): Promise<boolean> {
+    importing.value = { name, progress: null, job }
+    importError.value = null
+    try {
+      const result = await job.result
+      const encoded = oneHot.length ? oneHotEncode(result, oneHot) : null
+      const table = encoded?.table ?? result.table
+      const summary = await api()['datasets.import']({
+        ...tableToUpload(table, {
+          name,
+          fileName: result.fileName,
+          sha256: await fingerprint,
+          importInfo: { format: result.format, encoding: result.encoding, delimiter: result.delimiter, decimal: result.decimal, sheet: result.sheet, rows: result.rows },
+        }),
+        oneHot: encoded?.encodings.map(({ column, reference, levels }) => ({ column, reference, levels })) ?? [],
+      })
+      report.value = result
+      await refresh()
+      await open(summary.id)
+      return true
+    } catch (e) {
+      const sentence = (e as { sentence?: string }).sentence
+      if ((e as { cancelled?: boolean }).cancelled) importError.value = null
+      else if (sentence) importError.value = sentence
+      else notices.error(e)
+      return false
+    } finally {
+      importing.value = null
+    }
+  }
+
+  function onProgress(p: ImportProgress) {
+    if (importing.value) importing.value = { ...importing.value, progress: p }
+  }
+
+  return {
+    list,
+    current,
+    report,
+    importing,
+    importError,
+    refresh,
+    open,
+    importFile(file: File, options: ImportOptions = {}, oneHot: string[] = []) {
+      lastSource.value = { kind: 'file', file }
+      lastOptions.value = options
+      lastOneHot.value = oneHot
+      return finishImport(file.name, sha256Of(file), parseFile(file, options, onProgress), oneHot)
+    },
+    importText(name: string, text: string, options: ImportOptions = {}, oneHot: string[] = []) {
+      lastSource.value = { kind: 'text', name, text }
+      lastOptions.value = options
+      lastOneHot.value = oneHot
+      return finishImport(name, sha256Of(text), parseText(name, text, options, onProgress), oneHot)
+    },
+    /** Reads the last file again with overridden options (encoding, delimiter, sheet…) or one-hot columns. */
+    reimport(options: ImportOptions, oneHot: string[] = lastOneHot.value) {
+      const source = lastSource.value
+      if (!source) return Promise.resolve(false)
+      lastOptions.value = options
+      lastOneHot.value = oneHot
+      return source.kind === 'file'
+        ? finishImport(source.file.name, sha256Of(source.file), parseFile(source.file, options, onProgress), oneHot)
+        : finishImport(source.name, sha256Of(source.text), parseText(source.name, source.text, options, onProgress), oneHot)
+    },
+    lastSource,
+    lastOptions,
+    lastOneHot,
+    async openExample(id: (typeof examples)[number]['id']) {
+      const example = examples.find((e) => e.id === id)!
+      lastSource.value = { kind: 'text', name: example.fileName, text: example.text }
+      lastOptions.value = {}
+      lastOneHot.value = []
+      const ok = await finishImport(example.fileName, sha256Of(example.text), parseText(example.fileName, example.text, {}, onProgress))
+      if (ok) useSetup().setTarget(example.target)
+    },
+    cancelImport: () => importing.value?.job.cancel(),
+    hasData: computed(() => current.value !== null),
+  }
+})

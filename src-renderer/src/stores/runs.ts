@@ -1,0 +1,127 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
+import type { RunDetail, RunId, RunSummary } from '../../../src-core/contract'
+import { api } from '../api'
+import { LiveHistory } from './live-history'
+import { useNotices } from './notices'
+
+const ACTIVE: RunSummary['status'][] = ['queued', 'running']
+
+/**
+ * All runs: the list (refreshed when main says runs changed), full details of the runs being
+ * looked at, and the live history of every run that is training — so the Train chart and the
+ * comparison of a sweep both draw curves as they grow. Updates from the stream are applied at most
+ * once per animation frame, however many batches arrive.
+ */
+export const useRuns = defineStore('runs', () => {
+  const notices = useNotices()
+  const list = ref<RunSummary[]>([])
+  const details = shallowRef(new Map<RunId, RunDetail>())
+  const live = shallowRef(new Map<RunId, LiveHistory>())
+  /** Bumped once per animation frame in which live histories changed (charts watch it). */
+  const frame = ref(0)
+  const selected = ref<RunId[]>([])
+  const baseline = ref<RunId | null>(null)
+  let subscribed = false
+  let framePending = false
+
+  function scheduleFrame(): void {
+    if (framePending) return
+    framePending = true
+    requestAnimationFrame(() => {
+      framePending = false
+      frame.value++
+      triggerRef(live)
+    })
+  }
+
+  function liveOf(runId: RunId): LiveHistory {
+    let h = live.value.get(runId)
+    if (!h) {
+      h = new LiveHistory()
+      live.value.set(runId, h)
+    }
+    return h
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      list.value = await api()['runs.list']({})
+    } catch (e) {
+      notices.error(e)
+    }
+  }
+
+  async function load(runId: RunId, force = false): Promise<RunDetail | null> {
+    if (!force && details.value.has(runId)) return details.value.get(runId)!
+    try {
+      const detail = await api()['runs.get'](runId)
+      const next = new Map(details.value)
+      next.set(runId, detail)
+      details.value = next
+      return detail
+    } catch (e) {
+      notices.error(e)
+      return null
+    }
+  }
+
+  function subscribe(): void {
+    if (subscribed) return
+    subscribed = true
+    const a = api()
+    a.on('training.started', ({ runId, info }) => {
+      liveOf(runId).info = info
+      scheduleFrame()
+    })
+    a.on('training.progress', ({ runId, from, loss, valLoss, params, elapsedMs }) => {
+      liveOf(runId).append(from, loss, valLoss, params, elapsedMs)
+      scheduleFrame()
+    })
+    let refreshing: Promise<void> | null = null
+    a.on('runs.changed', async ({ runIds, deleted }) => {
+      if (deleted) {
+        const next = new Map(details.value)
+        for (const id of runIds) next.delete(id)
+        details.value = next
+        selected.value = selected.value.filter((id) => !runIds.includes(id))
+      }
+      refreshing ??= refresh().finally(() => (refreshing = null))
+      await refreshing
+      for (const id of runIds) {
+        const summary = list.value.find((r) => r.id === id)
+        // A finished run: fetch its outcome once, then its live history is no longer needed.
+        if (summary && !ACTIVE.includes(summary.status) && (details.value.has(id) || live.value.has(id))) {
+          await load(id, true)
+          live.value.delete(id)
+          scheduleFrame()
+        }
+      }
+    })
+  }
+
+  /** Loss history of a run, live or stored. */
+  function history(runId: RunId): { loss: ArrayLike<number>; valLoss: ArrayLike<number> | null; length: number; timeline: { epoch: number; elapsedMs: number }[] } | null {
+    const h = live.value.get(runId)
+    if (h) return { loss: h.loss, valLoss: h.valLoss, length: h.length, timeline: h.timeline }
+    const d = details.value.get(runId)
+    if (d) return { loss: d.loss, valLoss: d.valLoss, length: d.loss.length, timeline: d.timeline }
+    return null
+  }
+
+  return {
+    list,
+    details,
+    live,
+    frame,
+    selected,
+    baseline,
+    refresh,
+    load,
+    subscribe,
+    history,
+    liveOf,
+    summary: (id: RunId) => list.value.find((r) => r.id === id) ?? null,
+    active: computed(() => list.value.filter((r) => ACTIVE.includes(r.status))),
+  }
+})

@@ -1,0 +1,78 @@
+import { defineStore } from 'pinia'
+import { computed, reactive, ref } from 'vue'
+import type { DatasetData } from '../../../src-core/contract'
+import { isInputError } from '../../../src-core/errors'
+import { parseTrainConfig, type TrainConfig } from '../../../src-core/train/config'
+
+const STORAGE_KEY = 'slope.config'
+
+/** Every setting with its default filled in (the form edits a complete config). */
+function defaults(): TrainConfig {
+  return parseTrainConfig({})
+}
+
+function saved(): TrainConfig {
+  try {
+    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as unknown
+    return stored ? parseTrainConfig(stored) : defaults()
+  } catch {
+    return defaults() // a stale or invalid saved form: start from the defaults
+  }
+}
+
+/**
+ * The run being prepared: which dataset, target and features (chosen on the Data tab) and every
+ * hyperparameter (Train tab). The form keeps what the user typed; `validation` says, in the
+ * config's own words, what is wrong with it, and `config` is the checked, complete result.
+ */
+export const useSetup = defineStore('setup', () => {
+  const datasetId = ref<number | null>(null)
+  const columns = ref<string[]>([])
+  const target = ref<string | null>(null)
+  const features = ref<string[]>([])
+  const form = reactive<TrainConfig>(saved())
+
+  const checked = computed<{ config: TrainConfig | null; problem: string | null }>(() => {
+    try {
+      return { config: parseTrainConfig(JSON.parse(JSON.stringify(form))), problem: null }
+    } catch (e) {
+      return { config: null, problem: isInputError(e) ? e.message : String(e) }
+    }
+  })
+
+  function useDataset(data: DatasetData): void {
+    const changed = datasetId.value !== data.id
+    datasetId.value = data.id
+    columns.value = [...data.columns]
+    if (!target.value || !data.columns.includes(target.value)) target.value = data.columns.at(-1) ?? null
+    if (changed || features.value.some((f) => !data.columns.includes(f))) features.value = data.columns.filter((c) => c !== target.value)
+  }
+
+  function setTarget(name: string): void {
+    target.value = name
+    features.value = features.value.filter((f) => f !== name)
+    if (features.value.length === 0) features.value = columns.value.filter((c) => c !== name)
+  }
+
+  function remember(): void {
+    if (checked.value.config) localStorage.setItem(STORAGE_KEY, JSON.stringify(checked.value.config))
+  }
+
+  function reset(): void {
+    Object.assign(form, defaults())
+  }
+
+  return {
+    datasetId,
+    columns,
+    target,
+    features,
+    form,
+    config: computed(() => checked.value.config),
+    problem: computed(() => checked.value.problem),
+    useDataset,
+    setTarget,
+    remember,
+    reset,
+  }
+})
