@@ -13,6 +13,8 @@ export default defineConfig({
   testDir: 'e2e',
   // 2 cores here, and SwiftShader uses both: one browser at a time keeps timings sane.
   workers: 1,
+  // The UI specs serve the built renderer: one build before all specs.
+  globalSetup: './e2e/app/global-setup.ts',
   timeout: 120_000,
   reporter: process.env.CI ? 'line' : 'list',
   use: {
@@ -21,6 +23,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'webgl', testDir: 'e2e/webgl' },
+    // The app's UI in browser mode against the real services, workers and SQLite.
+    { name: 'app', testDir: 'e2e/app' },
     // The real desktop app through Playwright's Electron driver; skipped where Electron's binary is missing.
     { name: 'electron', testDir: 'e2e/electron' },
   ],

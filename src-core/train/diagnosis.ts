@@ -101,7 +101,7 @@ export function describeFinding(f: Finding): string {
 }
 
 /** A smaller learning rate to suggest, in two significant digits (0.3 / 3 → 0.1, not 0.09999…). */
-function smaller(lr: number, factor: number): number {
+export function smaller(lr: number, factor: number): number {
   return Number((lr / factor).toPrecision(2))
 }
 

@@ -1,0 +1,39 @@
+import { test as base, expect, type Page } from '@playwright/test'
+import { startSlope, type SlopeServer } from './slope-server'
+
+/**
+ * `slope`: browser mode started for each test file (one database per file), and `app`: a page
+ * logged in with the printed link, at 1280×800. Screenshots of views go to e2e/screenshots/.
+ */
+export const test = base.extend<{ app: Page }, { slope: SlopeServer }>({
+  slope: [
+    async ({}, use) => {
+      const server = await startSlope()
+      await use(server)
+      await server.stop()
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ page, slope }, use) => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(slope.loginUrl)
+    await expect(page.getByTestId('tab-data')).toBeVisible()
+    await use(page)
+    expect(errors, 'uncaught errors in the page').toEqual([])
+  },
+})
+
+export { expect }
+
+/** Opens the bundled tutorial example on the Data tab. */
+export async function openTutorial(page: Page): Promise<void> {
+  await page.getByTestId('tab-data').click()
+  await page.getByTestId('example-tutorial').click()
+  await expect(page.getByTestId('preview')).toContainText('tutorial.csv')
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true })
+}

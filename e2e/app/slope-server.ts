@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..', '..')
+
+export interface SlopeServer {
+  loginUrl: string
+  database: string
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the real browser mode (`slope web`) on a free port with its own SQLite file — the same
+ * process a user starts — and returns the login link it prints. The app's UI, its services, the
+ * training workers and the database are all real.
+ */
+export async function startSlope(database = join(mkdtempSync(join(tmpdir(), 'slope-e2e-')), 'slope.db')): Promise<SlopeServer> {
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/slope.mjs'), 'web', '--no-open', '--port', '0', '--db', database], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const loginUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`slope web did not start: ${output}`)), 30_000)
+    const onData = (d: Buffer) => {
+      output += d.toString()
+      const m = /Slope is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1]!)
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`slope web exited with ${code}: ${output}`)))
+  })
+  return {
+    loginUrl,
+    database,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
