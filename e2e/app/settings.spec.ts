@@ -1,0 +1,40 @@
+import { expect, openTutorial, screenshot, test } from './fixtures'
+
+test('language and theme switch, and are remembered after a reload', async ({ app }) => {
+  await openTutorial(app)
+  await app.getByTestId('language').selectOption('zh-CN')
+  await expect(app.getByTestId('tab-train')).toHaveText('训练')
+  await expect(app.getByTestId('selection')).toHaveText('用 1 个特征预测“y”。')
+  await app.getByTestId('theme').click()
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await expect(app.locator('html')).toHaveAttribute('lang', 'zh-CN')
+  await screenshot(app, 'data-zh-dark')
+  await app.reload()
+  await expect(app.getByTestId('tab-train')).toHaveText('训练')
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await app.getByTestId('tab-train').click()
+  await screenshot(app, 'train-zh-dark')
+  await app.getByTestId('language').selectOption('en')
+  await expect(app.getByTestId('tab-train')).toHaveText('Train')
+})
+
+test('keyboard: Alt+digit switches tabs; Ctrl+Enter starts a run', async ({ app }) => {
+  await openTutorial(app)
+  await app.keyboard.press('Alt+2')
+  await expect(app.getByTestId('tab-train')).toHaveAttribute('aria-selected', 'true')
+  await app.getByTestId('epochs').fill('30')
+  await app.getByTestId('epochs').blur()
+  await app.keyboard.press('Control+Enter')
+  await expect(app.getByTestId('run-status')).toContainText('completed')
+})
+
+test('a setting out of range is explained in the config’s own words, and Start waits for a fix', async ({ app }) => {
+  await openTutorial(app)
+  await app.getByTestId('tab-train').click()
+  await app.getByTestId('epochs').fill('0')
+  await expect(app.getByTestId('config-problem')).toHaveText('Epochs must be at least 1 (--epochs).')
+  await expect(app.getByTestId('start')).toBeDisabled()
+  await app.getByTestId('epochs').fill('20')
+  await expect(app.getByTestId('config-problem')).toHaveCount(0)
+  await expect(app.getByTestId('start')).toBeEnabled()
+})
