@@ -84,12 +84,15 @@ export const useWebgl = defineStore('webgl', () => {
     registered,
     probe,
     available: computed(() => registered.value),
-    status: computed(() => {
+    /** What the backend choice says about WebGL here (translated by the component). */
+    status: computed<
+      { kind: 'probing' } | { kind: 'unavailable'; sentence: string } | { kind: 'not-isolated' } | { kind: 'ready'; renderer: string; software: boolean }
+    >(() => {
       const c = capability.value
-      if (!c) return ''
-      if (!c.available) return `${c.message} ${c.hint}`
-      if (!crossOriginIsolated) return 'WebGL2 works here, but the page is not cross-origin isolated, so runs could not be cancelled.'
-      return `${c.info.renderer}${c.info.software ? ' — software rendering: correct, but no faster than the CPU' : ''}`
+      if (!c) return { kind: 'probing' }
+      if (!c.available) return { kind: 'unavailable', sentence: `${c.message} ${c.hint}` }
+      if (!crossOriginIsolated) return { kind: 'not-isolated' }
+      return { kind: 'ready', renderer: c.info.renderer, software: c.info.software }
     }),
   }
 })
