@@ -71,3 +71,17 @@ test('a file dropped anywhere on the window is imported', async ({ app }) => {
   }, bytes)
   await expect(app.getByTestId('preview')).toContainText('dropped.csv')
 })
+
+test('a dataset is deleted only after confirming, together with its runs', async ({ app }) => {
+  await openTutorial(app)
+  await app.getByTestId('tab-train').click()
+  await app.getByTestId('epochs').fill('10')
+  await app.getByTestId('start').click()
+  await expect(app.getByTestId('run-status')).toContainText('completed')
+  await app.getByTestId('tab-data').click()
+  const remove = app.locator('[data-testid^="delete-dataset-"]').first()
+  await remove.click()
+  await expect(app.getByTestId('confirm-delete-dataset')).toContainText(/and its \d+ runs\?/)
+  await app.getByTestId('confirm-delete').click()
+  await expect(app.getByTestId('preview')).toHaveCount(0)
+})

@@ -128,6 +128,21 @@ export const useDatasets = defineStore('datasets', () => {
       if (ok) useSetup().setTarget(example.target)
     },
     cancelImport: () => importing.value?.job.cancel(),
+    /** Deletes a dataset; one with runs only together with them (the UI asks first). */
+    async remove(id: number, withRuns: boolean): Promise<boolean> {
+      try {
+        await api()['datasets.delete'](id, { withRuns })
+        if (current.value?.id === id) {
+          current.value = null
+          report.value = null
+        }
+        await refresh()
+        return true
+      } catch (e) {
+        notices.error(e)
+        return false
+      }
+    },
     hasData: computed(() => current.value !== null),
   }
 })

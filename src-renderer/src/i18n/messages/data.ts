@@ -57,6 +57,10 @@ export default {
       row: 'Row',
       empty: 'No data yet. Drop a file on the window, or open the tutorial example to start.',
       next: 'Continue to training →',
+      deleteDataset: 'Delete {name}',
+      confirmDelete: 'Delete “{name}”?',
+      confirmDeleteWithRuns: 'Delete “{name}” and its {n} runs? This cannot be undone.',
+      delete: 'Delete',
     },
   },
   'zh-CN': {
@@ -116,6 +120,10 @@ export default {
       row: '行号',
       empty: '还没有数据。把文件拖到窗口上，或打开教程示例开始。',
       next: '继续训练 →',
+      deleteDataset: '删除 {name}',
+      confirmDelete: '删除“{name}”？',
+      confirmDeleteWithRuns: '删除“{name}”及其 {n} 次运行？此操作无法撤销。',
+      delete: '删除',
     },
   },
 }
