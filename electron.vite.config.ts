@@ -24,6 +24,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require nothing but electron: bundle everything else into it.
+      externalizeDeps: false,
       rollupOptions: {
         input: { preload: resolve(__dirname, 'src-main/preload.ts') },
         // A sandboxed preload runs as a classic script: CommonJS, one file, no ESM imports.
