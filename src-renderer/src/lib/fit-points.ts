@@ -56,3 +56,23 @@ export function fitPoints(prepared: Pick<PreparedData, 'train' | 'validation' | 
   })
   return { x, actual, predicted, part, total, sampled: m < total }
 }
+
+/** (x, y) of each plotted row, training and validation rows apart (they are drawn in two colours). */
+export function pointsByPart(points: FitPoints, xOf: (k: number) => number, yOf: (k: number) => number): { train: { x: number; y: number }[]; validation: { x: number; y: number }[] } {
+  const train: { x: number; y: number }[] = []
+  const validation: { x: number; y: number }[] = []
+  for (let k = 0; k < points.actual.length; k++) (points.part[k] === VALIDATION ? validation : train).push({ x: xOf(k), y: yOf(k) })
+  return { train, validation }
+}
+
+/** Smallest and largest of the values (NaN ignored); null when there are none. */
+export function extent(values: ArrayLike<number>): [number, number] | null {
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  return lo <= hi ? [lo, hi] : null
+}

@@ -35,7 +35,7 @@ describe('loss surface geometry', () => {
     const [wq, bq] = quadraticMinimum(q)!
     expect(wq).toBeCloseTo(w, 12)
     expect(bq).toBeCloseTo(b, 12)
-    expect(lossAt(q, [wq, bq])).toBeCloseTo(mse, 12)
+    expect(lossAt(q, [wq!, bq!])).toBeCloseTo(mse, 12)
     expect(quadraticMinimum(exactLine)).toEqual([2, 1])
   })
 
@@ -93,7 +93,7 @@ describe('loss surface geometry', () => {
 
   it('the box holds the optimum, the start and the path, padded; a diverging tail is left out', () => {
     const path = [[0, 0], [1, 0.5], [1.8, 0.9], [1e6, -1e6], [Infinity, NaN]]
-    const [[w0, w1], [b0, b1]] = surfaceBounds(exactLine, path, [2, 1])
+    const [[w0, w1], [b0, b1]] = surfaceBounds(exactLine, path, [2, 1]) as [[number, number], [number, number]]
     expect(w0).toBeLessThan(0)
     expect(b0).toBeLessThan(0)
     expect(w1).toBeGreaterThan(2)
@@ -102,7 +102,7 @@ describe('loss surface geometry', () => {
     // Without a path the box is the bowl where L ≤ 4·L* (here L* = 0, so its floor), padded 12 % a side.
     const q = lossQuadratic(Float64Array.from(tx), Float64Array.from(ty), tx.length, 1, true)!
     const optimum = quadraticMinimum(q)!
-    const [[lo, hi]] = surfaceBounds(q, [], optimum, { padding: 0 })
+    const [[lo, hi]] = surfaceBounds(q, [], optimum, { padding: 0 }) as [[number, number], [number, number]]
     const half = ellipseHalfWidths(q, 3 * lossAt(q, optimum))![0]!
     expect(lo).toBeCloseTo(optimum[0]! - half, 12)
     expect(hi).toBeCloseTo(optimum[0]! + half, 12)
