@@ -159,6 +159,7 @@ test('large data: a seeded sample of 4,000 points is plotted, and the view says 
   const rows = Array.from({ length: 5000 }, (_, i) => `${i},${2 * i + 1 + Math.sin(i)}`)
   await app.getByTestId('tab-data').click()
   await app.getByTestId('file-input').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(`x,y\n${rows.join('\n')}\n`) })
+  await expect(app.getByTestId('preview')).toContainText('large.csv')
   await expect(app.getByTestId('selection')).toContainText('1 feature')
   await train(app, 'lstsq')
   await expect(app.getByTestId('sampled-note')).toContainText('4,000 of 5,000')
