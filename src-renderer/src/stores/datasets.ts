@@ -125,7 +125,11 @@ export const useDatasets = defineStore('datasets', () => {
       lastOptions.value = {}
       lastOneHot.value = []
       const ok = await finishImport(example.fileName, sha256Of(example.text), parseText(example.fileName, example.text, {}, onProgress))
-      if (ok) useSetup().setTarget(example.target)
+      if (ok) {
+        const setup = useSetup()
+        setup.setTarget(example.target)
+        setup.features = setup.columns.filter((c) => c !== example.target) // every other column, the first time
+      }
     },
     cancelImport: () => importing.value?.job.cancel(),
     /** Deletes a dataset; one with runs only together with them (the UI asks first). */
