@@ -3,6 +3,7 @@ import { InputError } from '../errors'
 import { prepareData, type PrepareOptions } from './prepare'
 import { splitRows } from './split'
 import { Table } from './table'
+import { inputErrorOf as error } from '../testing/input-error'
 
 const base: Omit<PrepareOptions, 'target'> = { missing: 'error', validationFraction: 0, seed: 0, standardize: false, intercept: true }
 
@@ -14,15 +15,6 @@ function table(): Table {
   return new Table(['a', 'b', 'y'], [a, b, y], { file: 'data.csv', firstRowNumber: 2, cellText, excluded: [{ name: 'city', reason: 'holds text (row 2: "Paris")' }] })
 }
 
-function error(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof InputError) return e
-    throw e
-  }
-  throw new Error('expected an InputError')
-}
 
 describe('prepareData: missing values', () => {
   it('"error" names file, spreadsheet row and column of the first empty cell', () => {

@@ -4,21 +4,8 @@ import { tutorialTable, tutorialX, tutorialY } from '../testing/tutorial'
 import { Table } from '../table/table'
 import { parseTrainConfig } from './config'
 import { fitModel } from './fit-model'
+import { simpleRegression } from '../testing/tutorial'
 
-/** Closed-form simple regression: w = Sxy/Sxx, b = ȳ − w·x̄. */
-function simpleRegression(x: number[], y: number[]) {
-  const n = x.length
-  const mx = x.reduce((a, b) => a + b) / n
-  const my = y.reduce((a, b) => a + b) / n
-  let sxy = 0
-  let sxx = 0
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my)
-    sxx += (x[i]! - mx) ** 2
-  }
-  const w = sxy / sxx
-  return { w, b: my - w * mx }
-}
 
 describe('fitModel', () => {
   const exact = simpleRegression(tutorialX, tutorialY)

@@ -4,6 +4,7 @@ import { Random, identityPermutation } from '../random'
 import { tutorialX, tutorialY } from '../testing/tutorial'
 import { parseTrainConfig, type TrainConfigInput } from './config'
 import { runTrainingLoop, type LoopHooks } from './train-loop'
+import { naiveTutorialLosses } from '../testing/tutorial'
 
 async function tutorialRun(overrides: TrainConfigInput, hooks?: LoopHooks, init = new Float64Array(2)) {
   const config = parseTrainConfig({ standardize: false, ...overrides })
@@ -12,32 +13,11 @@ async function tutorialRun(overrides: TrainConfigInput, hooks?: LoopHooks, init 
   return runTrainingLoop(backend, config, { features: 1, trainRows: 15, hasValidation: false }, init, hooks)
 }
 
-/** The tutorial's loop written out in scalars: loss at (w, b), then w −= lr·∂L/∂w, b −= lr·∂L/∂b. */
-function naiveTutorial(lr: number, epochs: number): number[] {
-  let w = 0
-  let b = 0
-  const losses: number[] = []
-  for (let e = 0; e < epochs; e++) {
-    let loss = 0
-    let gw = 0
-    let gb = 0
-    for (let i = 0; i < 15; i++) {
-      const r = w * tutorialX[i]! + b - tutorialY[i]!
-      loss += r * r
-      gw += 2 * r * tutorialX[i]!
-      gb += 2 * r
-    }
-    losses.push(loss / 15)
-    w -= (lr * gw) / 15
-    b -= (lr * gb) / 15
-  }
-  return losses
-}
 
 describe('training loop semantics', () => {
   it('full batch reproduces the tutorial loop: loss of epoch k at the parameters that start it', async () => {
     const result = await tutorialRun({ learningRate: 0.01, epochs: 50 })
-    const reference = naiveTutorial(0.01, 50)
+    const reference = naiveTutorialLosses(0.01, 50)
     expect(result.status).toBe('completed')
     expect(result.epochsRun).toBe(50)
     expect(result.loss[0]).toBeCloseTo(5.9467032, 12) // mean(y²) at w = b = 0
@@ -106,7 +86,7 @@ describe('training loop semantics', () => {
   it('f32 keeps every parameter representable in single precision', async () => {
     const result = await tutorialRun({ epochs: 20, precision: 'f32', learningRate: 0.01 })
     for (const p of result.params) expect(Math.fround(p)).toBe(p)
-    expect(result.loss[19]).toBeCloseTo(naiveTutorial(0.01, 20)[19]!, 5)
+    expect(result.loss[19]).toBeCloseTo(naiveTutorialLosses(0.01, 20)[19]!, 5)
   })
 
   it('reports progress as contiguous epoch ranges covering the whole run', async () => {

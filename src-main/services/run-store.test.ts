@@ -9,6 +9,7 @@ import { tempDir } from '../testing/temp'
 import { APPLICATION_ID, openDatabase } from './database'
 import { migrations } from './migrations'
 import { RunStore } from './run-store'
+import { inputErrorOf as error } from '../../src-core/testing/input-error'
 
 const dir = tempDir()
 let counter = 0
@@ -17,15 +18,6 @@ function freshStore(): RunStore {
   return new RunStore(openDatabase(path), path)
 }
 
-function error(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof InputError) return e
-    throw e
-  }
-  throw new Error('expected an InputError')
-}
 
 describe('database file', () => {
   it('is WAL, enforces foreign keys, and carries the schema version and Slope’s application id', () => {

@@ -9,6 +9,7 @@ import { sha256, tutorialUpload } from '../testing/datasets'
 import { tempDir } from '../testing/temp'
 import { openServices, type AppServices } from './app-services'
 import { sourceTrainWorker } from './train-worker'
+import { naiveTutorialLosses } from '../../src-core/testing/tutorial'
 
 const dir = tempDir()
 const opened: AppServices[] = []
@@ -23,27 +24,6 @@ function services(poolSize = 1, name = `t-${opened.length}.db`) {
   return { ...s, datasetId: dataset.id }
 }
 
-/** The tutorial loop in scalars (an independent reference for what the worker computes). */
-function tutorialLosses(lr: number, epochs: number): number[] {
-  let w = 0
-  let b = 0
-  const out: number[] = []
-  for (let e = 0; e < epochs; e++) {
-    let loss = 0
-    let gw = 0
-    let gb = 0
-    for (let i = 0; i < 15; i++) {
-      const r = w * tutorialX[i]! + b - tutorialY[i]!
-      loss += r * r
-      gw += 2 * r * tutorialX[i]!
-      gb += 2 * r
-    }
-    out.push(loss / 15)
-    w -= (lr * gw) / 15
-    b -= (lr * gb) / 15
-  }
-  return out
-}
 
 describe('training service with real worker threads and a real SQLite file', () => {
   it('trains in a worker, streams progress into the store, and stores the outcome and model', async () => {
@@ -55,7 +35,7 @@ describe('training service with real worker threads and a real SQLite file', () 
     expect(summary.status).toBe('completed')
     expect(summary.epochsRun).toBe(2000)
     const run = s.store.getRun(runId)
-    const reference = tutorialLosses(0.01, 2000)
+    const reference = naiveTutorialLosses(0.01, 2000)
     run.loss.forEach((l, k) => expect(l).toBeCloseTo(reference[k]!, 12))
     // progress batches tile the history
     let next = 0

@@ -3,27 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { lossAt, lossQuadratic } from '../../../src-core/model/loss-surface'
 import { mixColors, parseHex } from './color-ramp'
 import { contourLevels, ellipseHalfWidths, evaluateGrid, gridToTheta, lossCurve, niceTicks, quadraticMinimum, surfaceBounds } from './loss-surface-grid'
+import { simpleRegression as closedForm } from '../../../src-core/testing/tutorial'
 
 // The tutorial's 15 points (resources/examples/tutorial.csv).
 const tx = [3.3, 4.4, 5.5, 6.71, 6.93, 4.168, 9.779, 6.182, 7.59, 2.167, 7.042, 10.791, 5.313, 7.997, 3.1]
 const ty = [1.7, 2.76, 2.09, 3.19, 1.694, 1.573, 3.366, 2.596, 2.53, 1.221, 2.827, 3.465, 1.65, 2.904, 1.3]
 
-/** Simple regression by the textbook closed form: w = Sxy/Sxx, b = ȳ − w·x̄. */
-function closedForm(x: number[], y: number[]) {
-  const n = x.length
-  const mx = x.reduce((a, b) => a + b) / n
-  const my = y.reduce((a, b) => a + b) / n
-  let sxy = 0
-  let sxx = 0
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my)
-    sxx += (x[i]! - mx) ** 2
-  }
-  const w = sxy / sxx
-  const b = my - w * mx
-  const mse = x.reduce((s, xi, i) => s + (w * xi + b - y[i]!) ** 2, 0) / n
-  return { w, b, mse }
-}
 
 // y = 2x + 1 exactly at x = 0, 1, 2: G = [[5, 3], [3, 3]], c = [13, 9], Σy² = 35, n = 3, L* = 0.
 const exactLine = lossQuadratic(Float64Array.of(0, 1, 2), Float64Array.of(1, 3, 5), 3, 1, true)!
