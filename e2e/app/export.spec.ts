@@ -68,8 +68,12 @@ async function train(page: Page, solver: 'gd' | 'lstsq', settings: { lr?: string
     await page.getByTestId('lr').press('Enter')
   }
   if (settings.epochs) await page.getByTestId('epochs').fill(settings.epochs)
+  // The status line shows the previous run until the new one is created: wait for it to change.
+  const status = page.getByTestId('run-status')
+  const before = (await status.count()) ? await status.textContent() : null
   await page.getByTestId('start').click()
-  await expect(page.getByTestId('run-status')).toContainText('completed')
+  await expect.poll(async () => ((await status.count()) ? await status.textContent() : null)).not.toBe(before)
+  await expect(status).toContainText('completed')
 }
 
 /** Opens the tutorial without standardization, so the gd run's parameters are the tutorial's. */
@@ -150,6 +154,19 @@ test('model JSON, metrics and history CSV, chart PNG of tutorial runs hold the f
   const png = (await download(app, () => app.getByTestId('save-chart').click())).bytes
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
   expect(png.readUInt32BE(16)).toBeGreaterThan(300) // IHDR width
+  // Laid on the theme's background: opaque, unlike chart.js's own transparent canvas.
+  const cornerAlpha = await app.evaluate(`(async () => {
+    const image = new Image()
+    image.src = 'data:image/png;base64,${png.toString('base64')}'
+    await image.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = image.naturalWidth
+    canvas.height = image.naturalHeight
+    const context = canvas.getContext('2d')
+    context.drawImage(image, 0, 0)
+    return context.getImageData(0, 0, 1, 1).data[3]
+  })()`)
+  expect(cornerAlpha).toBe(255)
   await screenshot(app, 'export')
 
   // Dark theme and Chinese, for the eye.
@@ -205,7 +222,7 @@ test('predict the tutorial file with a run’s model and with its JSON; a file w
   await app.getByTestId('model-file-input').setInputFiles(modelJson)
   await expect(app.getByTestId('predict-source-file')).toBeChecked()
   await expect(app.getByTestId('model-file-name')).toHaveText('model.json')
-  await app.getByTestId('predict-again').click()
+  await app.getByTestId('predict-button').click()
   await expect(app.getByTestId('predict-what')).toContainText('model.json')
   const fromJson = (await download(app, () => app.getByTestId('save-predictions').click())).bytes.toString('utf8')
   expect(fromJson).toBe(saved.bytes.toString('utf8'))
@@ -270,4 +287,42 @@ test('a million-epoch history is written in chunks while the window keeps painti
   const barValues = (await app.evaluate('window.barValues')) as number[]
   expect(barValues.length, `bar values seen in frames: ${barValues.join(', ')}`).toBeGreaterThanOrEqual(5)
   for (let i = 1; i < barValues.length; i++) expect(barValues[i]!).toBeGreaterThan(barValues[i - 1]!)
+})
+
+test('a model with one-hot encoded text predicts new rows as slope predict does; an unseen level gets no prediction', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'slope-onehot-'))
+  // y = 0.5 + x + 2·[city = B] − [city = C] exactly, so least squares recovers these numbers.
+  const effect: Record<string, number> = { A: 0, B: 2, C: -1 }
+  const rows = ['A', 'B', 'C', 'A', 'B', 'C', 'A', 'B', 'C'].map((city, i) => [city, i + 1, 0.5 + (i + 1) + effect[city]!] as const)
+  writeFileSync(join(dir, 'shops.csv'), `city,x,y\n${rows.map((r) => r.join(',')).join('\n')}\n`)
+  const newFile = join(dir, 'new shops.csv')
+  writeFileSync(newFile, 'city,x\nA,10\nB,10\nC,10.5\nD,10\nB,\n')
+
+  await app.getByTestId('tab-data').click()
+  await app.getByTestId('file-input').setInputFiles(join(dir, 'shops.csv'))
+  await app.getByTestId('one-hot-city').check()
+  await app.getByTestId('one-hot-apply').click()
+  await expect(app.getByTestId('preview')).toContainText('city=C')
+  await app.getByTestId('standardize').uncheck()
+  await train(app, 'lstsq')
+  await app.getByTestId('tab-export').click()
+  await expect(app.getByTestId('predict-model-summary')).toContainText('x, city=B, city=C')
+
+  await app.getByTestId('predict-file-input').setInputFiles(newFile)
+  await expect(app.getByTestId('predicted-rows')).toHaveText('3 of 5')
+  await expect(app.getByTestId('missing-rows')).toHaveText('2')
+  await expect(app.getByTestId('predict-result')).toContainText('1 row(s) have a value of “city” the model was not trained on')
+  const saved = (await download(app, () => app.getByTestId('save-predictions').click())).bytes.toString('utf8')
+  const lines = saved.trimEnd().split('\r\n')
+  expect(lines[0]).toBe('row,x,city=B,city=C,predicted_y')
+  const predicted = lines.slice(1).map((l) => l.split(',').at(-1)!)
+  ;[10.5, 12.5, 0.5 + 10.5 - 1].forEach((expected, i) => relClose(Number(predicted[i]), expected, 1e-9))
+  expect(predicted.slice(3)).toEqual(['', '']) // unseen level D; missing x
+
+  // slope predict on the same model and file writes the same table.
+  const model = join(dir, 'model.json')
+  writeFileSync(model, (await download(app, () => app.getByTestId('save-model').click())).bytes)
+  const cli = spawnSync(process.execPath, [join(root, 'bin/slope.mjs'), 'predict', model, newFile], { encoding: 'utf8' })
+  expect(cli.status, cli.stderr).toBe(0)
+  expect(saved.replaceAll('\r\n', '\n')).toBe(cli.stdout)
 })
