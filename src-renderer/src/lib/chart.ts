@@ -21,7 +21,13 @@ export function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888'
 }
 
-export const seriesColor = (i: number) => cssVar(`--series-${(i % 8) + 1}`)
+export const seriesColor = (i: number) => cssVar(seriesVar(i))
+
+/** The i-th series colour as its CSS variable name: charts resolve it when they draw, so they follow the theme. */
+export const seriesVar = (i: number) => `--series-${(i % 8) + 1}`
+
+/** A colour, or a CSS variable name ('--series-1') resolved now. */
+export const resolveColor = (color: string) => (color.startsWith('--') ? cssVar(color) : color)
 
 /** The same colour, faded (for the raw line behind a smoothed one). */
 export function faded(color: string, alpha: number): string {

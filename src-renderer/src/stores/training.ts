@@ -27,6 +27,7 @@ export const useTraining = defineStore('training', () => {
     if (!setup.config || setup.datasetId === null) return
     try {
       setup.remember()
+      currentRunId.value = null // the previous run's status must not stand in for the new one's
       const { runId } = await api()['training.start'](request())
       runs.liveOf(runId) // the chart starts empty, then grows
       currentRunId.value = runId
