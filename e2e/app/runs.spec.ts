@@ -1,0 +1,214 @@
+import type { Locator, Page } from '@playwright/test'
+import { expect, openTutorial, screenshot, test } from './fixtures'
+import { startSlope } from './slope-server'
+
+/** The table row of the run with this exact name. */
+function row(page: Page, name: string): Locator {
+  return page.getByRole('row').filter({ has: page.getByRole('button', { name: `Rename ${name}`, exact: true }) })
+}
+
+const rows = (page: Page) => page.locator('[data-testid^="run-row-"]')
+
+/** Opens the sweep dialog, types the range and count, and starts it. */
+async function sweep(page: Page, min: string, max: string, count: number, name?: string): Promise<void> {
+  await page.getByTestId('tab-runs').click()
+  await page.getByTestId('open-sweep').click()
+  const dialog = page.getByTestId('sweep-dialog')
+  await expect(dialog).toBeVisible()
+  for (const [box, value] of [['sweep-min', min], ['sweep-max', max]] as const) {
+    await dialog.getByTestId(box).getByTestId('lr').fill(value)
+    await dialog.getByTestId(box).getByTestId('lr').press('Enter')
+  }
+  await dialog.getByTestId('sweep-count').fill(String(count))
+  if (name) await dialog.getByTestId('sweep-name').fill(name)
+  await expect(dialog.getByTestId('sweep-rate')).toHaveCount(count)
+  await dialog.getByTestId('sweep-launch').click()
+  await expect(dialog).toBeHidden()
+}
+
+/** Waits until no shown run is queued or running. */
+async function allFinished(page: Page, count: number): Promise<void> {
+  await expect(rows(page)).toHaveCount(count)
+  await expect(page.locator('[data-testid^="run-row-"][data-status="queued"], [data-testid^="run-row-"][data-status="running"]')).toHaveCount(0, { timeout: 60_000 })
+}
+
+test('a sweep over four learning rates: one group, curves compared, loss vs rate with the diverged run marked, only the rate differs', async ({ app }) => {
+  await openTutorial(app)
+  // Raw x (up to 10.8): plain gradient descent is stable below lr ≈ 0.023 and overflows within 100 epochs at lr = 1.
+  await app.getByTestId('standardize').uncheck()
+  await app.getByTestId('tab-runs').click()
+  await app.getByTestId('open-sweep').click()
+  const dialog = app.getByTestId('sweep-dialog')
+  await dialog.getByTestId('sweep-min').getByTestId('lr').fill('0.001')
+  await dialog.getByTestId('sweep-min').getByTestId('lr').press('Enter')
+  await dialog.getByTestId('sweep-max').getByTestId('lr').fill('1')
+  await dialog.getByTestId('sweep-max').getByTestId('lr').press('Enter')
+  await dialog.getByTestId('sweep-count').fill('4')
+  // The preview is the log-spaced grid main will train: one rate per decade.
+  await expect(dialog.getByTestId('sweep-rate')).toHaveText(['0.001', '0.01', '0.1', '1'])
+  await expect(dialog.getByTestId('sweep-launch')).toHaveText('Start 4 runs')
+  await expect(dialog.getByTestId('sweep-uses')).toContainText('tutorial.csv')
+  await screenshot(app, 'sweep')
+  await dialog.getByTestId('sweep-launch').click()
+  await expect(dialog).toBeHidden()
+
+  // The table shows the new group (filtered to it) and the comparison selects its four runs.
+  await allFinished(app, 4)
+  await expect(app.getByTestId('filter-group').locator('option:checked')).toContainText('(4 runs)')
+  const groupLabels = await app.locator('[data-testid^="run-group-"]').allTextContents()
+  expect(groupLabels).toHaveLength(4)
+  expect(new Set(groupLabels).size).toBe(1)
+  await expect(row(app, 'sweep lr=1')).toHaveAttribute('data-status', 'diverged')
+  await expect(row(app, 'sweep lr=1').locator('[data-testid^="run-status-"]')).toHaveText('diverged')
+  for (const name of ['sweep lr=0.001', 'sweep lr=0.01', 'sweep lr=0.1']) await expect(row(app, name)).toHaveAttribute('data-status', 'completed')
+  // lr = 0.01 after 100 epochs from w = b = 0: the CLI (and PyTorch) give 0.2070640 (README, same data and settings).
+  await expect(row(app, 'sweep lr=0.01').locator('[data-testid^="run-final-"]')).toHaveText('0.2071')
+  // The loss at w = b = 0 (epoch 0) is mean(y²) = 5.9467032: the best a diverging run ever had.
+  await expect(row(app, 'sweep lr=1').locator('[data-testid^="run-best-"]')).toHaveText('5.947')
+
+  const compare = app.getByTestId('run-compare')
+  await expect(compare.getByTestId('legend-entry')).toHaveCount(4)
+  await expect(compare.getByTestId('legend-entry')).toContainText(['sweep lr=0.001', 'sweep lr=0.01', 'sweep lr=0.1', 'sweep lr=1'])
+  const points = compare.getByTestId('rate-point')
+  await expect(points).toHaveCount(4)
+  await expect(compare.locator('[data-testid="rate-point"][data-diverged="true"]')).toHaveCount(1)
+  await expect(compare.locator('[data-testid="rate-point"][data-diverged="true"]')).toContainText('sweep lr=1')
+
+  // Settings: everything but the learning rate is shared.
+  const diff = compare.getByTestId('config-diff')
+  await expect(diff.locator('[data-testid^="diff-row-"]')).not.toHaveCount(1)
+  await expect(diff.getByTestId('diff-row-standardize')).toHaveAttribute('data-differs', 'false')
+  await diff.getByTestId('diff-only').check()
+  await expect(diff.locator('[data-testid^="diff-row-"]')).toHaveCount(1)
+  await expect(diff.getByTestId('diff-row-learningRate')).toContainText(['0.001', '0.01', '0.1', '1'].join(''))
+
+  // Pinning a baseline marks it in the legend and the table.
+  const diverged = compare.locator('[data-testid="legend-entry"]').filter({ hasText: 'sweep lr=1' })
+  await diverged.getByRole('button', { name: 'Baseline' }).click()
+  await expect(diverged.getByRole('button', { name: 'Baseline' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(row(app, 'sweep lr=1')).toContainText('Baseline')
+  await compare.scrollIntoViewIfNeeded()
+  await screenshot(app, 'compare')
+})
+
+test('rename, star, tag, sort, filter and delete runs; a run still training is refused with main’s sentence', async ({ app }) => {
+  await openTutorial(app)
+  await sweep(app, '0.01', '1', 3, 'edit')
+  await allFinished(app, 3)
+
+  // Rename in place: click the name, type, Enter.
+  await row(app, 'edit lr=0.1').getByRole('button', { name: 'Rename edit lr=0.1' }).click()
+  await app.getByTestId('run-name-input').fill('my favourite')
+  await app.getByTestId('run-name-input').press('Enter')
+  await expect(row(app, 'my favourite')).toHaveCount(1)
+  await expect(row(app, 'edit lr=0.1')).toHaveCount(0)
+  // Escape leaves the name alone.
+  await row(app, 'my favourite').getByRole('button', { name: 'Rename my favourite' }).click()
+  await app.getByTestId('run-name-input').fill('not this')
+  await app.getByTestId('run-name-input').press('Escape')
+  await expect(row(app, 'my favourite')).toHaveCount(1)
+
+  // Star and tag (keyboard: focus the tag button, Enter, type, Enter).
+  const fav = row(app, 'my favourite')
+  await fav.locator('[data-testid^="run-star-"]').click()
+  await expect(fav.locator('[data-testid^="run-star-"]')).toHaveAttribute('aria-pressed', 'true')
+  await fav.locator('[data-testid^="run-tags-"]').focus()
+  await app.keyboard.press('Enter')
+  await app.getByTestId('run-tags-input').fill('keep, good ,keep')
+  await app.keyboard.press('Enter')
+  await expect(fav.locator('.chip')).toHaveText(['good', 'keep']) // main stores tags sorted
+
+  // Sort by learning rate, both ways.
+  const names = async () => (await rows(app).locator('[data-testid^="run-name-"]').allTextContents()).map((s) => s.replace('Baseline', '').trim())
+  await app.getByTestId('sort-learningRate').click()
+  await expect.poll(names).toEqual(['edit lr=0.01', 'my favourite', 'edit lr=1'])
+  await expect(app.getByTestId('sort-learningRate').locator('..')).toHaveAttribute('aria-sort', 'ascending')
+  await app.getByTestId('sort-learningRate').click()
+  await expect.poll(names).toEqual(['edit lr=1', 'my favourite', 'edit lr=0.01'])
+
+  // Filters: they combine, and Clear brings every run back.
+  await app.getByTestId('clear-filters').click()
+  const total = await rows(app).count()
+  expect(total).toBeGreaterThanOrEqual(3)
+  await app.getByTestId('filter-starred').check()
+  await expect.poll(names).toEqual(['my favourite'])
+  await app.getByTestId('filter-starred').uncheck()
+  await app.getByTestId('filter-tag').selectOption('good')
+  await expect.poll(names).toEqual(['my favourite'])
+  await app.getByTestId('filter-tag').selectOption('')
+  await app.getByTestId('runs-search').fill('EDIT LR')
+  await expect(rows(app)).toHaveCount(2)
+  await app.getByTestId('runs-search').fill('no such run')
+  await expect(app.getByTestId('runs-no-match')).toBeVisible()
+  await app.getByTestId('clear-filters').click()
+  await expect(rows(app)).toHaveCount(total)
+  await screenshot(app, 'runs')
+
+  // Delete asks first; "Keep them" keeps the run.
+  await app.getByTestId('clear-selection').click()
+  await row(app, 'edit lr=1').locator('[data-testid^="run-select-"]').check()
+  await app.getByTestId('delete-selected').click()
+  await expect(app.getByTestId('delete-dialog')).toContainText('edit lr=1')
+  await app.getByTestId('delete-cancel').click()
+  await expect(app.getByTestId('delete-dialog')).toBeHidden()
+  await expect(row(app, 'edit lr=1')).toHaveCount(1)
+  await app.getByTestId('delete-selected').click()
+  await app.getByTestId('delete-confirm').click()
+  await expect(row(app, 'edit lr=1')).toHaveCount(0)
+  await expect(rows(app)).toHaveCount(total - 1)
+  await expect(app.getByTestId('runs-count')).toHaveText(`${total - 1} of ${total - 1} runs`)
+
+  // Runs that are training cannot be deleted: main says so, and Stop then Delete works.
+  await app.getByTestId('tab-train').click()
+  await app.getByTestId('full-batch').uncheck()
+  await app.getByTestId('batch-size').fill('1')
+  await app.getByTestId('epochs').fill('10000000')
+  await sweep(app, '0.0001', '0.001', 2, 'long')
+  await expect(row(app, 'long lr=0.0001')).toHaveAttribute('data-status', /running|queued/)
+  await app.getByTestId('delete-selected').click()
+  await app.getByTestId('delete-confirm').click()
+  await expect(app.getByTestId('notice').last()).toContainText('is still training. Stop it first, then delete it.')
+  await expect(row(app, 'long lr=0.0001')).toHaveCount(1)
+  await app.getByTestId('stop-selected').click()
+  await expect(row(app, 'long lr=0.0001')).toHaveAttribute('data-status', 'cancelled')
+  await expect(row(app, 'long lr=0.001')).toHaveAttribute('data-status', 'cancelled')
+  await app.getByTestId('delete-selected').click()
+  await app.getByTestId('delete-confirm').click()
+  await expect(rows(app)).toHaveCount(0)
+  await app.getByTestId('clear-filters').click()
+  await expect(rows(app)).toHaveCount(total - 1)
+})
+
+test('restart keeps runs: another server on the same database lists them with their statuses and losses', async ({ app, slope }) => {
+  await openTutorial(app)
+  await app.getByTestId('standardize').uncheck()
+  await sweep(app, '0.001', '1', 4, 'kept')
+  await allFinished(app, 4)
+  const read = async () =>
+    Promise.all(
+      ['kept lr=0.001', 'kept lr=0.01', 'kept lr=0.1', 'kept lr=1'].map(async (name) => ({
+        name,
+        status: await row(app, name).getAttribute('data-status'),
+        final: await row(app, name).locator('[data-testid^="run-final-"]').textContent(),
+        best: await row(app, name).locator('[data-testid^="run-best-"]').textContent(),
+      })),
+    )
+  const before = await read()
+  expect(before.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'diverged'])
+
+  await slope.stop()
+  const again = await startSlope(slope.database)
+  try {
+    await app.goto(again.loginUrl)
+    await app.getByTestId('tab-runs').click()
+    await app.getByTestId('runs-search').fill('kept')
+    await expect(rows(app)).toHaveCount(4)
+    expect(await read()).toEqual(before)
+    // The stored histories come back too: the group compares with four curves.
+    await row(app, 'kept lr=1').locator('[data-testid^="run-group-"]').click()
+    await expect(app.getByTestId('legend-entry')).toHaveCount(4)
+    await expect(app.getByTestId('rate-point')).toHaveCount(4)
+  } finally {
+    await again.stop()
+  }
+})
