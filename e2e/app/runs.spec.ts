@@ -48,7 +48,6 @@ test('a sweep over four learning rates: one group, curves compared, loss vs rate
   await expect(dialog.getByTestId('sweep-rate')).toHaveText(['0.001', '0.01', '0.1', '1'])
   await expect(dialog.getByTestId('sweep-launch')).toHaveText('Start 4 runs')
   await expect(dialog.getByTestId('sweep-uses')).toContainText('tutorial.csv')
-  await screenshot(app, 'sweep')
   await dialog.getByTestId('sweep-launch').click()
   await expect(dialog).toBeHidden()
 
@@ -89,6 +88,11 @@ test('a sweep over four learning rates: one group, curves compared, loss vs rate
   await expect(row(app, 'sweep lr=1')).toContainText('Baseline')
   await compare.scrollIntoViewIfNeeded()
   await screenshot(app, 'compare')
+  // The same view in Chinese and the dark theme (for looking at, like the other screenshots).
+  await app.getByTestId('language').selectOption('zh-CN')
+  await app.getByTestId('theme').click()
+  await expect(app.locator('[data-testid^="run-row-"][data-status="diverged"] [data-testid^="run-status-"]')).toHaveText('已发散')
+  await screenshot(app, 'compare-zh-dark')
 })
 
 test('rename, star, tag, sort, filter and delete runs; a run still training is refused with main’s sentence', async ({ app }) => {
@@ -147,6 +151,13 @@ test('rename, star, tag, sort, filter and delete runs; a run still training is r
   // Delete asks first; "Keep them" keeps the run.
   await app.getByTestId('clear-selection').click()
   await row(app, 'edit lr=1').locator('[data-testid^="run-select-"]').check()
+  // One run selected: its detail, with notes that are saved when the box loses focus and are searchable.
+  await expect(app.getByTestId('run-detail')).toContainText('edit lr=1')
+  await app.getByTestId('run-notes').fill('Oscillates: the rate is too large')
+  await app.getByTestId('runs-search').fill('oscillates')
+  await expect.poll(names).toEqual(['edit lr=1'])
+  await screenshot(app, 'run-detail')
+  await app.getByTestId('runs-search').fill('')
   await app.getByTestId('delete-selected').click()
   await expect(app.getByTestId('delete-dialog')).toContainText('edit lr=1')
   await app.getByTestId('delete-cancel').click()
@@ -165,7 +176,15 @@ test('rename, star, tag, sort, filter and delete runs; a run still training is r
   await app.getByTestId('epochs').fill('10000000')
   await sweep(app, '0.0001', '0.001', 2, 'long')
   await expect(row(app, 'long lr=0.0001')).toHaveAttribute('data-status', /running|queued/)
-  await app.getByTestId('delete-selected').click()
+  // The comparison follows the running run live: its epoch count grows between two looks.
+  const entry = app.getByTestId('legend-entry').filter({ hasText: 'long lr=0.0001' })
+  const epochs = async () => Number(/([\d,]+) epochs/.exec((await entry.textContent()) ?? '')?.[1]?.replaceAll(',', '') ?? 0)
+  await expect.poll(epochs).toBeGreaterThan(0)
+  const first = await epochs()
+  await expect.poll(epochs).toBeGreaterThan(first)
+  // Delete key on the table asks to delete the selection.
+  await row(app, 'long lr=0.0001').locator('[data-testid^="run-select-"]').focus()
+  await app.keyboard.press('Delete')
   await app.getByTestId('delete-confirm').click()
   await expect(app.getByTestId('notice').last()).toContainText('is still training. Stop it first, then delete it.')
   await expect(row(app, 'long lr=0.0001')).toHaveCount(1)
@@ -177,6 +196,28 @@ test('rename, star, tag, sort, filter and delete runs; a run still training is r
   await expect(rows(app)).toHaveCount(0)
   await app.getByTestId('clear-filters').click()
   await expect(rows(app)).toHaveCount(total - 1)
+})
+
+test('the learning-rate finder’s suggestion seeds the sweep range, one decade either side', async ({ app }) => {
+  await openTutorial(app)
+  await app.getByTestId('tab-runs').click()
+  await app.getByTestId('open-sweep').click()
+  const dialog = app.getByTestId('sweep-dialog')
+  await dialog.getByTestId('sweep-lr-finder').click()
+  await expect(dialog.getByTestId('lr-suggestion')).toBeVisible({ timeout: 60_000 })
+  const suggested = Number(/([\d.e+-]+)$/.exec((await dialog.getByTestId('lr-suggestion').textContent())!.trim())![1])
+  expect(suggested).toBeGreaterThan(0)
+  await dialog.getByTestId('use-suggestion').click()
+  const twoDigits = (x: number) => String(Number(x.toPrecision(2)))
+  await expect(dialog.getByTestId('sweep-min').getByTestId('lr')).toHaveValue(twoDigits(suggested / 10))
+  await expect(dialog.getByTestId('sweep-max').getByTestId('lr')).toHaveValue(twoDigits(suggested * 10))
+  await screenshot(app, 'sweep')
+  // Bad input stops the launch with a sentence; Escape closes the dialog without starting anything.
+  await dialog.getByTestId('sweep-count').fill('1')
+  await expect(dialog.getByTestId('sweep-problem')).toHaveText('Choose from 2 to 64 rates.')
+  await expect(dialog.getByTestId('sweep-launch')).toBeDisabled()
+  await app.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
 })
 
 test('restart keeps runs: another server on the same database lists them with their statuses and losses', async ({ app, slope }) => {
