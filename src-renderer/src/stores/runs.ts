@@ -109,6 +109,39 @@ export const useRuns = defineStore('runs', () => {
     return null
   }
 
+  // ---------- edits from the Runs tab (added for issue 5's Runs view) ----------
+
+  /** Puts main's answer into the list at once; the runs.changed refresh that follows agrees with it. */
+  function patch(summary: RunSummary): void {
+    const i = list.value.findIndex((r) => r.id === summary.id)
+    if (i >= 0) list.value.splice(i, 1, summary)
+  }
+
+  /** Runs an edit; on failure shows main's sentence and returns false (the list is left as it was). */
+  async function edit(request: () => Promise<RunSummary>): Promise<boolean> {
+    try {
+      patch(await request())
+      return true
+    } catch (e) {
+      notices.error(e)
+      return false
+    }
+  }
+
+  /** Deletes runs (main refuses runs still training, with a sentence that says so). */
+  async function remove(ids: RunId[]): Promise<boolean> {
+    try {
+      await api()['runs.delete'](ids)
+      list.value = list.value.filter((r) => !ids.includes(r.id))
+      selected.value = selected.value.filter((id) => !ids.includes(id))
+      if (baseline.value !== null && ids.includes(baseline.value)) baseline.value = null
+      return true
+    } catch (e) {
+      notices.error(e)
+      return false
+    }
+  }
+
   return {
     list,
     details,
@@ -123,5 +156,12 @@ export const useRuns = defineStore('runs', () => {
     liveOf,
     summary: (id: RunId) => list.value.find((r) => r.id === id) ?? null,
     active: computed(() => list.value.filter((r) => ACTIVE.includes(r.status))),
+    patch,
+    rename: (id: RunId, name: string) => edit(() => api()['runs.rename'](id, name)),
+    setStarred: (id: RunId, starred: boolean) => edit(() => api()['runs.setStarred'](id, starred)),
+    setTags: (id: RunId, tags: string[]) => edit(() => api()['runs.setTags'](id, tags)),
+    setNotes: (id: RunId, notes: string) => edit(() => api()['runs.setNotes'](id, notes)),
+    cancel: (id: RunId) => edit(() => api()['training.cancel'](id)),
+    remove,
   }
 })

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest'
+import type { RunSummary } from '../../../src-core/contract'
+import { emptyFilter, filterRuns, groupLabel, groupsOf, isFiltering, parseTags, sortRuns, tagsOf } from './run-table'
+
+function run(id: number, over: Partial<RunSummary> = {}): RunSummary {
+  return {
+    id,
+    name: `run ${id}`,
+    datasetId: 1,
+    datasetName: 'tutorial.csv',
+    groupId: null,
+    target: 'y',
+    features: ['x'],
+    status: 'completed',
+    paused: false,
+    solver: 'gd',
+    optimizer: 'sgd',
+    learningRate: 0.01,
+    backend: 'cpu',
+    epochs: 100,
+    epochsRun: 100,
+    divergedAt: null,
+    finalLoss: 1,
+    bestLoss: 1,
+    finalValLoss: null,
+    trainMs: 1,
+    createdAt: `2026-11-25T00:00:0${id}.000Z`,
+    startedAt: null,
+    finishedAt: null,
+    starred: false,
+    tags: [],
+    notes: '',
+    error: null,
+    ...over,
+  }
+}
+
+const G1 = '3f9a1c2b-0000-4000-8000-000000000001'
+const G2 = 'aa00ff11-0000-4000-8000-000000000002'
+const runs = [
+  run(1, { name: 'baseline', finalLoss: 0.5, bestLoss: 0.5, starred: true, tags: ['keep'] }),
+  run(2, { name: 'sweep lr=0.001', groupId: G1, learningRate: 0.001, finalLoss: 2, bestLoss: 2 }),
+  run(3, { name: 'sweep lr=1', groupId: G1, learningRate: 1, status: 'diverged', finalLoss: 8e305, bestLoss: 5.9 }),
+  run(4, { name: 'Longley', datasetId: 2, datasetName: 'longley.csv', finalLoss: null, bestLoss: null, status: 'queued', tags: ['econ', 'keep'] }),
+  run(5, { name: 'other sweep', groupId: G2, notes: 'Tried Adam here', optimizer: 'adam', finalLoss: 0.2, bestLoss: 0.1 }),
+]
+const ids = (rs: RunSummary[]) => rs.map((r) => r.id)
+
+describe('filtering runs', () => {
+  it('no filter keeps every run', () => {
+    expect(ids(filterRuns(runs, emptyFilter()))).toEqual([1, 2, 3, 4, 5])
+    expect(isFiltering(emptyFilter())).toBe(false)
+  })
+
+  it('text matches name, notes, dataset, tags and group label, ignoring case', () => {
+    const by = (text: string) => ids(filterRuns(runs, { ...emptyFilter(), text }))
+    expect(by('SWEEP')).toEqual([2, 3, 5])
+    expect(by('adam')).toEqual([5]) // in the notes
+    expect(by('longley')).toEqual([4])
+    expect(by('econ')).toEqual([4])
+    expect(by('3f9a1c')).toEqual([2, 3])
+    expect(by('  ')).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('status, starred, tag, dataset and group combine (all must hold)', () => {
+    expect(ids(filterRuns(runs, { ...emptyFilter(), status: 'diverged' }))).toEqual([3])
+    expect(ids(filterRuns(runs, { ...emptyFilter(), starredOnly: true }))).toEqual([1])
+    expect(ids(filterRuns(runs, { ...emptyFilter(), tag: 'keep' }))).toEqual([1, 4])
+    expect(ids(filterRuns(runs, { ...emptyFilter(), tag: 'keep', datasetId: 2 }))).toEqual([4])
+    expect(ids(filterRuns(runs, { ...emptyFilter(), groupId: G1 }))).toEqual([2, 3])
+    expect(ids(filterRuns(runs, { ...emptyFilter(), groupId: G1, text: 'lr=1' }))).toEqual([3])
+    expect(isFiltering({ ...emptyFilter(), starredOnly: true })).toBe(true)
+  })
+})
+
+describe('sorting runs', () => {
+  it('by final loss, missing values last in both directions', () => {
+    expect(ids(sortRuns(runs, 'finalLoss', 'asc'))).toEqual([5, 1, 2, 3, 4])
+    expect(ids(sortRuns(runs, 'finalLoss', 'desc'))).toEqual([3, 2, 1, 5, 4])
+  })
+
+  it('by name with numbers in order and case ignored', () => {
+    const named = [run(1, { name: 'lr 10' }), run(2, { name: 'lr 9' }), run(3, { name: 'Alpha' })]
+    expect(ids(sortRuns(named, 'name', 'asc'))).toEqual([3, 2, 1])
+  })
+
+  it('ties keep newest first; status puts training runs first', () => {
+    expect(ids(sortRuns(runs, 'learningRate', 'asc'))).toEqual([2, 5, 4, 1, 3])
+    expect(ids(sortRuns(runs, 'status', 'asc'))).toEqual([4, 5, 2, 1, 3])
+    expect(ids(sortRuns(runs, 'starred', 'desc'))).toEqual([1, 5, 4, 3, 2])
+  })
+
+  it('by group: runs without one last', () => {
+    expect(ids(sortRuns(runs, 'group', 'asc'))).toEqual([3, 2, 5, 4, 1])
+  })
+
+  it('does not change the list it sorts', () => {
+    const copy = [...runs]
+    sortRuns(runs, 'bestLoss', 'desc')
+    expect(runs).toEqual(copy)
+  })
+})
+
+describe('tags and groups', () => {
+  it('parses typed tags: trimmed, no empties or repeats, Chinese comma too', () => {
+    expect(parseTags(' a, b,, a ,c ')).toEqual(['a', 'b', 'c'])
+    expect(parseTags('基线，好')).toEqual(['基线', '好'])
+    expect(parseTags('')).toEqual([])
+  })
+
+  it('lists tags in use and groups newest first with counts', () => {
+    expect(tagsOf(runs)).toEqual(['econ', 'keep'])
+    expect(groupsOf(runs)).toEqual([
+      { groupId: G2, label: 'aa00ff', count: 1, newestId: 5 },
+      { groupId: G1, label: '3f9a1c', count: 2, newestId: 3 },
+    ])
+    expect(groupLabel(G1)).toBe('3f9a1c')
+  })
+})

@@ -1,0 +1,143 @@
+import type { RunStatus, RunSummary } from '../../../src-core/contract'
+
+/** What the Runs tab's filters hold; empty strings and nulls mean "any". */
+export interface RunTableFilter {
+  text: string
+  status: RunStatus | ''
+  starredOnly: boolean
+  tag: string
+  datasetId: number | null
+  groupId: string | null
+}
+
+export const emptyFilter = (): RunTableFilter => ({ text: '', status: '', starredOnly: false, tag: '', datasetId: null, groupId: null })
+
+export function isFiltering(f: RunTableFilter): boolean {
+  return f.text.trim() !== '' || f.status !== '' || f.starredOnly || f.tag !== '' || f.datasetId !== null || f.groupId !== null
+}
+
+/** A sweep's group as people see it: the first 6 hex digits of its id (main makes them random UUIDs). */
+export function groupLabel(groupId: string): string {
+  return groupId.replaceAll('-', '').slice(0, 6)
+}
+
+/**
+ * Filters in the page rather than through runs.list: the store already holds every run and
+ * refreshes it on each change, so filtering here follows live status changes without a request per
+ * keystroke. Text matches (case-insensitively) the name, notes, dataset, target, a tag or the group
+ * label — a superset of runs.list's search (name, notes, dataset).
+ */
+export function filterRuns(runs: readonly RunSummary[], f: RunTableFilter): RunSummary[] {
+  const text = f.text.trim().toLowerCase()
+  return runs.filter((r) => {
+    if (f.status && r.status !== f.status) return false
+    if (f.starredOnly && !r.starred) return false
+    if (f.tag && !r.tags.includes(f.tag)) return false
+    if (f.datasetId !== null && r.datasetId !== f.datasetId) return false
+    if (f.groupId !== null && r.groupId !== f.groupId) return false
+    if (!text) return true
+    const haystack = [r.name, r.notes, r.datasetName, r.target, ...r.tags, r.groupId ? groupLabel(r.groupId) : '']
+    return haystack.some((s) => s.toLowerCase().includes(text))
+  })
+}
+
+export const sortKeys = [
+  'name',
+  'status',
+  'dataset',
+  'optimizer',
+  'learningRate',
+  'epochsRun',
+  'finalLoss',
+  'bestLoss',
+  'finalValLoss',
+  'trainMs',
+  'createdAt',
+  'starred',
+  'tags',
+  'group',
+] as const
+export type SortKey = (typeof sortKeys)[number]
+export type SortDirection = 'asc' | 'desc'
+
+/** Status order for sorting: what needs attention (training) first, then outcomes best to worst. */
+const statusOrder: RunStatus[] = ['running', 'queued', 'completed', 'cancelled', 'interrupted', 'diverged', 'failed']
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+
+function sortValue(r: RunSummary, key: SortKey): string | number | null {
+  switch (key) {
+    case 'name':
+      return r.name
+    case 'status':
+      return statusOrder.indexOf(r.status)
+    case 'dataset':
+      return r.datasetName
+    case 'optimizer':
+      return r.solver === 'lstsq' ? 'lstsq' : r.optimizer
+    case 'learningRate':
+      return r.solver === 'lstsq' ? null : r.learningRate
+    case 'epochsRun':
+      return r.epochsRun
+    case 'finalLoss':
+      return r.finalLoss
+    case 'bestLoss':
+      return r.bestLoss
+    case 'finalValLoss':
+      return r.finalValLoss
+    case 'trainMs':
+      return r.trainMs
+    case 'createdAt':
+      return r.createdAt // ISO 8601: text order is time order
+    case 'starred':
+      return r.starred ? 1 : 0
+    case 'tags':
+      return r.tags.length ? [...r.tags].sort(collator.compare).join(', ') : null
+    case 'group':
+      return r.groupId
+  }
+}
+
+/**
+ * Sorted copy. Missing values (no loss yet, no group, NaN) go last in either direction, so "best
+ * loss ascending" starts with the best run rather than with runs still queued; ties keep newest first.
+ */
+export function sortRuns(runs: readonly RunSummary[], key: SortKey, direction: SortDirection): RunSummary[] {
+  const sign = direction === 'asc' ? 1 : -1
+  const keyed = runs.map((r) => ({ r, v: sortValue(r, key) }))
+  keyed.sort((a, b) => {
+    const aMissing = a.v === null || (typeof a.v === 'number' && Number.isNaN(a.v))
+    const bMissing = b.v === null || (typeof b.v === 'number' && Number.isNaN(b.v))
+    if (aMissing || bMissing) return aMissing === bMissing ? b.r.id - a.r.id : aMissing ? 1 : -1
+    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : collator.compare(String(a.v), String(b.v))
+    return c !== 0 ? sign * c : b.r.id - a.r.id
+  })
+  return keyed.map((k) => k.r)
+}
+
+/** "a, b,, a , c" → ["a", "b", "c"]: trimmed, no empties, no repeats, in typed order (max 100 chars each, as main allows). */
+export function parseTags(text: string): string[] {
+  const out: string[] = []
+  for (const part of text.split(/[,，]/)) {
+    const tag = part.trim().slice(0, 100)
+    if (tag && !out.includes(tag)) out.push(tag)
+  }
+  return out
+}
+
+/** Every tag in use, sorted, for the tag filter. */
+export function tagsOf(runs: readonly RunSummary[]): string[] {
+  return [...new Set(runs.flatMap((r) => r.tags))].sort(collator.compare)
+}
+
+/** Sweep groups present in the list, newest first, with their run counts. */
+export function groupsOf(runs: readonly RunSummary[]): { groupId: string; label: string; count: number; newestId: number }[] {
+  const groups = new Map<string, { groupId: string; label: string; count: number; newestId: number }>()
+  for (const r of runs) {
+    if (!r.groupId) continue
+    const g = groups.get(r.groupId) ?? { groupId: r.groupId, label: groupLabel(r.groupId), count: 0, newestId: 0 }
+    g.count++
+    g.newestId = Math.max(g.newestId, r.id)
+    groups.set(r.groupId, g)
+  }
+  return [...groups.values()].sort((a, b) => b.newestId - a.newestId)
+}
