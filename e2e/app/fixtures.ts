@@ -2,8 +2,9 @@ import { test as base, expect, type Page } from '@playwright/test'
 import { startSlope, type SlopeServer } from './slope-server'
 
 /**
- * `slope`: browser mode started for each test file (one database per file), and `app`: a page
- * logged in with the printed link, at 1280×800. Screenshots of views go to e2e/screenshots/.
+ * `slope`: browser mode started once per Playwright worker (worker-scoped: with `workers: 1` every
+ * spec file shares it and its database — start your own with `startSlope` to stop or restart one),
+ * and `app`: a page logged in with the printed link, at 1280×800. Screenshots go to e2e/screenshots/.
  */
 export const test = base.extend<{ app: Page }, { slope: SlopeServer }>({
   slope: [

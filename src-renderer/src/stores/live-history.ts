@@ -14,7 +14,29 @@ export class LiveHistory {
   path: { epochs: number[]; params: number[][] } = { epochs: [], params: [] }
   info: PreparedInfo | null = null
 
+  /**
+   * Fills epochs before the stream began (a run that was already training when the page opened)
+   * from the stored history; never overwrites what the stream delivered.
+   */
+  prefill(loss: Float64Array, valLoss: Float64Array | null, timeline: { epoch: number; elapsedMs: number }[]): void {
+    const upTo = Math.min(loss.length, this.firstStreamed)
+    if (upTo <= 0) return
+    if (upTo > this.loss.length) this.loss = grow(this.loss, upTo)
+    this.loss.set(loss.subarray(0, upTo))
+    if (valLoss) {
+      this.valLoss ??= new Float64Array(this.loss.length)
+      if (upTo > this.valLoss.length) this.valLoss = grow(this.valLoss, upTo)
+      this.valLoss.set(valLoss.subarray(0, upTo))
+    }
+    this.length = Math.max(this.length, upTo)
+    this.timeline = [...timeline.filter((t) => t.epoch <= upTo), ...this.timeline.filter((t) => t.epoch > upTo)]
+  }
+
+  /** First epoch the stream delivered (Infinity before any). */
+  firstStreamed = Infinity
+
   append(from: number, loss: Float64Array, valLoss: Float64Array | null, params: Float64Array, elapsedMs: number): void {
+    this.firstStreamed = Math.min(this.firstStreamed, from)
     const end = from + loss.length
     if (end > this.loss.length) this.loss = grow(this.loss, end)
     this.loss.set(loss, from)

@@ -75,8 +75,17 @@ export const useRuns = defineStore('runs', () => {
       scheduleFrame()
     })
     a.on('training.progress', ({ runId, from, loss, valLoss, params, elapsedMs }) => {
-      liveOf(runId).append(from, loss, valLoss, params, elapsedMs)
+      const known = live.value.has(runId)
+      const h = liveOf(runId)
+      h.append(from, loss, valLoss, params, elapsedMs)
       scheduleFrame()
+      // A run that was training before this page subscribed: fetch what it stored so far.
+      if (!known && from > 0) {
+        void api()['runs.get'](runId).then((d) => {
+          h.prefill(d.loss, d.valLoss, d.timeline)
+          scheduleFrame()
+        }, () => {})
+      }
     })
     let refreshing: Promise<void> | null = null
     a.on('runs.changed', async ({ runIds, deleted }) => {
