@@ -48,6 +48,13 @@ describe('diagnosis', () => {
     expect(describeFinding(first!)).toMatch(/^The loss blew up at epoch \d+: the learning rate 1 is too large for this data\. Lower it \(try 0\.1\)/)
   })
 
+  it('a loss growing geometrically but still finite at the end is called out before it overflows', async () => {
+    const findings = await diagnoseTutorial({ learningRate: 0.1, epochs: 100, standardize: false })
+    const exploding = findings.find((f) => f.code === 'exploding')
+    expect(exploding).toMatchObject({ code: 'exploding', learningRate: 0.1 })
+    expect(describeFinding(exploding!)).toContain('Lower it (try 0.01)')
+  })
+
   it('momentum overshooting makes the loss go up and down', async () => {
     // Heavy ball with momentum 0.9 on standardized data (Hessian 2·I): the error follows
     // e ← (1 + 0.9 − 2·lr)e − 0.9e_prev, complex roots of modulus √0.9 — an underdamped oscillation.

@@ -8,6 +8,7 @@ import type { ExactReference } from './fit-model'
  */
 export type Finding =
   | { code: 'diverged'; epoch: number; learningRate: number }
+  | { code: 'exploding'; factor: number; learningRate: number }
   | { code: 'oscillating'; learningRate: number }
   | { code: 'badly-scaled'; condition: number }
   | { code: 'ill-conditioned'; condition: number }
@@ -41,8 +42,13 @@ export function diagnose(input: DiagnosisInput): Finding[] {
   if (kappa !== null && kappa > 100) findings.push(input.standardize ? { code: 'ill-conditioned', condition: kappa } : { code: 'badly-scaled', condition: kappa })
   if (input.status === 'diverged' || n < 10) return findings
 
-  if (isOscillating(input.loss)) findings.push({ code: 'oscillating', learningRate: input.learningRate })
   const last = input.loss[n - 1]!
+  // Still finite at the end, but growing geometrically: it would overflow given more epochs.
+  if (last > 10 * input.loss[0]! && last > input.loss[n - 2]!) {
+    findings.push({ code: 'exploding', factor: last / input.loss[0]!, learningRate: input.learningRate })
+    return findings
+  }
+  if (isOscillating(input.loss)) findings.push({ code: 'oscillating', learningRate: input.learningRate })
   if (input.exact?.available) {
     const optimum = input.exact.trainLoss
     const relativeGap = (last - optimum) / Math.max(Math.abs(optimum), 1e-300)
@@ -83,6 +89,8 @@ export function describeFinding(f: Finding): string {
   switch (f.code) {
     case 'diverged':
       return `The loss blew up at epoch ${f.epoch}: the learning rate ${f.learningRate} is too large for this data. Lower it (try ${smaller(f.learningRate, 10)}) or standardize the inputs.`
+    case 'exploding':
+      return `The loss grew ${formatCount(f.factor)}× since the first epoch and is still growing: the learning rate ${f.learningRate} is too large, and more epochs would overflow. Lower it (try ${smaller(f.learningRate, 10)}) or standardize the inputs.`
     case 'oscillating':
       return `The loss goes up and down: the steps overshoot (momentum, Adam or mini-batch noise at learning rate ${f.learningRate}). Lower the learning rate (e.g. to ${smaller(f.learningRate, 3)}) or the momentum.`
     case 'badly-scaled':

@@ -64,6 +64,7 @@ export default {
     diagnosis: {
       title: 'Diagnosis',
       diverged: 'The loss blew up at epoch {epoch}: the learning rate {lr} is too large for this data. Lower it (try {smaller}) or standardize the inputs.',
+      exploding: 'The loss grew {factor}× since the first epoch and is still growing: the learning rate {lr} is too large, and more epochs would overflow. Lower it (try {smaller}) or standardize the inputs.',
       oscillating: 'The loss goes up and down: the steps overshoot (momentum, Adam or mini-batch noise at learning rate {lr}). Lower the learning rate (e.g. to {smaller}) or the momentum.',
       badlyScaled: 'The features are badly scaled (the loss curves {ratio}× more steeply in one direction than another), so gradient descent crawls along the flat one. Standardize the inputs.',
       illConditioned: 'Some features are nearly collinear (curvature ratio {ratio}×), so gradient descent converges slowly in one direction. Drop a redundant feature, or use momentum or Adam.',
@@ -137,6 +138,7 @@ export default {
     diagnosis: {
       title: '诊断',
       diverged: '损失在第 {epoch} 轮发散：学习率 {lr} 对这些数据太大。请调低（试试 {smaller}）或标准化输入。',
+      exploding: '损失自第一轮以来增长了 {factor} 倍且仍在增长：学习率 {lr} 太大，再多训练几轮就会溢出。请调低（试试 {smaller}）或标准化输入。',
       oscillating: '损失时升时降：步子迈得太大（动量、Adam 或小批量噪声，学习率为 {lr}）。请调低学习率（例如 {smaller}）或动量。',
       badlyScaled: '特征的尺度相差悬殊（损失在一个方向上比另一个方向陡 {ratio} 倍），梯度下降在平坦方向上爬得很慢。请标准化输入。',
       illConditioned: '一些特征几乎共线（曲率比为 {ratio} 倍），梯度下降在某个方向上收敛很慢。请去掉冗余特征，或使用动量或 Adam。',
