@@ -79,7 +79,7 @@ test('a dataset is deleted only after confirming, together with its runs', async
   await app.getByTestId('start').click()
   await expect(app.getByTestId('run-status')).toContainText('completed')
   await app.getByTestId('tab-data').click()
-  const remove = app.locator('li', { hasText: 'tutorial.csv' }).locator('[data-testid^="delete-dataset-"]')
+  const remove = app.getByTestId('current-dataset').locator('[data-testid^="delete-dataset-"]')
   await remove.click()
   await expect(app.getByTestId('confirm-delete-dataset')).toContainText(/and its \d+ runs\?/)
   await app.getByTestId('confirm-delete').click()

@@ -61,6 +61,8 @@ export default {
       confirmDelete: 'Delete “{name}”?',
       confirmDeleteWithRuns: 'Delete “{name}” and its {n} runs? This cannot be undone.',
       delete: 'Delete',
+      showAll: 'Show all {n}',
+      showFewer: 'Show fewer',
     },
   },
   'zh-CN': {
@@ -124,6 +126,8 @@ export default {
       confirmDelete: '删除“{name}”？',
       confirmDeleteWithRuns: '删除“{name}”及其 {n} 次运行？此操作无法撤销。',
       delete: '删除',
+      showAll: '显示全部 {n} 个',
+      showFewer: '收起',
     },
   },
 }
