@@ -2,7 +2,7 @@ import { expect, openTutorial, screenshot, test } from './fixtures'
 
 test('first start: open the tutorial, train, the loss falls and the chart updates live; Stop keeps the run', async ({ app }) => {
   await openTutorial(app)
-  await expect(app.getByTestId('selection')).toHaveText('Predict “y” from 1 features.')
+  await expect(app.getByTestId('selection')).toHaveText('Predict “y” from 1 feature.')
   await screenshot(app, 'data')
   await app.getByTestId('tab-train').click()
   // One row per step, a small learning rate, ten million epochs: slow enough to watch it stream in.
