@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Download, Page } from '@playwright/test'
+import { naiveTutorialRun, simpleRegression } from '../../src-core/testing/tutorial'
 import { expect, openTutorial, screenshot, test } from './fixtures'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -15,42 +16,6 @@ const points = tutorialCsv
 const xs = points.map((p) => p[0])
 const ys = points.map((p) => p[1])
 const n = points.length
-
-/** The closed-form least-squares line: w = Sxy/Sxx, b = ȳ − w·x̄. */
-function leastSquares(): { w: number; b: number } {
-  const xBar = xs.reduce((s, x) => s + x, 0) / n
-  const yBar = ys.reduce((s, y) => s + y, 0) / n
-  let sxy = 0
-  let sxx = 0
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - xBar) * (ys[i]! - yBar)
-    sxx += (xs[i]! - xBar) ** 2
-  }
-  const w = sxy / sxx
-  return { w, b: yBar - w * xBar }
-}
-
-/** The tutorial's loop written out: full-batch gradient descent on MSE from w = b = 0, loss before each step. */
-function tutorialLoop(lr: number, epochs: number): { w: number; b: number; losses: number[] } {
-  let w = 0
-  let b = 0
-  const losses: number[] = []
-  for (let e = 0; e < epochs; e++) {
-    let loss = 0
-    let gw = 0
-    let gb = 0
-    for (let i = 0; i < n; i++) {
-      const r = w * xs[i]! + b - ys[i]!
-      loss += r * r
-      gw += 2 * r * xs[i]!
-      gb += 2 * r
-    }
-    losses.push(loss / n)
-    w -= (lr * gw) / n
-    b -= (lr * gb) / n
-  }
-  return { w, b, losses }
-}
 
 const relClose = (actual: number, expected: number, tolerance = 1e-12) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected)))
 
@@ -100,7 +65,7 @@ test('model JSON, metrics and history CSV, chart PNG of tutorial runs hold the f
   // Least squares: the exported coefficients are the closed-form line.
   await modelRun.selectOption(String(lstsqId))
   await expect(app.getByTestId('model-preview')).toBeVisible()
-  const exact = leastSquares()
+  const exact = simpleRegression(xs, ys)
   await expect(app.getByTestId('model-coef-x')).toHaveText(String(Number(exact.w.toPrecision(6))))
   const lstsqFile = await download(app, () => app.getByTestId('save-model').click())
   expect(lstsqFile.download.suggestedFilename()).toMatch(/\.model\.json$/)
@@ -120,7 +85,7 @@ test('model JSON, metrics and history CSV, chart PNG of tutorial runs hold the f
   const cliModel = JSON.parse(readFileSync(cliOut, 'utf8'))
   expect(gdModel.coefficients).toEqual(cliModel.coefficients)
   expect(gdModel.intercept).toBe(cliModel.intercept)
-  const loop = tutorialLoop(0.01, 50)
+  const loop = naiveTutorialRun(0.01, 50)
   relClose(gdModel.coefficients.x, loop.w)
   relClose(gdModel.intercept, loop.b)
   expect(gdModel.coefficients.x).toBeCloseTo(0.3479394, 7) // README's `slope train` example
@@ -186,7 +151,7 @@ test('predict the tutorial file with a run’s model and with its JSON; a file w
   await openRawTutorial(app)
   await train(app, 'lstsq')
   await app.getByTestId('tab-export').click()
-  const { w, b } = leastSquares()
+  const { w, b } = simpleRegression(xs, ys)
 
   // The run's model (the Train tab's run is the default).
   await expect(app.getByTestId('predict-model-summary')).toContainText('“y”')

@@ -13,6 +13,11 @@ export function tutorialTable(): Table {
  * from w = b = 0 — an independent reference for every implementation of the training loop.
  */
 export function naiveTutorialLosses(lr: number, epochs: number): number[] {
+  return naiveTutorialRun(lr, epochs).losses
+}
+
+/** The same loop, with the parameters it ends at. */
+export function naiveTutorialRun(lr: number, epochs: number): { losses: number[]; w: number; b: number } {
   let w = 0
   let b = 0
   const losses: number[] = []
@@ -31,7 +36,7 @@ export function naiveTutorialLosses(lr: number, epochs: number): number[] {
     w -= (lr * gw) / n
     b -= (lr * gb) / n
   }
-  return losses
+  return { losses, w, b }
 }
 
 /** Closed-form simple regression: w = Sxy/Sxx, b = ȳ − w·x̄, and the MSE it reaches. */
