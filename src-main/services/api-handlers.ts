@@ -30,7 +30,12 @@ export interface ComputeHost {
 }
 
 export function createHandlers({ store, training, appInfo }: Services, emit: Emit, compute: ComputeHost): Handlers {
-  const runChanged = (runIds: RunId[]) => emit('runs.changed', { runIds })
+  /** An edit of a stored run: write it, tell every window, answer with the run as it now is. */
+  const updateRun = (id: RunId, write: () => void) => {
+    write()
+    emit('runs.changed', { runIds: [id] })
+    return training.summary(id)
+  }
   return {
     'app.info': async () => appInfo,
     'datasets.import': async (upload) => {
@@ -48,26 +53,10 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
     },
     'runs.list': async (filter) => store.listRuns(filter).map((r) => training.withPause(r)),
     'runs.get': async (id) => training.detail(id),
-    'runs.rename': async (id, name) => {
-      store.rename(id, name)
-      runChanged([id])
-      return training.summary(id)
-    },
-    'runs.setStarred': async (id, starred) => {
-      store.setStarred(id, starred)
-      runChanged([id])
-      return training.summary(id)
-    },
-    'runs.setTags': async (id, tags) => {
-      store.setTags(id, tags)
-      runChanged([id])
-      return training.summary(id)
-    },
-    'runs.setNotes': async (id, notes) => {
-      store.setNotes(id, notes)
-      runChanged([id])
-      return training.summary(id)
-    },
+    'runs.rename': async (id, name) => updateRun(id, () => store.rename(id, name)),
+    'runs.setStarred': async (id, starred) => updateRun(id, () => store.setStarred(id, starred)),
+    'runs.setTags': async (id, tags) => updateRun(id, () => store.setTags(id, tags)),
+    'runs.setNotes': async (id, notes) => updateRun(id, () => store.setNotes(id, notes)),
     'runs.delete': async (ids) => {
       const deleted = store.deleteRuns(ids)
       emit('runs.changed', { runIds: ids, deleted: true })
