@@ -1,4 +1,5 @@
 import type { DatasetUpload } from './contract'
+import type { ImportResult } from './table/import-table'
 import type { Table } from './table/table'
 
 /** A parsed Table as the contract's upload payload (Maps flattened to [column, row, text] triples). */
@@ -19,4 +20,9 @@ export function tableToUpload(
     cellText,
     importInfo: meta.importInfo ?? {},
   }
+}
+
+/** What the importer found, kept with the dataset and shown back to the user (CLI and app alike). */
+export function importInfoOf(result: ImportResult): Record<string, string | number | boolean | null> {
+  return { format: result.format, encoding: result.encoding, delimiter: result.delimiter, decimal: result.decimal, sheet: result.sheet, rows: result.rows }
 }

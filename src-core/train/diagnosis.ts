@@ -1,5 +1,5 @@
 import type { RunDetail } from '../contract'
-import type { ExactReference } from './fit-model'
+import type { ExactReference, PreparedInfo } from './fit-model'
 
 /**
  * Plain-language reading of a run: why a fit is good or bad, and what to change. Each finding is a
@@ -122,7 +122,11 @@ function formatPercent(x: number): string {
 }
 
 /** The findings for a stored or live run (what the CLI prints and the app shows). */
-export function diagnoseRun(run: RunDetail): Finding[] {
+export function diagnoseRun(
+  run: Pick<RunDetail, 'status' | 'divergedAt' | 'config' | 'outcome' | 'live'> & { loss: ArrayLike<number>; valLoss: ArrayLike<number> | null },
+  /** What the worker reported before the first epoch, when the caller holds it apart from the run. */
+  prepared: PreparedInfo | null = run.live?.info ?? null,
+): Finding[] {
   return diagnose({
     status: run.status,
     loss: run.loss,
@@ -130,7 +134,7 @@ export function diagnoseRun(run: RunDetail): Finding[] {
     divergedAt: run.divergedAt,
     learningRate: run.config.learningRate,
     standardize: run.config.standardize,
-    hessianCondition: run.outcome?.hessianCondition ?? run.live?.info.hessianCondition ?? null,
-    exact: run.outcome?.exact ?? run.live?.info.exact ?? null,
+    hessianCondition: run.outcome?.hessianCondition ?? prepared?.hessianCondition ?? null,
+    exact: run.outcome?.exact ?? prepared?.exact ?? null,
   })
 }

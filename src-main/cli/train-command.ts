@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { InputError } from '../../src-core/errors'
 import type { RunDetail } from '../../src-core/contract'
-import { tableToUpload } from '../../src-core/dataset-upload'
+import { importInfoOf, tableToUpload } from '../../src-core/dataset-upload'
 import { INTERCEPT_KEY } from '../../src-core/model-file'
 import type { CoefficientStats, LeastSquaresFit } from '../../src-core/model/least-squares'
 import { parseTrainConfig, type Schedule, type TrainConfigInput } from '../../src-core/train/config'
@@ -244,11 +244,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
   } finally {
     await services.close()
   }
-}
-
-/** What the importer found, kept with the dataset and shown in the app. */
-function importInfoOf(file: Awaited<ReturnType<typeof importFile>>): Record<string, string | number | boolean | null> {
-  return { format: file.format ?? null, encoding: file.encoding, delimiter: file.delimiter, decimal: file.decimal ?? null, sheet: file.sheet ?? null }
 }
 
 function oneHotJson(e: OneHotEncoding) {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { DatasetData, DatasetSummary } from '../../../src-core/contract'
-import { tableToUpload } from '../../../src-core/dataset-upload'
+import { importInfoOf, tableToUpload } from '../../../src-core/dataset-upload'
 import type { ImportProgress } from '../../../src-core/table/byte-source'
 import type { ImportOptions, ImportResult } from '../../../src-core/table/import-table'
 import { oneHotEncode } from '../../../src-core/table/one-hot'
@@ -63,7 +63,7 @@ export const useDatasets = defineStore('datasets', () => {
           name,
           fileName: result.fileName,
           sha256: await fingerprint,
-          importInfo: { format: result.format, encoding: result.encoding, delimiter: result.delimiter, decimal: result.decimal, sheet: result.sheet, rows: result.rows },
+          importInfo: importInfoOf(result),
         }),
         oneHot: encoded?.encodings.map(({ column, reference, levels }) => ({ column, reference, levels })) ?? [],
       })
