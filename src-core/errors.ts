@@ -9,6 +9,8 @@ export interface InputErrorLocation {
   /** Row number as a spreadsheet shows it: 1-based, the header row included. */
   row?: number
   column?: string
+  /** The setting at fault (a TrainConfig key): the CLI names its flag, the app its control. */
+  setting?: string
 }
 
 export class InputError extends Error {

@@ -6,8 +6,9 @@ The loop is the tutorial's: forward, MSELoss, backward, optimizer.step(), schedu
 per epoch. Float64 by default so a parity test can compare to ~1e-12; weight decay is applied to
 the weights only (bias in its own parameter group), as Slope does.
 
-Job: {"x": [[...] per row], "y": [...], "epochs": N, "lr": 0.01, "optimizer": "sgd"|"adam",
-      "momentum", "dampening", "nesterov", "weight_decay", "beta1", "beta2", "eps",
+Job: {"x": [[...] per row], "y": [...], "epochs": N, "lr": 0.01,
+      "optimizer": "SGD"|"Adam"|"AdamW"|"RMSprop"|"Adagrad"|… (a torch.optim class name),
+      "optimizer_kwargs": {its keyword arguments but lr and weight_decay}, "weight_decay",
       "schedule": null | {"kind": "step", "step_size", "gamma"} | {"kind": "exponential", "gamma"}
                   | {"kind": "cosine", "t_max", "eta_min"},
       "orders": null | [[row indices] per epoch], "batch_size": null | n,
@@ -29,10 +30,11 @@ def run(job: dict) -> dict:
     w = torch.tensor([init[:d]], dtype=dtype).T.clone().requires_grad_(True)
     b = torch.tensor([init[d]], dtype=dtype).clone().requires_grad_(True)
     groups = [{"params": [w], "weight_decay": job.get("weight_decay", 0.0)}, {"params": [b], "weight_decay": 0.0}]
-    if job["optimizer"] == "adam":
-        opt = torch.optim.Adam(groups, lr=job["lr"], betas=(job.get("beta1", 0.9), job.get("beta2", 0.999)), eps=job.get("eps", 1e-8))
-    else:
-        opt = torch.optim.SGD(groups, lr=job["lr"], momentum=job.get("momentum", 0.0), dampening=job.get("dampening", 0.0), nesterov=job.get("nesterov", False))
+    kwargs = dict(job.get("optimizer_kwargs", {}))
+    if "betas" in kwargs:
+        kwargs["betas"] = tuple(kwargs["betas"])
+    # The class is looked up by name, so a new Slope optimizer needs no change here.
+    opt = getattr(torch.optim, job["optimizer"])(groups, lr=job["lr"], **kwargs)
     sched = None
     s = job.get("schedule")
     if s and s["kind"] == "step":

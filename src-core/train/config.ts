@@ -1,125 +1,98 @@
 import { z } from 'zod'
 import { InputError } from '../errors'
+import { optimizerModule, type OptimizerName } from './optimizers/registry'
+import { earlyStoppingSchema, initSchema, scheduleSchema, settingNames, settings, type SettingName, type Settings } from './settings'
+
+export { MAX_EPOCHS, scheduleSchema, initSchema } from './settings'
 
 /**
  * Everything that determines a run. One schema serves the CLI, the IPC boundary and the model
- * file, so a setting cannot be valid in one place and rejected in another. Defaults follow the
- * tutorial (plain SGD, full batch) and torch.optim's own defaults.
+ * file, so a setting cannot be valid in one place and rejected in another. It is built from the
+ * settings table (settings.ts); defaults follow the tutorial (plain SGD, full batch) and
+ * torch.optim's own defaults, per optimizer where they differ (AdamW's weight decay, Adagrad's ε).
  */
 
-const finite = (what: string) => z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be a finite number`)
-const positive = (what: string) => finite(what).refine((v) => v > 0, `${what} must be greater than 0`)
-const nonNegative = (what: string) => finite(what).refine((v) => v >= 0, `${what} must be 0 or more`)
-const unitInterval = (what: string) => finite(what).refine((v) => v >= 0 && v < 1, `${what} must be at least 0 and below 1`)
-const count = (what: string, max: number) =>
-  z
-    .number({ error: `${what} must be a whole number` })
-    .int(`${what} must be a whole number`)
-    .min(1, `${what} must be at least 1`)
-    .max(max, `${what} must be at most ${max.toLocaleString('en-US')}`)
+type Shape = { [K in SettingName]: z.ZodOptional<Settings[K]['schema']> }
 
-/** 10 million epochs keep the loss history (two Float64Arrays) under 200 MB. */
-export const MAX_EPOCHS = 10_000_000
+/** Each setting optional: a missing one gets its default, the chosen optimizer's where it has one. */
+const partialSchema = z.object(Object.fromEntries(settingNames.map((name) => [name, settings[name].schema.optional()])) as unknown as Shape)
 
-export const scheduleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('constant') }),
-  z.object({ kind: z.literal('step'), stepSize: count('the step size', MAX_EPOCHS), gamma: positive('gamma') }),
-  z.object({ kind: z.literal('exponential'), gamma: positive('gamma') }),
-  z.object({
-    kind: z.literal('cosine'),
-    /** Epochs of one half cosine; default: all epochs of the run. */
-    tMax: count('T_max', MAX_EPOCHS).optional(),
-    etaMin: nonNegative('the minimum learning rate').default(0),
-  }),
-])
-
-export const initSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('zeros') }),
-  /** U(−1/√d, 1/√d) for weights and bias, as torch.nn.Linear initializes. */
-  z.object({ kind: z.literal('random') }),
-  z.object({ kind: z.literal('explicit'), weights: z.array(finite('an initial weight')), bias: finite('the initial bias').default(0) }),
-])
-
-export const trainConfigSchema = z
-  .object({
-    solver: z.enum(['gd', 'lstsq'], { error: 'solver must be "gd" or "lstsq"' }).default('gd'),
-    optimizer: z.enum(['sgd', 'adam'], { error: 'optimizer must be "sgd" or "adam"' }).default('sgd'),
-    learningRate: positive('the learning rate').default(0.01),
-    epochs: count('epochs', MAX_EPOCHS).default(100),
-    /** Rows per mini-batch; null = full batch. */
-    batchSize: count('the batch size', 2 ** 31).nullable().default(null),
-    momentum: unitInterval('momentum').default(0),
-    dampening: finite('dampening').refine((v) => v >= 0 && v <= 1, 'dampening must be between 0 and 1').default(0),
-    nesterov: z.boolean().default(false),
-    weightDecay: nonNegative('weight decay').default(0),
-    beta1: unitInterval('beta1').default(0.9),
-    beta2: unitInterval('beta2').default(0.999),
-    eps: positive('eps').default(1e-8),
-    schedule: scheduleSchema.default({ kind: 'constant' }),
-    earlyStopping: z
-      .object({
-        patience: count('patience', MAX_EPOCHS),
-        minDelta: nonNegative('min_delta').default(0),
-        restoreBest: z.boolean().default(true),
-      })
-      .nullable()
-      .default(null),
-    validationFraction: finite('the validation fraction')
-      .refine((v) => v >= 0 && v < 1, 'the validation fraction must be at least 0 and below 1')
-      .default(0),
-    seed: z.number().int('the seed must be a whole number').min(0, 'the seed must be 0 or more').max(Number.MAX_SAFE_INTEGER).default(0),
-    init: initSchema.default({ kind: 'zeros' }),
-    standardize: z.boolean().default(true),
-    intercept: z.boolean().default(true),
-    precision: z.enum(['f64', 'f32'], { error: 'precision must be "f64" or "f32"' }).default('f64'),
-    missing: z.enum(['error', 'drop', 'mean'], { error: 'the missing-value policy must be "error", "drop" or "mean"' }).default('error'),
-    backend: z.enum(['cpu', 'webgl'], { error: 'backend must be "cpu" or "webgl"' }).default('cpu'),
-  })
-  .superRefine((c, ctx) => {
-    if (c.nesterov && (c.momentum <= 0 || c.dampening !== 0)) {
-      ctx.addIssue({ code: 'custom', path: ['nesterov'], message: 'Nesterov momentum needs a momentum above 0 and dampening 0 (as in torch.optim.SGD)' })
-    }
-    if (c.earlyStopping && c.validationFraction === 0) {
-      ctx.addIssue({ code: 'custom', path: ['earlyStopping'], message: 'early stopping watches the validation loss, so it needs a validation split' })
-    }
-  })
-
-export type TrainConfig = z.output<typeof trainConfigSchema>
-export type TrainConfigInput = z.input<typeof trainConfigSchema>
+export type TrainConfig = { [K in SettingName]: z.output<Settings[K]['schema']> }
+export type TrainConfigInput = z.input<typeof partialSchema>
 export type Schedule = z.output<typeof scheduleSchema>
 export type InitConfig = z.output<typeof initSchema>
+export type EarlyStopping = NonNullable<z.output<typeof earlyStoppingSchema>>
 
-/** Where each setting is typed by a person, for messages: CLI flags. */
-const settingNames: Record<string, string> = {
-  learningRate: '--lr',
-  epochs: '--epochs',
-  batchSize: '--batch-size',
-  momentum: '--momentum',
-  dampening: '--dampening',
-  nesterov: '--nesterov',
-  weightDecay: '--weight-decay',
-  beta1: '--beta1',
-  beta2: '--beta2',
-  eps: '--eps',
-  schedule: '--schedule',
-  earlyStopping: '--early-stopping',
-  validationFraction: '--validation',
-  seed: '--seed',
-  init: '--init',
-  precision: '--precision',
-  missing: '--missing',
-  backend: '--backend',
-  solver: '--solver',
-  optimizer: '--optimizer',
+/** Documented, complete config schema (every field present), for the model file's JSON Schema. */
+export const trainConfigSchema = z.object(Object.fromEntries(settingNames.map((name) => [name, settings[name].schema])) as unknown as { [K in SettingName]: Settings[K]['schema'] })
+
+function defaultOf<K extends SettingName>(name: K, optimizer: OptimizerName): TrainConfig[K] {
+  const own = optimizerModule(optimizer).defaults as Partial<TrainConfig>
+  const value = Object.hasOwn(own, name) ? own[name] : settings[name].default
+  // Defaults are shared objects: a copy, so that editing one config never edits another.
+  return (typeof value === 'object' && value !== null ? structuredClone(value) : value) as TrainConfig[K]
 }
 
-/** Validates and completes a configuration; the first problem becomes an InputError sentence. */
+/** The rules that tie settings together (torch.optim's own checks, and what early stopping watches). */
+function crossCheck(c: TrainConfig): { setting: SettingName; message: string } | null {
+  if (c.nesterov && c.optimizer === 'sgd' && (c.momentum <= 0 || c.dampening !== 0)) {
+    return { setting: 'nesterov', message: 'Nesterov momentum needs a momentum above 0 and dampening 0 (as in torch.optim.SGD)' }
+  }
+  if (c.earlyStopping && c.validationFraction === 0) {
+    return { setting: 'earlyStopping', message: 'early stopping watches the validation loss, so it needs a validation split' }
+  }
+  return null
+}
+
+function sentence(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`
+}
+
+/**
+ * Validates and completes a configuration; the first problem becomes an InputError whose `where.setting`
+ * names the setting, so the CLI can add its flag and the app its control's label.
+ */
 export function parseTrainConfig(input: unknown): TrainConfig {
-  const result = trainConfigSchema.safeParse(input)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]!
-  const key = String(issue.path[0] ?? '')
-  const setting = Object.hasOwn(settingNames, key) ? settingNames[key] : key
-  const message = issue.message.charAt(0).toUpperCase() + issue.message.slice(1)
-  throw new InputError(`${message}${setting ? ` (${setting})` : ''}.`, 'Change that setting and try again.')
+  const result = partialSchema.safeParse(input ?? {})
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const key = String(issue.path[0] ?? '')
+    const setting = Object.hasOwn(settings, key) ? (key as SettingName) : undefined
+    throw new InputError(sentence(issue.message), 'Change that setting and try again.', { setting })
+  }
+  const given = result.data as Partial<TrainConfig>
+  const optimizer = given.optimizer ?? settings.optimizer.default
+  const config = Object.fromEntries(settingNames.map((name) => [name, given[name] === undefined ? defaultOf(name, optimizer) : given[name]])) as TrainConfig
+  const problem = crossCheck(config)
+  if (problem) throw new InputError(sentence(problem.message), 'Change that setting and try again.', { setting: problem.setting })
+  return config
+}
+
+/** The complete default config. */
+export function defaultTrainConfig(): TrainConfig {
+  return parseTrainConfig({})
+}
+
+/**
+ * The config with another optimizer: its hyperparameters take the new optimizer's defaults, except
+ * those both optimizers read where the value was changed from the old one's default (a momentum of
+ * 0.9 stays 0.9 from SGD to RMSprop). Settings other optimizers read are left as they are. Used by
+ * the Train tab's optimizer choice and by sweeps over optimizers, so both behave the same.
+ */
+export function switchOptimizer(config: TrainConfig, to: OptimizerName): TrainConfig {
+  if (config.optimizer === to) return config
+  const from = optimizerModule(config.optimizer)
+  const next: TrainConfig = { ...config, optimizer: to }
+  for (const name of optimizerModule(to).settings) {
+    const changed = from.settings.includes(name) && config[name] !== defaultOf(name, from.name)
+    if (!changed) (next as Record<SettingName, unknown>)[name] = defaultOf(name, to)
+  }
+  return next
+}
+
+/** The settings a run actually uses: the optimizer's own hyperparameters only, none for least squares. */
+export function settingsInEffect(config: Pick<TrainConfig, 'solver' | 'optimizer'>): SettingName[] {
+  if (config.solver === 'lstsq') return settingNames.filter((name) => settings[name].group === 'data' || name === 'solver')
+  const used = new Set<SettingName>(optimizerModule(config.optimizer).settings)
+  return settingNames.filter((name) => settings[name].group !== 'optimizer' || used.has(name))
 }

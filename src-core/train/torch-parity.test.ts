@@ -5,6 +5,7 @@ import { Random, identityPermutation } from '../random'
 import { syntheticData } from '../backends/conformance'
 import { pythonModuleMissing, runPythonJson } from '../testing/python'
 import { parseTrainConfig, type TrainConfigInput } from './config'
+import { optimizerModule } from './optimizers/registry'
 import { runTrainingLoop } from './train-loop'
 
 /**
@@ -26,6 +27,18 @@ const cases: [string, TrainConfigInput][] = [
   ['CosineAnnealingLR', { optimizer: 'adam', learningRate: 0.05, schedule: { kind: 'cosine', tMax: 20, etaMin: 0.001 } }],
   ['mini-batch SGD, shuffled', { learningRate: 0.02, batchSize: 16, momentum: 0.9 }],
   ['mini-batch Adam, shuffled', { optimizer: 'adam', learningRate: 0.02, batchSize: 10 }],
+  ['Adam amsgrad + weight decay', { optimizer: 'adam', learningRate: 0.05, amsgrad: true, weightDecay: 0.05 }],
+  ['AdamW (default decoupled weight decay 0.01)', { optimizer: 'adamw', learningRate: 0.05 }],
+  ['AdamW amsgrad, betas, eps, weight decay 0.2', { optimizer: 'adamw', learningRate: 0.03, amsgrad: true, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.2 }],
+  ['AdamW mini-batch, shuffled, cosine', { optimizer: 'adamw', learningRate: 0.02, batchSize: 10, schedule: { kind: 'cosine', tMax: 20 } }],
+  ['RMSprop', { optimizer: 'rmsprop', learningRate: 0.01 }],
+  ['RMSprop alpha, eps, weight decay', { optimizer: 'rmsprop', learningRate: 0.005, alpha: 0.9, eps: 1e-6, weightDecay: 0.1 }],
+  ['RMSprop momentum', { optimizer: 'rmsprop', learningRate: 0.002, momentum: 0.9 }],
+  ['RMSprop centered + momentum', { optimizer: 'rmsprop', learningRate: 0.002, momentum: 0.5, centered: true }],
+  ['RMSprop centered mini-batch, shuffled', { optimizer: 'rmsprop', learningRate: 0.005, centered: true, batchSize: 16 }],
+  ['Adagrad', { optimizer: 'adagrad', learningRate: 0.3 }],
+  ['Adagrad lr_decay, initial accumulator, eps, weight decay', { optimizer: 'adagrad', learningRate: 0.3, lrDecay: 0.05, initialAccumulator: 0.5, eps: 1e-6, weightDecay: 0.1 }],
+  ['Adagrad mini-batch, shuffled, StepLR', { optimizer: 'adagrad', learningRate: 0.2, batchSize: 10, schedule: { kind: 'step', stepSize: 5, gamma: 0.7 } }],
 ]
 
 interface Prepared {
@@ -56,14 +69,10 @@ async function prepare(input: TrainConfigInput): Promise<Prepared> {
     y: Array.from(data.y),
     epochs: config.epochs,
     lr: config.learningRate,
-    optimizer: config.optimizer,
-    momentum: config.momentum,
-    dampening: config.dampening,
-    nesterov: config.nesterov,
+    // The registry's own description of the torch.optim call: class and keyword arguments.
+    optimizer: optimizerModule(config.optimizer).torchClass.replace('torch.optim.', ''),
+    optimizer_kwargs: optimizerModule(config.optimizer).torchKwargs(config),
     weight_decay: config.weightDecay,
-    beta1: config.beta1,
-    beta2: config.beta2,
-    eps: config.eps,
     schedule:
       s.kind === 'step'
         ? { kind: 'step', step_size: s.stepSize, gamma: s.gamma }

@@ -1,7 +1,7 @@
 import type { ComputeBackend } from '../backends/backend'
 import { Random, identityPermutation } from '../random'
 import type { TrainConfig } from './config'
-import { createOptimizer } from './optimizers'
+import { createOptimizer } from './optimizers/registry'
 import { PathRecorder, type ParamPath } from './param-path'
 import { learningRateAt } from './schedules'
 
