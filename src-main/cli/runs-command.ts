@@ -7,6 +7,7 @@ import { openDatabase } from '../services/database'
 import { defaultDatabasePath } from '../services/paths'
 import { formatNumber } from './format'
 import { integerOption } from './options'
+import { formatTextTable } from './text-table'
 import { UsageError } from './usage-error'
 
 export const runsUsage = `Usage: slope runs [--db PATH] [--json]
@@ -85,8 +86,8 @@ export async function runsCommand(argv: string[]): Promise<number> {
         r.createdAt.slice(0, 19).replace('T', ' '),
       ]),
     ]
-    const widths = rows[0]!.map((_, j) => Math.max(...rows.map((row) => [...row[j]!].length)))
-    process.stdout.write(`${rows.map((row) => row.map((c, j) => c.padEnd(widths[j]!)).join('  ').trimEnd()).join('\n')}\n`)
+    // Display width, not code points: Chinese run and dataset names take two cells each.
+    process.stdout.write(`${formatTextTable(rows, [])}\n`)
     return 0
   } finally {
     store.close()

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { InputError } from '../../src-core/errors'
+import { InputError, isInputError } from '../../src-core/errors'
 import type { RunDetail } from '../../src-core/contract'
 import { importInfoOf, tableToUpload } from '../../src-core/dataset-upload'
 import { INTERCEPT_KEY } from '../../src-core/model-file'
 import type { CoefficientStats, LeastSquaresFit } from '../../src-core/model/least-squares'
-import { parseTrainConfig, type Schedule, type TrainConfigInput } from '../../src-core/train/config'
+import { parseTrainConfig } from '../../src-core/train/config'
+import { settingFlag, settings, type CliValues, type SettingName } from '../../src-core/train/settings'
 import { describeFinding, diagnoseRun } from '../../src-core/train/diagnosis'
 import { openServices } from '../services/app-services'
 import { importFile } from '../services/import-file'
@@ -13,43 +14,26 @@ import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
 import { autoOneHotColumns, oneHotEncode, type OneHotEncoding } from '../../src-core/table/one-hot'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
-import { choiceOption, integerOption, numberListOption, numberOption } from './options'
+import { integerOption } from './options'
+import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-flags'
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
+import { formatTextTable } from './text-table'
 
-export const trainUsage = `Usage: slope train FILE --target COL [options]
+export const trainUsage = () => `Usage: slope train FILE --target COL [options]
 
 Fit y = w·x + b to the columns of FILE (CSV, TSV, XLSX, XLS or ODS; see slope inspect FILE).
 
 ${importOptionsUsage}
 
-Data
+Columns
   --target COL             column to predict (required)
   --features A,B,…         feature columns (default: every numeric column but the target);
                            --feature NAME adds one, for names that contain commas
   --one-hot A,B,… | auto   one-hot encode text columns as 0/1 features, dropping the first
                            level (sorted) as the reference; auto: text columns with 2–20 values
-  --missing error|drop|mean  missing or non-numeric cells: stop with the cell's row (default),
-                           drop those rows, or fill features with their training mean
-  --validation FRACTION    hold out this share of rows for validation (default 0)
-  --standardize | --no-standardize   scale features to mean 0, sd 1 for training (default on)
-  --no-intercept           fit y = w·x (no b)
 
-Solver
-  --solver gd|lstsq        gradient descent (default) or the exact least-squares fit
-  --optimizer sgd|adam     (default sgd)
-  --lr RATE                learning rate (default 0.01)
-  --epochs N               (default 100)
-  --batch-size N|full      rows per step (default full)
-  --momentum M --dampening D --nesterov --weight-decay L2      SGD, as torch.optim.SGD
-  --beta1 B --beta2 B --eps E --weight-decay L2                Adam, as torch.optim.Adam
-  --schedule constant | step:SIZE:GAMMA | exponential:GAMMA | cosine[:T_MAX[:ETA_MIN]]
-  --early-stopping PATIENCE [--min-delta D] [--no-restore-best]   (needs --validation)
-  --seed N                 split, shuffling and random init (default 0)
-  --init zeros|random      initial parameters (default zeros); or give them:
-  --init-weights v1,v2,…   --init-bias v     (in training units: standardized if --standardize)
-  --precision f64|f32      (default f64)
-  --backend cpu            (the WebGL backend runs in the app)
+${settingsUsage()}
 
 Storage
   --db PATH                database the run is saved to as it trains (default: $SLOPE_DB or the
@@ -61,6 +45,8 @@ Output
   --out MODEL.json         write the fitted model
   --json                   print one JSON document instead of text
   --print-every N          print every Nth epoch (default: every epoch up to 1,000 epochs, then 1,000 lines)
+
+Negative values need =: --init-bias=-0.5.
 `
 
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -69,37 +55,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       ...importOptionSpecs,
+      ...settingOptionSpecs(),
       'one-hot': { type: 'string' },
       target: { type: 'string' },
       features: { type: 'string' },
       feature: { type: 'string', multiple: true },
-      missing: { type: 'string' },
-      validation: { type: 'string' },
-      standardize: { type: 'boolean' },
-      'no-standardize': { type: 'boolean' },
-      'no-intercept': { type: 'boolean' },
-      solver: { type: 'string' },
-      optimizer: { type: 'string' },
-      lr: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      momentum: { type: 'string' },
-      dampening: { type: 'string' },
-      nesterov: { type: 'boolean' },
-      'weight-decay': { type: 'string' },
-      beta1: { type: 'string' },
-      beta2: { type: 'string' },
-      eps: { type: 'string' },
-      schedule: { type: 'string' },
-      'early-stopping': { type: 'string' },
-      'min-delta': { type: 'string' },
-      'no-restore-best': { type: 'boolean' },
-      seed: { type: 'string' },
-      init: { type: 'string' },
-      'init-weights': { type: 'string' },
-      'init-bias': { type: 'string' },
-      precision: { type: 'string' },
-      backend: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
       'print-every': { type: 'string' },
@@ -110,14 +70,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
     },
   })
   if (values.help) {
-    process.stdout.write(trainUsage)
+    process.stdout.write(trainUsage())
     return 0
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'slope train needs a FILE.' : `slope train takes one FILE, got ${positionals.length}.`)
   if (!values.target) throw new UsageError('slope train needs --target COL (the column to predict).')
-  if (values.standardize && values['no-standardize']) throw new UsageError('--standardize and --no-standardize contradict each other.')
-  const backend = choiceOption('backend', values.backend, ['cpu', 'webgl'] as const)
-  if (backend === 'webgl') {
+  const input = readSettingFlags(values as CliValues)
+  if (input.backend === 'webgl') {
     throw new InputError('The WebGL backend needs a browser’s GPU, so the command line trains on the CPU.', 'Use --backend cpu, or train with WebGL in the app (npm start / slope web).')
   }
 
@@ -125,43 +84,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(values.features ? values.features.split(',').map((f) => f.trim()).filter((f) => f.length > 0) : []),
     ...(values.feature ?? []),
   ]
-  const batchRaw = values['batch-size']
-  const initWeights = numberListOption('init-weights', values['init-weights'])
-  const initBias = numberOption('init-bias', values['init-bias'])
-  const patience = integerOption('early-stopping', values['early-stopping'])
-  const input: TrainConfigInput = {
-    solver: choiceOption('solver', values.solver, ['gd', 'lstsq'] as const),
-    optimizer: choiceOption('optimizer', values.optimizer, ['sgd', 'adam'] as const),
-    learningRate: numberOption('lr', values.lr),
-    epochs: integerOption('epochs', values.epochs),
-    batchSize: batchRaw === undefined || batchRaw === 'full' ? null : integerOption('batch-size', batchRaw),
-    momentum: numberOption('momentum', values.momentum),
-    dampening: numberOption('dampening', values.dampening),
-    nesterov: values.nesterov,
-    weightDecay: numberOption('weight-decay', values['weight-decay']),
-    beta1: numberOption('beta1', values.beta1),
-    beta2: numberOption('beta2', values.beta2),
-    eps: numberOption('eps', values.eps),
-    schedule: values.schedule === undefined ? undefined : parseSchedule(values.schedule),
-    earlyStopping:
-      patience === undefined
-        ? null
-        : { patience, minDelta: numberOption('min-delta', values['min-delta']), restoreBest: !values['no-restore-best'] },
-    validationFraction: numberOption('validation', values.validation),
-    seed: integerOption('seed', values.seed),
-    init:
-      initWeights !== undefined || initBias !== undefined
-        ? { kind: 'explicit', weights: initWeights ?? [], bias: initBias }
-        : values.init === undefined
-          ? undefined
-          : { kind: choiceOption('init', values.init, ['zeros', 'random'] as const)! },
-    standardize: values['no-standardize'] ? false : values.standardize,
-    intercept: values['no-intercept'] ? false : undefined,
-    precision: choiceOption('precision', values.precision, ['f64', 'f32'] as const),
-    missing: choiceOption('missing', values.missing, ['error', 'drop', 'mean'] as const),
-    backend,
-  }
-  const config = parseTrainConfig(stripUndefined(input))
+  const config = withFlag(() => parseTrainConfig(input))
   const printEvery = integerOption('print-every', values['print-every']) ?? (config.epochs <= 1000 ? 1 : Math.ceil(config.epochs / 1000))
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
 
@@ -254,27 +177,15 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
-}
-
-function parseSchedule(raw: string): Schedule {
-  const [kind, ...args] = raw.split(':')
-  const num = (i: number, what: string) => numberOption(`schedule (${what})`, args[i])
-  switch (kind) {
-    case 'constant':
-      return { kind: 'constant' }
-    case 'step':
-      if (args.length !== 2) throw new UsageError('--schedule step needs step:SIZE:GAMMA, e.g. step:30:0.1.')
-      return { kind: 'step', stepSize: num(0, 'SIZE')!, gamma: num(1, 'GAMMA')! }
-    case 'exponential':
-      if (args.length !== 1) throw new UsageError('--schedule exponential needs exponential:GAMMA, e.g. exponential:0.95.')
-      return { kind: 'exponential', gamma: num(0, 'GAMMA')! }
-    case 'cosine':
-      if (args.length > 2) throw new UsageError('--schedule cosine takes at most cosine:T_MAX:ETA_MIN.')
-      return { kind: 'cosine', tMax: num(0, 'T_MAX'), etaMin: num(1, 'ETA_MIN') ?? 0 }
-    default:
-      throw new UsageError(`--schedule must be constant, step:SIZE:GAMMA, exponential:GAMMA or cosine[:T_MAX[:ETA_MIN]]; got "${raw}".`)
+/** A setting's sentence names the flag that sets it: "The learning rate must be greater than 0 (--lr)." */
+function withFlag<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (e) {
+    const setting = isInputError(e) ? e.where.setting : undefined
+    if (!setting || !Object.hasOwn(settings, setting)) throw e
+    const error = e as InputError
+    throw new InputError(`${error.message.replace(/\.$/, '')} (${settingFlag(setting as SettingName)}).`, error.hint, error.where)
   }
 }
 
@@ -370,6 +281,5 @@ function statisticsTable(features: readonly string[], s: LeastSquaresFit): strin
       `[${formatNumber(c.ci95[0])}, ${formatNumber(c.ci95[1])}]`,
     ]),
   ]
-  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => [...r[j]!].length)))
-  return rows.map((r) => r.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  ')).join('\n')
+  return formatTextTable(rows, rows[0]!.map((_, j) => j > 0))
 }
