@@ -6,6 +6,8 @@ import type { MissingReport } from './table/missing'
 import type { Standardization } from './table/standardize'
 import type { ExcludedColumn } from './table/table'
 import { trainConfigSchema, type TrainConfig } from './train/config'
+import { optimizerNames } from './train/optimizers/registry'
+import { loopOutcomes } from './train/train-loop'
 import type { ExactReference, FitOutcome, PreparedInfo } from './train/fit-model'
 import type { ParamPath } from './train/param-path'
 import type { ComputeStart, WorkerEvent } from './protocol'
@@ -20,8 +22,10 @@ import type { ComputeStart, WorkerEvent } from './protocol'
 
 export type RunId = number
 export type DatasetId = number
-export type RunStatus = 'queued' | 'running' | 'completed' | 'diverged' | 'cancelled' | 'interrupted' | 'failed'
-export const finishedStatuses: readonly RunStatus[] = ['completed', 'diverged', 'cancelled', 'interrupted', 'failed']
+/** Every status a stored run can have: waiting, training, one of the loop's outcomes, or ended from outside. */
+export const runStatuses = ['queued', 'running', ...loopOutcomes, 'interrupted', 'failed'] as const
+export type RunStatus = (typeof runStatuses)[number]
+export const finishedStatuses: readonly RunStatus[] = runStatuses.filter((s) => s !== 'queued' && s !== 'running')
 
 // ---------- payload schemas (untrusted input) ----------
 
@@ -52,7 +56,7 @@ export const runFilterSchema = z
   .object({
     datasetId: id.optional(),
     groupId: z.string().max(100).optional(),
-    status: z.array(z.enum(['queued', 'running', 'completed', 'diverged', 'cancelled', 'interrupted', 'failed'])).optional(),
+    status: z.array(z.enum(runStatuses)).optional(),
     starred: z.boolean().optional(),
     tag: z.string().max(100).optional(),
     search: z.string().max(200).optional(),
@@ -79,7 +83,7 @@ export const sweepSchema = z.object({
     .object({ min: z.number().positive().finite(), max: z.number().positive().finite(), count: z.number().int().min(1).max(64) })
     .refine((r) => r.min <= r.max, 'the smallest learning rate must not exceed the largest'),
   /** Optional further axis: each optimizer × each learning rate. */
-  optimizers: z.array(z.enum(['sgd', 'adam'])).min(1).max(2).optional(),
+  optimizers: z.array(z.enum(optimizerNames)).min(1).max(optimizerNames.length).optional(),
   name: name.optional(),
 })
 export type SweepRequest = z.input<typeof sweepSchema>

@@ -3,7 +3,8 @@ import { InputError } from './errors'
 import type { Metrics } from './model/metrics'
 import type { CoefficientStats } from './model/least-squares'
 import type { FitOutcome } from './train/fit-model'
-import type { TrainConfig } from './train/config'
+import { documentedConfigSchema, type TrainConfig } from './train/config'
+import { loopOutcomes } from './train/train-loop'
 
 /**
  * The model JSON document: everything needed to predict without Slope. This schema is the single
@@ -55,13 +56,13 @@ export const modelDocumentSchema = z
     training: z
       .object({
         solver: z.enum(['gd', 'lstsq']),
-        status: z.enum(['completed', 'diverged', 'cancelled']),
+        status: z.enum(loopOutcomes),
         epochs_run: z.number().int(),
         stopped_early: z.boolean(),
         best_epoch: z.number().int().nullable(),
         final_loss: z.number().nullable().describe('Training loss of the last epoch (gd).'),
         final_val_loss: z.number().nullable(),
-        config: z.record(z.string(), z.unknown()).describe('All hyperparameters of the run, as Slope’s TrainConfig.'),
+        config: documentedConfigSchema,
       })
       .describe('How the model was fitted.'),
     dataset: z.object({

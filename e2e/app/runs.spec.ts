@@ -231,7 +231,7 @@ test('a 128-run sweep: only the rows in view are in the page, and scrolling reac
     await dialog.getByTestId(box).getByTestId('lr').press('Enter')
   }
   await dialog.getByTestId('sweep-count').fill('64')
-  await dialog.getByTestId('sweep-both-optimizers').check()
+  await dialog.getByTestId('sweep-optimizer-adam').check()
   await expect(dialog.getByTestId('sweep-launch')).toHaveText('Start 128 runs')
   await dialog.getByTestId('sweep-launch').click()
   await expect(app.getByTestId('runs-count')).toContainText('128 of')

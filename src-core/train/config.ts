@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { InputError } from '../errors'
-import { optimizerModule, type OptimizerName } from './optimizers/registry'
+import type { OptimizerSetting } from './optimizers/optimizer'
+import { optimizerModule, optimizersUsing, type OptimizerName } from './optimizers/registry'
+import { settingTexts } from './setting-text'
 import { earlyStoppingSchema, initSchema, scheduleSchema, settingNames, settings, type SettingName, type Settings } from './settings'
 
 export { MAX_EPOCHS, scheduleSchema, initSchema } from './settings'
@@ -25,6 +27,22 @@ export type EarlyStopping = NonNullable<z.output<typeof earlyStoppingSchema>>
 
 /** Documented, complete config schema (every field present), for the model file's JSON Schema. */
 export const trainConfigSchema = z.object(Object.fromEntries(settingNames.map((name) => [name, settings[name].schema])) as unknown as { [K in SettingName]: Settings[K]['schema'] })
+
+/**
+ * `training.config` of the model file, documented field by field from the settings' texts. Every field
+ * is optional for reading: files written before a setting existed (e.g. RMSprop's α) stay valid.
+ */
+export const documentedConfigSchema = z
+  .object(
+    Object.fromEntries(
+      settingNames.map((name) => {
+        const text = settingTexts.en.fields[name]
+        const owners = settings[name].group === 'optimizer' ? ` Read by: ${optimizersUsing(name as OptimizerSetting).map((m) => m.torchClass).join(', ')}.` : ''
+        return [name, settings[name].schema.optional().describe(`${text.label}: ${text.help}.${owners}`)]
+      }),
+    ),
+  )
+  .describe('Every setting of the run (Slope’s TrainConfig, the same names as the app and `slope train --json`).')
 
 function defaultOf<K extends SettingName>(name: K, optimizer: OptimizerName): TrainConfig[K] {
   const own = optimizerModule(optimizer).defaults as Partial<TrainConfig>

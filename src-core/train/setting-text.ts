@@ -15,17 +15,11 @@ export interface SettingText {
 
 export interface SettingTexts {
   groups: Record<SettingGroup, string>
-  /** Words the settings table uses for values. */
-  values: { on: string; off: string; fullBatch: string; none: string }
-  /** "used by SGD, RMSprop". */
-  usedBy: string
   fields: Record<SettingName, SettingText>
 }
 
 const en: SettingTexts = {
   groups: { data: 'Data', solver: 'Solver', optimizer: 'Optimizer', schedule: 'Schedule and stopping', start: 'Start', compute: 'Compute' },
-  values: { on: 'on', off: 'off', fullBatch: 'full batch', none: 'none' },
-  usedBy: 'used by',
   fields: {
     missing: {
       label: 'Missing or non-numeric cells',
@@ -77,8 +71,6 @@ const en: SettingTexts = {
 
 const zhCN: SettingTexts = {
   groups: { data: '数据', solver: '求解', optimizer: '优化器', schedule: '调度与停止', start: '起点', compute: '计算' },
-  values: { on: '开', off: '关闭', fullBatch: '全批量', none: '无' },
-  usedBy: '用于',
   fields: {
     missing: {
       label: '缺失或非数值单元格',

@@ -45,6 +45,10 @@ export const initSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('explicit'), weights: z.array(finite('an initial weight')), bias: finite('the initial bias').default(0) }),
 ])
 
+/** The kinds of schedule and of initial parameters, in display order, read from their schemas. */
+export const scheduleKinds = scheduleSchema.options.map((o) => o.shape.kind.value)
+export const initKinds = initSchema.options.map((o) => o.shape.kind.value)
+
 export const earlyStoppingSchema = z
   .object({
     patience: count('patience', MAX_EPOCHS),

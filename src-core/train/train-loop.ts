@@ -5,7 +5,9 @@ import { createOptimizer } from './optimizers/registry'
 import { PathRecorder, type ParamPath } from './param-path'
 import { learningRateAt } from './schedules'
 
-export type RunStatus = 'completed' | 'diverged' | 'cancelled'
+/** How a training loop ends; a stored run has these and the states around them (contract.ts runStatuses). */
+export const loopOutcomes = ['completed', 'diverged', 'cancelled'] as const
+export type RunStatus = (typeof loopOutcomes)[number]
 
 /** How the host steers a running loop: a cancel flag read between steps (e.g. from a SharedArrayBuffer). */
 export interface RunControl {

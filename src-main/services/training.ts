@@ -7,7 +7,7 @@ import { InputError } from '../../src-core/errors'
 import { buildModelDocument } from '../../src-core/model-file'
 import { dummyName } from '../../src-core/table/one-hot'
 import { CONTROL_CANCEL, CONTROL_PAUSE, createControl, tableToTransfer, tableToWire, type ComputeStart, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
-import { parseTrainConfig, type TrainConfig } from '../../src-core/train/config'
+import { parseTrainConfig, switchOptimizer, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
 import type { RunStore } from './run-store'
 import type { WorkerFactory } from './train-worker'
@@ -132,7 +132,8 @@ export class TrainingService {
     const base = parseTrainConfig(request.config)
     const optimizers = request.optimizers ?? [base.optimizer]
     // Validate every combination before creating any run: a sweep starts whole or not at all.
-    const configs = optimizers.flatMap((optimizer) => rates.map((learningRate) => parseTrainConfig({ ...base, optimizer, learningRate })))
+    // Each optimizer with its own defaults for what the Train tab's optimizer did not set (switchOptimizer).
+    const configs = optimizers.flatMap((optimizer) => rates.map((learningRate) => parseTrainConfig({ ...switchOptimizer(base, optimizer), learningRate })))
     const groupId = randomUUID()
     const prefix = request.name ?? 'sweep'
     const runIds = configs.map((config) =>

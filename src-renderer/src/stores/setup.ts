@@ -2,13 +2,14 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import type { DatasetData } from '../../../src-core/contract'
 import { isInputError } from '../../../src-core/errors'
-import { parseTrainConfig, type TrainConfig } from '../../../src-core/train/config'
+import { defaultTrainConfig, parseTrainConfig, switchOptimizer, type TrainConfig } from '../../../src-core/train/config'
+import type { SettingName } from '../../../src-core/train/settings'
 
 const STORAGE_KEY = 'slope.config'
 
 /** Every setting with its default filled in (the form edits a complete config). */
 function defaults(): TrainConfig {
-  return parseTrainConfig({})
+  return defaultTrainConfig()
 }
 
 function saved(): TrainConfig {
@@ -54,6 +55,12 @@ export const useSetup = defineStore('setup', () => {
     if (features.value.length === 0) features.value = columns.value.filter((c) => c !== name)
   }
 
+  /** One setting as the user set it; a new optimizer brings its own defaults (switchOptimizer). */
+  function setSetting(name: SettingName, value: unknown): void {
+    if (name === 'optimizer') Object.assign(form, switchOptimizer({ ...form }, value as TrainConfig['optimizer']))
+    else (form as Record<SettingName, unknown>)[name] = value
+  }
+
   function remember(): void {
     if (checked.value.config) localStorage.setItem(STORAGE_KEY, JSON.stringify(checked.value.config))
   }
@@ -72,6 +79,7 @@ export const useSetup = defineStore('setup', () => {
     problem: computed(() => checked.value.problem),
     useDataset,
     setTarget,
+    setSetting,
     remember,
     reset,
   }
