@@ -26,6 +26,11 @@ export function optimizerModule(name: OptimizerName): OptimizerModule<OptimizerN
   return registry[name]
 }
 
+/** The proper name of a stored run's optimizer ("RMSprop"); an unknown name (a newer Slope's) as it is. */
+export function optimizerLabel(name: string): string {
+  return Object.hasOwn(registry, name) ? registry[name as OptimizerName].label : name
+}
+
 /** Every config field some optimizer reads (the union of their `settings`), in first-use order. */
 export const optimizerSettings: readonly OptimizerSetting[] = [...new Set(optimizerModules.flatMap((m) => m.settings))]
 

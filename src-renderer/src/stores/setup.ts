@@ -33,11 +33,12 @@ export const useSetup = defineStore('setup', () => {
   const features = ref<string[]>([])
   const form = reactive<TrainConfig>(saved())
 
-  const checked = computed<{ config: TrainConfig | null; problem: string | null }>(() => {
+  /** The config, or the problem's sentence and the setting it is about (its control is marked). */
+  const checked = computed<{ config: TrainConfig | null; problem: string | null; problemSetting: string | null }>(() => {
     try {
-      return { config: parseTrainConfig(JSON.parse(JSON.stringify(form))), problem: null }
+      return { config: parseTrainConfig(JSON.parse(JSON.stringify(form))), problem: null, problemSetting: null }
     } catch (e) {
-      return { config: null, problem: isInputError(e) ? e.message : String(e) }
+      return { config: null, problem: isInputError(e) ? e.message : String(e), problemSetting: (isInputError(e) && e.where.setting) || null }
     }
   })
 
@@ -77,6 +78,7 @@ export const useSetup = defineStore('setup', () => {
     form,
     config: computed(() => checked.value.config),
     problem: computed(() => checked.value.problem),
+    problemSetting: computed(() => checked.value.problemSetting),
     useDataset,
     setTarget,
     setSetting,
