@@ -9,6 +9,30 @@ const longley = 'resources/examples/longley.csv'
 const tmp = mkdtempSync(join(tmpdir(), 'slope-cli-'))
 
 describe('slope train', () => {
+  it('passes every optimizer flag into the run, with torch.optim’s per-optimizer defaults', async () => {
+    const cases: [string[], Record<string, unknown>][] = [
+      [['--optimizer', 'rmsprop', '--alpha', '0.9', '--centered', '--momentum', '0.5', '--eps', '1e-6', '--weight-decay', '0.01'], { optimizer: 'rmsprop', alpha: 0.9, centered: true, momentum: 0.5, eps: 1e-6, weightDecay: 0.01 }],
+      [['--optimizer', 'adagrad', '--lr-decay', '0.1', '--initial-accumulator', '0.2'], { optimizer: 'adagrad', lrDecay: 0.1, initialAccumulator: 0.2, eps: 1e-10, weightDecay: 0 }],
+      [['--optimizer', 'adamw', '--amsgrad', '--beta1', '0.8'], { optimizer: 'adamw', amsgrad: true, beta1: 0.8, weightDecay: 0.01, eps: 1e-8 }],
+      [['--optimizer', 'adam', '--amsgrad'], { optimizer: 'adam', amsgrad: true, weightDecay: 0 }],
+    ]
+    for (const [flags, expected] of cases) {
+      const r = await runCli(['train', tutorial, '--target', 'y', '--epochs', '5', '--lr', '0.05', '--no-db', '--json', ...flags])
+      expect(r.code, r.stderr).toBe(0)
+      const doc = JSON.parse(r.stdout)
+      expect(doc.model.training.config).toMatchObject(expected)
+      expect(doc.history.loss).toHaveLength(5)
+    }
+  })
+
+  it('--help lists every optimizer and each hyperparameter with the optimizers that read it', async () => {
+    const r = await runCli(['train', '--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('--optimizer sgd|adam|adamw|rmsprop|adagrad')
+    expect(r.stdout).toMatch(/--alpha A\s+decay of the running mean of squared gradients \(default 0\.99\) \[RMSprop\]/)
+    expect(r.stdout).toMatch(/--eps E\s+added to the denominator for numerical stability \(default 1e-8; Adagrad\s+1e-10\)/)
+  })
+
   it('behaves like the tutorial loop: one line per epoch, then a summary', async () => {
     const r = await runCli(['train', tutorial, '--target', 'y', '--lr', '0.01', '--epochs', '50', '--no-standardize'])
     expect(r.code).toBe(0)
@@ -84,6 +108,9 @@ describe('slope errors: one line, exit 1 for input, 2 for usage, never a stack t
     ['nesterov without momentum', ['train', tutorial, '--target', 'y', '--nesterov'], 1, /Nesterov momentum needs a momentum above 0/],
     ['early stopping without validation', ['train', tutorial, '--target', 'y', '--early-stopping', '5'], 1, /needs a validation split/],
     ['wrong number of initial weights', ['train', longley, '--target', 'employment', '--init-weights', '1,2'], 1, /2 initial weights given for 6 features/],
+    ['alpha out of range', ['train', tutorial, '--target', 'y', '--optimizer', 'rmsprop', '--alpha', '1'], 1, /^error: Alpha must be at least 0 and below 1 \(--alpha\)\./],
+    ['unknown optimizer', ['train', tutorial, '--target', 'y', '--optimizer', 'lion'], 2, /^error: --optimizer must be one of sgd, adam, adamw, rmsprop, adagrad; got "lion"\./],
+    ['an empty run name', ['train', tutorial, '--target', 'y', '--no-db', '--name', ''], 1, /^error: [^\n]*name[^\n]*\n?$/i],
     ['webgl on the command line', ['train', tutorial, '--target', 'y', '--backend', 'webgl'], 1, /WebGL backend needs a browser/],
   ]
   for (const [name, args, code, pattern] of cases) {
