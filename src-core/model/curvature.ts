@@ -1,4 +1,5 @@
 import { InputError } from '../errors'
+import { optimizerLabel, optimizerModules } from '../train/optimizers/registry'
 import { symmetricEigen } from './symmetric-eigen'
 
 /**
@@ -338,7 +339,6 @@ export function optimalHeavyBall(lambdaMin: number, lambdaMax: number): { lr: nu
 
 // ——— The oracle for one run ———————————————————————————————————————————————————————————
 
-const ADAPTIVE = new Set(['adam', 'adamw', 'rmsprop', 'adagrad'])
 
 export interface LearningRateOracle {
   spectrum: HessianSpectrum
@@ -373,6 +373,11 @@ export interface LearningRateOracle {
   note: string | null
 }
 
+/** Adaptive optimizers (per-coordinate step sizes) as the registry declares them. */
+function isAdaptive(name: string): boolean {
+  return optimizerModules.some((m) => m.name === name && m.adaptive)
+}
+
 /** What the Hessian says about one run's optimizer settings. */
 export function learningRateOracle(spectrum: HessianSpectrum, settings: OptimizerSettings): LearningRateOracle {
   const { rows } = spectrum
@@ -403,8 +408,8 @@ export function learningRateOracle(spectrum: HessianSpectrum, settings: Optimize
   }
   if (!sgd) {
     notes.push(
-      ADAPTIVE.has(settings.optimizer)
-        ? `${settings.optimizer} divides each coordinate's step by a running estimate of its gradient's size, so its steps are not the learning rate times the gradient and no stable or optimal rate follows from the Hessian; the curvature figures still describe the problem.`
+      isAdaptive(settings.optimizer)
+        ? `${optimizerLabel(settings.optimizer)} divides each coordinate's step by a running estimate of its gradient's size, so its steps are not the learning rate times the gradient and no stable or optimal rate follows from the Hessian; the curvature figures still describe the problem.`
         : `No stable or optimal rate is claimed for the optimizer "${settings.optimizer}": only SGD is analysed; the curvature figures still describe the problem.`,
     )
   }
