@@ -25,7 +25,9 @@ export type DatasetId = number
 /** Every status a stored run can have: waiting, training, one of the loop's outcomes, or ended from outside. */
 export const runStatuses = ['queued', 'running', ...loopOutcomes, 'interrupted', 'failed'] as const
 export type RunStatus = (typeof runStatuses)[number]
-export const finishedStatuses: readonly RunStatus[] = runStatuses.filter((s) => s !== 'queued' && s !== 'running')
+/** Waiting or training: a process still owns the run. */
+export const activeStatuses: readonly RunStatus[] = runStatuses.slice(0, 2)
+export const finishedStatuses: readonly RunStatus[] = runStatuses.filter((s) => !activeStatuses.includes(s))
 
 // ---------- payload schemas (untrusted input) ----------
 

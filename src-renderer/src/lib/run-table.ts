@@ -61,7 +61,8 @@ export type SortKey = (typeof sortKeys)[number]
 export type SortDirection = 'asc' | 'desc'
 
 /** Status order for sorting: what needs attention (training) first, then outcomes best to worst. */
-const statusOrder: RunStatus[] = ['running', 'queued', 'completed', 'cancelled', 'interrupted', 'diverged', 'failed']
+// A rank per status (the compiler asks for every one), not another list of them.
+const statusRank: Record<RunStatus, number> = { running: 0, queued: 1, completed: 2, cancelled: 3, interrupted: 4, diverged: 5, failed: 6 }
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
 
 function sortValue(r: RunSummary, key: SortKey): string | number | null {
@@ -69,7 +70,7 @@ function sortValue(r: RunSummary, key: SortKey): string | number | null {
     case 'name':
       return r.name
     case 'status':
-      return statusOrder.indexOf(r.status)
+      return statusRank[r.status]
     case 'dataset':
       return r.datasetName
     case 'optimizer':

@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import type { RunDetail, RunId, RunSummary } from '../../../src-core/contract'
+import { activeStatuses, type RunDetail, type RunId, type RunSummary } from '../../../src-core/contract'
 import { api } from '../api'
 import { LiveHistory } from './live-history'
 import { useNotices } from './notices'
 
-const ACTIVE: RunSummary['status'][] = ['queued', 'running']
+const ACTIVE = activeStatuses
 
 /**
  * All runs: the list (refreshed when main says runs changed), full details of the runs being
