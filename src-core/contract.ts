@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { ModelDocument } from './model-file'
 import type { LeastSquaresFit } from './model/least-squares'
+import type { LossQuadratic } from './model/loss-surface'
 import type { Metrics } from './model/metrics'
 import type { MissingReport } from './table/missing'
 import type { Standardization } from './table/standardize'
@@ -102,15 +103,97 @@ export const lrFinderSchema = z.object({
 export type LrFinderRequest = z.input<typeof lrFinderSchema>
 export type LrFinderParsed = z.output<typeof lrFinderSchema>
 
-/** Light structural check of a compute worker's message from the page; main re-checks ids against its jobs. */
-const workerEventSchema = z.custom<WorkerEvent>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    ['started', 'progress', 'done', 'failed', 'lr-finder-done'].includes((v as { type?: unknown }).type as string) &&
-    (typeof (v as { runId?: unknown }).runId === 'string' || typeof (v as { requestId?: unknown }).requestId === 'string'),
-  'must be a compute worker message',
-)
+// ---------- a compute worker's reports (from the page, so untrusted) ----------
+
+/** Any number, NaN and ±Infinity included: a diverged run's losses and metrics are not finite. */
+const anyNumber = z.custom<number>((v) => typeof v === 'number', 'must be a number')
+const count = z.number().int().min(0)
+const jobId = z.string().min(1).max(200)
+const numbers = z.array(anyNumber).max(100_000)
+const text = z.string().max(10_000)
+/** Parts main only stores and shows back (never computes with): checked to be objects, not field by field. */
+const record = <T>(what: string) => z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `must be ${what}`)
+
+const metricsSchema = z.object({ mse: anyNumber, rmse: anyNumber, mae: anyNumber, r2: anyNumber })
+const exactSchema = z.discriminatedUnion('available', [
+  z.object({ available: z.literal(true), params: numbers, trainLoss: anyNumber, distance: anyNumber }),
+  z.object({ available: z.literal(false), reason: text }),
+])
+const surfaceSchema = record<LossQuadratic>('a loss surface').nullable()
+
+const preparedInfoSchema = z.object({
+  features: z.array(columnName).max(10_000),
+  trainRows: count,
+  validationRows: count,
+  exact: exactSchema.nullable(),
+  hessianCondition: anyNumber.nullable(),
+  surface: surfaceSchema,
+})
+
+const fitOutcomeSchema = z
+  .object({
+    prepared: z.object({
+      target: columnName,
+      features: z.array(columnName).max(10_000),
+      standardization: z.object({ mean: numbers, scale: numbers }).nullable(),
+      imputation: numbers.nullable(),
+      missing: z.object({
+        policy: z.enum(['error', 'drop', 'mean']),
+        droppedRows: count,
+        imputed: z.array(z.object({ column: columnName, cells: count, value: anyNumber })).max(10_000),
+      }),
+      trainRows: count,
+      validationRows: count,
+    }),
+    status: z.enum(['completed', 'diverged', 'cancelled']),
+    divergedAt: count.nullable(),
+    epochsRun: count,
+    stoppedEarly: z.boolean(),
+    bestEpoch: count.nullable(),
+    loss: f64,
+    valLoss: f64.nullable(),
+    model: z.object({ weights: numbers, intercept: anyNumber }).nullable(),
+    trainingParams: numbers,
+    metrics: z.object({ train: metricsSchema, validation: metricsSchema.nullable() }).nullable(),
+    exact: exactSchema.nullable(),
+    statistics: record<LeastSquaresFit>('least-squares statistics').nullable(),
+    trainMs: anyNumber,
+    path: z.object({ epochs: z.array(count), params: z.array(numbers) }).nullable(),
+    hessianCondition: anyNumber.nullable(),
+    backend: z.object({ name: text, kernel: text, threads: count, note: text.nullable().optional() }).nullable(),
+    surface: surfaceSchema,
+  })
+  .refine((o) => o.model === null || o.model.weights.length === o.prepared.features.length, { message: 'must have one weight per feature', path: ['model', 'weights'] })
+  .refine((o) => o.valLoss === null || o.valLoss.length === o.loss.length, { message: 'must have one value per epoch of loss', path: ['valLoss'] })
+
+/**
+ * A compute worker's message as the page reports it (`compute.report`), checked field by field
+ * before main stores anything of it: what the store keeps and the model file is built from is
+ * typed here, the rest must at least be objects. Main also checks the id against the job the
+ * reporting page holds.
+ */
+export const workerEventSchema: z.ZodType<WorkerEvent> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), runId: jobId, info: preparedInfoSchema }),
+  z
+    .object({ type: z.literal('progress'), runId: jobId, from: count, loss: f64, valLoss: f64.nullable(), params: f64, elapsedMs: anyNumber })
+    .refine((p) => p.valLoss === null || p.valLoss.length === p.loss.length, { message: 'must have one value per epoch of loss', path: ['valLoss'] }),
+  z.object({ type: z.literal('done'), runId: jobId, outcome: fitOutcomeSchema }),
+  z.object({
+    type: z.literal('failed'),
+    runId: jobId,
+    inputError: z.boolean(),
+    message: text,
+    hint: text,
+    where: z.object({ file: z.string().max(1000).optional(), row: z.number().int().optional(), column: z.string().max(1000).optional() }),
+  }),
+  z
+    .object({
+      type: z.literal('lr-finder-done'),
+      requestId: jobId,
+      result: z.object({ learningRates: f64, losses: f64, suggestion: anyNumber.nullable(), stoppedBecause: z.enum(['diverged', 'max-lr']) }),
+    })
+    .refine((d) => d.result.losses.length === d.result.learningRates.length, { message: 'must have one loss per learning rate', path: ['result', 'losses'] }),
+])
 
 // ---------- results ----------
 
@@ -258,8 +341,12 @@ export const requestSchemas = {
   'models.predict': z.tuple([z.object({ runId: id.optional(), modelJson: z.string().max(10_000_000).optional(), table: datasetUploadSchema })]),
   /** The page offers to compute WebGL runs (it probed WebGL2 in its worker). */
   'compute.register': z.tuple([z.object({ kind: z.literal('webgl'), renderer: z.string().max(500), software: z.boolean() })]),
-  /** A message of the page's compute worker about a run main handed it (started, progress, done, failed). */
-  'compute.report': z.tuple([workerEventSchema]),
+  /**
+   * A message of the page's compute worker about a run main handed it (started, progress, done,
+   * failed). Checked against `workerEventSchema` by the compute-provider registry rather than here:
+   * a malformed report must also fail the run it was about, and only the registry knows which.
+   */
+  'compute.report': z.tuple([z.unknown()]),
 } as const
 
 export interface Results {

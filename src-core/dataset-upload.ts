@@ -1,25 +1,34 @@
 import type { DatasetUpload } from './contract'
+import { tableFromPlain, tableToPlain } from './protocol'
 import type { ImportResult } from './table/import-table'
 import type { Table } from './table/table'
 
-/** A parsed Table as the contract's upload payload (Maps flattened to [column, row, text] triples). */
+/** A parsed Table as the contract's upload payload (its cell texts as plain triples). */
 export function tableToUpload(
   table: Table,
   meta: { name: string; fileName: string; sha256: string; importInfo?: Record<string, string | number | boolean | null> },
 ): DatasetUpload {
-  const cellText: [number, number, string][] = []
-  for (const [column, rows] of table.source.cellText ?? []) for (const [row, text] of rows) cellText.push([column, row, text])
+  const plain = tableToPlain(table)
   return {
     name: meta.name,
     fileName: meta.fileName,
     sha256: meta.sha256,
-    names: [...table.names],
-    columns: [...table.columns],
-    firstRowNumber: table.source.firstRowNumber ?? 2,
-    excluded: [...(table.source.excluded ?? [])],
-    cellText,
+    names: plain.names,
+    columns: plain.columns,
+    firstRowNumber: plain.source.firstRowNumber ?? 2,
+    excluded: [...(plain.source.excluded ?? [])],
+    cellText: plain.source.cellText,
     importInfo: meta.importInfo ?? {},
   }
+}
+
+/** The Table an upload describes; a shape no table can have (a name twice…) is an InputError sentence. */
+export function tableFromUpload(upload: Pick<DatasetUpload, 'names' | 'columns' | 'fileName' | 'firstRowNumber' | 'excluded' | 'cellText'>): Table {
+  return tableFromPlain({
+    names: upload.names,
+    columns: upload.columns,
+    source: { file: upload.fileName, firstRowNumber: upload.firstRowNumber ?? 2, excluded: upload.excluded ?? [], cellText: upload.cellText ?? [] },
+  })
 }
 
 /** What the importer found, kept with the dataset and shown back to the user (CLI and app alike). */

@@ -3,6 +3,8 @@ import type { InputErrorLocation } from './errors'
 import type { TrainConfig } from './train/config'
 import type { FitOutcome, PreparedInfo } from './train/fit-model'
 import type { LrFinderOutcome } from './train/lr-finder'
+import type { RunControl } from './train/train-loop'
+import { InputError } from './errors'
 import { Table, type TableSource } from './table/table'
 
 /**
@@ -26,29 +28,56 @@ export function tableFromTransfer(t: TableTransfer): Table {
   return new Table(t.names, t.columns, t.source)
 }
 
+/** [column index, data row, original text]: a Table's cell texts as plain data. */
+export type CellTextTriple = [column: number, row: number, text: string]
+
 /**
- * A table as it crosses a process boundary that has no structured clone (browser mode's
- * WebSocket): the Map of cell texts flattened to [column, row, text] triples.
+ * A Table as plain data, for every boundary that has no structured clone of Maps — browser mode's
+ * WebSocket, the contract's upload, the dataset record in SQLite: the Map of cell texts flattened
+ * to [column, row, text] triples. `tableToPlain` / `tableFromPlain` are the one conversion.
  */
-export interface WireTable {
+export interface PlainTable {
   names: string[]
   columns: Float64Array[]
-  source: Omit<TableSource, 'cellText'> & { cellText: [number, number, string][] }
+  source: Omit<TableSource, 'cellText'> & { cellText: CellTextTriple[] }
 }
 
-export function tableToWire(t: TableTransfer): WireTable {
-  const cellText: [number, number, string][] = []
-  for (const [column, rows] of t.source.cellText ?? []) for (const [row, text] of rows) cellText.push([column, row, text])
-  return { names: t.names, columns: t.columns, source: { ...t.source, cellText } }
+export function tableToPlain(table: Table | TableTransfer): PlainTable {
+  const cellText: CellTextTriple[] = []
+  for (const [column, rows] of table.source.cellText ?? []) for (const [row, text] of rows) cellText.push([column, row, text])
+  return { names: [...table.names], columns: [...table.columns], source: { ...table.source, cellText } }
 }
 
-export function tableFromWire(t: WireTable): TableTransfer {
+/**
+ * The Table of plain data that came from outside (a page, a script, the database): a shape a Table
+ * cannot have — names and columns that do not pair up, columns of different lengths, a name twice —
+ * is an InputError saying so, not the Table constructor's bare assertion.
+ */
+export function tableFromPlain(plain: PlainTable): Table {
+  const { names, columns } = plain
+  const file = plain.source.file
+  const where = file ? ` in ${file}` : ''
+  if (names.length !== columns.length) {
+    throw new InputError(`The table has ${names.length} column name${names.length === 1 ? '' : 's'} for ${columns.length} column${columns.length === 1 ? '' : 's'}${where}.`, 'Import the file again.', { file })
+  }
+  const rows = columns[0]?.length ?? 0
+  const uneven = columns.findIndex((c) => c.length !== rows)
+  if (uneven >= 0) {
+    throw new InputError(`Column "${names[uneven]}" has ${columns[uneven]!.length} rows, but "${names[0]}" has ${rows}${where}.`, 'Import the file again.', { file, column: names[uneven] })
+  }
+  const seen = new Map<string, number>()
+  for (const name of names) seen.set(name, (seen.get(name) ?? 0) + 1)
+  for (const [name, times] of seen) {
+    if (times > 1) {
+      throw new InputError(`Column names must be unique: "${name}" appears ${times === 2 ? 'twice' : `${times} times`}${where}.`, 'Rename the repeated columns in the file and import it again.', { file, column: name })
+    }
+  }
   const cellText = new Map<number, Map<number, string>>()
-  for (const [column, row, text] of t.source.cellText) {
+  for (const [column, row, text] of plain.source.cellText) {
     if (!cellText.has(column)) cellText.set(column, new Map())
     cellText.get(column)!.set(row, text)
   }
-  return { names: t.names, columns: t.columns, source: { ...t.source, cellText } }
+  return new Table(names, columns, { ...plain.source, cellText })
 }
 
 /** Int32 slots of the control SharedArrayBuffer the host writes and the worker reads between epochs. */
@@ -58,6 +87,30 @@ export const CONTROL_PAUSE = 1 // 1 = paused: the worker blocks in Atomics.wait 
 
 export function createControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT)
+}
+
+export type ControlAction = 'cancel' | 'pause' | 'resume'
+
+/** The host's side: cancel, pause or resume the run that reads these flags. */
+export function setControl(control: SharedArrayBuffer | Int32Array, action: ControlAction): void {
+  const flags = control instanceof Int32Array ? control : new Int32Array(control)
+  if (action === 'cancel') {
+    Atomics.store(flags, CONTROL_CANCEL, 1)
+    Atomics.store(flags, CONTROL_PAUSE, 0) // a paused worker must wake up to see the cancel
+  } else Atomics.store(flags, CONTROL_PAUSE, action === 'pause' ? 1 : 0)
+  Atomics.notify(flags, CONTROL_PAUSE)
+}
+
+/** The worker's side, read between epochs: blocking while paused is allowed in a worker thread only. */
+export function readControl(control: SharedArrayBuffer): Required<RunControl> {
+  const flags = new Int32Array(control)
+  return {
+    cancelled: () => Atomics.load(flags, CONTROL_CANCEL) === 1,
+    waitWhilePaused: () => {
+      // Atomics.wait returns at once when the flag changed since the load, so no resume is missed.
+      while (Atomics.load(flags, CONTROL_PAUSE) === 1) Atomics.wait(flags, CONTROL_PAUSE, 1, 1000)
+    },
+  }
 }
 
 export interface StartMessage {
@@ -151,5 +204,5 @@ export type WebglWorkerEvent = WorkerEvent | CapabilityMessage
 
 /** A run or learning-rate search as main hands it to a remote compute provider (the page's WebGL worker). */
 export type ComputeStart =
-  | { kind: 'run'; message: Omit<StartMessage, 'table' | 'control'> & { table: WireTable } }
-  | { kind: 'lr-finder'; message: Omit<LrFinderMessage, 'table'> & { table: WireTable } }
+  | { kind: 'run'; message: Omit<StartMessage, 'table' | 'control'> & { table: PlainTable } }
+  | { kind: 'lr-finder'; message: Omit<LrFinderMessage, 'table'> & { table: PlainTable } }

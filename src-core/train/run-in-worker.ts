@@ -1,7 +1,7 @@
 import type { ComputeBackend } from '../backends/backend'
 import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
-import { CONTROL_CANCEL, CONTROL_PAUSE, tableFromTransfer, type LrFinderMessage, type StartMessage, type WorkerEvent } from '../protocol'
+import { readControl, tableFromTransfer, type LrFinderMessage, type StartMessage, type WorkerEvent } from '../protocol'
 import { prepareData } from '../table/prepare'
 import { fitModel, prepareOptions, toBackendData } from './fit-model'
 import { initialParams } from './init-params'
@@ -17,7 +17,6 @@ type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void
  */
 export async function runStartMessage(message: StartMessage, post: Post, backend?: ComputeBackend): Promise<void> {
   const { runId } = message
-  const control = new Int32Array(message.control)
   let startedAt = performance.now()
   try {
     const outcome = await fitModel({
@@ -27,12 +26,7 @@ export async function runStartMessage(message: StartMessage, post: Post, backend
       config: message.config,
       backend,
       hooks: {
-        control: {
-          cancelled: () => Atomics.load(control, CONTROL_CANCEL) === 1,
-          waitWhilePaused: () => {
-            while (Atomics.load(control, CONTROL_PAUSE) === 1) Atomics.wait(control, CONTROL_PAUSE, 1, 1000)
-          },
-        },
+        control: readControl(message.control),
         progressEveryMs: message.progressEveryMs,
         onPrepared: (info) => {
           startedAt = performance.now()

@@ -4,9 +4,7 @@ import { parseArgs } from 'node:util'
 import Papa from 'papaparse'
 import { InputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
-import { computeMetrics } from '../../src-core/model/metrics'
-import { predictTable } from '../../src-core/model/predict-table'
-import { oneHotEncode } from '../../src-core/table/one-hot'
+import { predictWithModel } from '../../src-core/model/predict-with-model'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { formatNumber } from './format'
@@ -44,10 +42,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   }
   const model = readModelDocument(text, basename(modelPath))
   const file = await importFile(dataPath, importOptionsFrom(values))
-  const trained = new Map((model.document.one_hot ?? []).map((e) => [e.column, e]))
-  const encoded = trained.size ? oneHotEncode(file, [...trained.keys()], trained) : null
-  const table = encoded?.table ?? file.table
-  const result = predictTable(table, model)
+  const result = predictWithModel(file, model)
+  const table = result.table
 
   const header = ['row', ...model.features, ...(result.actual ? [model.target] : []), `predicted_${model.target}`]
   const featureColumns = model.features.map((f) => table.column(f))
@@ -64,18 +60,10 @@ export async function predictCommand(argv: string[]): Promise<number> {
   else process.stdout.write(csv)
 
   const notes: string[] = [`predicted ${table.rowCount - result.missingRows} of ${table.rowCount} rows${values.out ? ` into ${values.out}` : ''}`]
-  for (const e of encoded?.encodings ?? []) {
-    if (e.unknownRows) notes.push(`${e.unknownRows} rows have a value of "${e.column}" the model was not trained on, and no prediction`)
-  }
-  if (result.missingRows) notes.push(`${result.missingRows} rows have a missing feature cell and no prediction`)
-  if (result.actual) {
-    const ok: number[] = []
-    for (let i = 0; i < result.predicted.length; i++) if (!Number.isNaN(result.predicted[i]!) && !Number.isNaN(result.actual[i]!)) ok.push(i)
-    if (ok.length) {
-      const m = computeMetrics(ok.map((i) => result.predicted[i]!), ok.map((i) => result.actual![i]!))
-      notes.push(`against "${model.target}" in the file: mse ${formatNumber(m.mse)}, rmse ${formatNumber(m.rmse)}, mae ${formatNumber(m.mae)}, r2 ${formatNumber(m.r2)}`)
-    }
-  }
+  for (const u of result.unknownLevels) notes.push(`${u.rows} rows have a value of "${u.column}" the model was not trained on, and no prediction`)
+  if (result.missingFeatureRows) notes.push(`${result.missingFeatureRows} rows have a missing feature cell and no prediction`)
+  const m = result.metrics
+  if (m) notes.push(`against "${model.target}" in the file: mse ${formatNumber(m.mse)}, rmse ${formatNumber(m.rmse)}, mae ${formatNumber(m.mae)}, r2 ${formatNumber(m.r2)}`)
   // Notes go to stderr so that stdout stays pure CSV when no --out is given.
   process.stderr.write(`${notes.join('\n')}\n`)
   return 0

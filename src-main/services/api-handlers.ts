@@ -1,13 +1,9 @@
-import { basename } from 'node:path'
 import type { z } from 'zod'
 import type { AppInfo, Envelope, Events, EventName, Handlers, RequestName, RunId, WireError } from '../../src-core/contract'
-import type { WorkerEvent } from '../../src-core/protocol'
 import { isRequestName, requestSchemas } from '../../src-core/contract'
 import { InputError, isInputError } from '../../src-core/errors'
-import { readModelDocument } from '../../src-core/model-file'
-import { computeMetrics } from '../../src-core/model/metrics'
-import { predictTable } from '../../src-core/model/predict-table'
-import { Table } from '../../src-core/table/table'
+import { parseInput } from '../../src-core/parse-input'
+import { exportModel, predictUpload } from './export'
 import type { RunStore } from './run-store'
 import type { TrainingService } from './training'
 
@@ -19,16 +15,17 @@ export interface Services {
 
 export type Emit = <K extends EventName>(event: K, payload: Events[K]) => void
 
+/** What the handlers of one connection may do about remote compute (see AppServices.connect). */
+export interface ComputeHost {
+  registerProvider(offer: { kind: 'webgl'; renderer: string; software: boolean }): string
+  /** A report of the page's compute worker, unchecked: the provider registry validates it. */
+  report(event: unknown): void
+}
+
 /**
  * The contract implemented over the services — one handler per request, shared by Electron IPC and
  * browser mode's WebSocket. Arguments arrive already validated by `dispatch`.
  */
-/** What the handlers of one connection may do about remote compute (see AppServices.connect). */
-export interface ComputeHost {
-  registerProvider(offer: { kind: 'webgl'; renderer: string; software: boolean }): string
-  report(event: WorkerEvent): void
-}
-
 export function createHandlers({ store, training, appInfo }: Services, emit: Emit, compute: ComputeHost): Handlers {
   /** An edit of a stored run: write it, tell every window, answer with the run as it now is. */
   const updateRun = (id: RunId, write: () => void) => {
@@ -68,66 +65,29 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
     'training.pause': async (id) => training.pause(id),
     'training.resume': async (id) => training.resume(id),
     'training.findLearningRate': async (request) => training.findLearningRate(request),
-    'models.export': async (id) => {
-      const run = store.getRun(id)
-      if (!run.model) {
-        throw new InputError(
-          `Run "${run.name}" has no model to export (${run.status === 'diverged' ? 'it diverged' : `it is ${run.status}`}).`,
-          run.status === 'diverged' ? 'Lower the learning rate and train again.' : 'Export a completed run.',
-        )
-      }
-      return { fileName: `${safeFileName(run.name)}.model.json`, json: `${JSON.stringify(run.model, null, 2)}\n` }
-    },
+    'models.export': async (id) => exportModel(store.getRun(id)),
     'compute.register': async (offer) => ({ providerId: compute.registerProvider(offer) }),
     'compute.report': async (event) => {
       compute.report(event)
       return null
     },
-    'models.predict': async ({ runId, modelJson, table: upload }) => {
-      let text = modelJson
-      if (runId !== undefined) {
-        const run = store.getRun(runId)
-        if (!run.model) throw new InputError(`Run "${run.name}" has no model to predict with.`, 'Choose a completed run.')
-        text = JSON.stringify(run.model)
-      }
-      if (text === undefined) throw new InputError('No model given.', 'Choose a run or load a model file.')
-      const model = readModelDocument(text, 'model')
-      const cellText = new Map<number, Map<number, string>>()
-      for (const [c, r, t] of upload.cellText) cellText.set(c, (cellText.get(c) ?? new Map()).set(r, t))
-      const table = new Table(upload.names, upload.columns, { file: upload.fileName, firstRowNumber: upload.firstRowNumber, cellText, excluded: upload.excluded })
-      const result = predictTable(table, model)
-      const rows: number[] = []
-      if (result.actual) for (let i = 0; i < result.predicted.length; i++) if (!Number.isNaN(result.predicted[i]!) && !Number.isNaN(result.actual[i]!)) rows.push(i)
-      return {
-        target: model.target,
-        features: model.features,
-        predicted: result.predicted,
-        actual: result.actual ? Float64Array.from(result.actual) : null,
-        missingRows: result.missingRows,
-        metrics: rows.length ? computeMetrics(rows.map((i) => result.predicted[i]!), rows.map((i) => result.actual![i]!)) : null,
-      }
-    },
+    'models.predict': async (request) => predictUpload(store, request),
   }
 }
 
 /**
- * The single entry point of both transports: checks the request name and validates the arguments
- * against the contract's schema, runs the handler, and wraps the result or the error in an
- * envelope. Internal errors are logged here and reach the user as a generic sentence.
+ * The single entry point of both transports (ipc.ts, web/server.ts): checks the request name,
+ * validates the arguments against the contract's schema into a sentence naming the field
+ * (parseInput), runs the handler, and wraps the result or the error in an envelope. Whatever a
+ * handler throws is answered, never let through: internal errors are logged here and reach the
+ * user as a generic sentence.
  */
 export async function dispatch(handlers: Handlers, name: unknown, args: unknown, log: (e: unknown) => void = console.error): Promise<Envelope<unknown>> {
   try {
     if (!isRequestName(name)) throw new InputError(`Unknown request ${JSON.stringify(name)?.slice(0, 100)}.`, 'This looks like a bug in the caller.')
-    const parsed = (requestSchemas[name] as z.ZodType).safeParse(Array.isArray(args) ? args : [])
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      throw new InputError(
-        `Malformed request ${name}: ${issue.path.length ? `argument ${issue.path.map(String).join('.')}` : 'arguments'} — ${issue.message}.`,
-        'This looks like a bug in the caller; the request was ignored.',
-      )
-    }
+    const parsed = parseInput(requestSchemas[name] as z.ZodType, Array.isArray(args) ? args : [], { input: name, arguments: true }) as unknown[]
     const handler = handlers[name] as (...a: unknown[]) => Promise<unknown>
-    return { ok: true, value: await handler(...(parsed.data as unknown[])) }
+    return { ok: true, value: await handler(...parsed) }
   } catch (e) {
     return { ok: false, error: toWireError(e, log) }
   }
@@ -142,10 +102,6 @@ export function toWireError(e: unknown, log: (e: unknown) => void = console.erro
     hint: 'Please report it; your data and saved runs are unaffected.',
     where: {},
   }
-}
-
-function safeFileName(name: string): string {
-  return basename(name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')).slice(0, 100) || 'model'
 }
 
 export type { RequestName }

@@ -12,9 +12,12 @@ import type {
   StoredOutcome,
 } from '../../src-core/contract'
 import { datasetUploadSchema, runFilterSchema } from '../../src-core/contract'
+import { tableFromUpload } from '../../src-core/dataset-upload'
 import { InputError } from '../../src-core/errors'
 import type { ModelDocument } from '../../src-core/model-file'
-import { Table, type ExcludedColumn } from '../../src-core/table/table'
+import { parseInput } from '../../src-core/parse-input'
+import { tableFromPlain, type CellTextTriple } from '../../src-core/protocol'
+import type { ExcludedColumn, Table } from '../../src-core/table/table'
 import type { TrainConfig } from '../../src-core/train/config'
 import { databaseError } from './database'
 
@@ -77,7 +80,7 @@ interface RunRow {
 interface DatasetSource {
   firstRowNumber: number
   excluded: ExcludedColumn[]
-  cellText: [number, number, string][]
+  cellText: CellTextTriple[]
   importInfo: Record<string, string | number | boolean | null>
   oneHot: DatasetSummary['oneHot']
 }
@@ -115,10 +118,8 @@ export class RunStore {
 
   /** Stores a parsed table once; the same file (sha256) with the same columns returns the stored dataset. */
   addDataset(input: DatasetUpload): DatasetSummary {
-    const upload = datasetUploadSchema.parse(input)
-    if (upload.names.length !== upload.columns.length) throw new InputError(`The dataset has ${upload.names.length} column names for ${upload.columns.length} columns.`, 'Import the file again.')
-    const rows = upload.columns[0]?.length ?? 0
-    if (upload.columns.some((c) => c.length !== rows)) throw new InputError('The dataset’s columns differ in length.', 'Import the file again.')
+    const upload = parseInput(datasetUploadSchema, input, 'the dataset')
+    const rows = tableFromUpload(upload).rowCount // names and columns pair up, columns are even, no name twice
     const existing = this.db
       .prepare(
         `SELECT d.id FROM datasets d WHERE d.sha256 = ? AND d.row_count = ?
@@ -165,12 +166,7 @@ export class RunStore {
   loadTable(id: DatasetId): Table {
     const data = this.getDatasetData(id)
     const source = this.datasetSource(id)
-    const cellText = new Map<number, Map<number, string>>()
-    for (const [column, row, text] of source.cellText) {
-      if (!cellText.has(column)) cellText.set(column, new Map())
-      cellText.get(column)!.set(row, text)
-    }
-    return new Table(data.columns, data.data, { file: data.fileName, firstRowNumber: source.firstRowNumber, cellText, excluded: source.excluded })
+    return tableFromPlain({ names: data.columns, columns: data.data, source: { file: data.fileName, firstRowNumber: source.firstRowNumber, cellText: source.cellText, excluded: source.excluded } })
   }
 
   /** Deletes a dataset; one with runs only when `withRuns` (the UI asks first). */
@@ -259,7 +255,7 @@ export class RunStore {
   }
 
   listRuns(filterInput: RunFilter = {}): RunSummary[] {
-    const filter = runFilterSchema.parse(filterInput)
+    const filter = parseInput(runFilterSchema, filterInput, 'the run filter')
     const where: string[] = []
     const params: unknown[] = []
     if (filter.datasetId !== undefined) {

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RunId } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
-import { CONTROL_CANCEL, createControl, tableFromWire, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
+import { createControl, setControl, tableFromPlain, tableToTransfer, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
 import { Random } from '../../src-core/random'
 import { tutorialX, tutorialY } from '../../src-core/testing/tutorial'
 import { sha256, tutorialUpload } from '../testing/datasets'
@@ -129,7 +129,7 @@ describe('training service with real worker threads and a real SQLite file', () 
     const runId = s.training.start({ datasetId: s.datasetId, target: 'y', config: { epochs: 10_000_000 } })
     await waitUntil(() => s.store.getRunSummary(runId).epochsRun > 0)
     // Kill the thread from outside, as a native crash would.
-    const slots = (s.training as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots
+    const slots = (s.training as unknown as { pool: { slots: { worker: { terminate(): Promise<number> } }[] } }).pool.slots
     await slots[0]!.worker.terminate()
     const failed = await s.training.waitFor(runId)
     expect(failed.status).toBe('failed')
@@ -182,10 +182,10 @@ describe('training service with real worker threads and a real SQLite file', () 
         if (start.kind !== 'run') return
         const control = createControl()
         controls.set(start.message.runId, new Int32Array(control))
-        engine.postMessage({ ...start.message, table: tableFromWire(start.message.table), control } satisfies WorkerRequest)
+        engine.postMessage({ ...start.message, table: tableToTransfer(tableFromPlain(start.message.table)), control } satisfies WorkerRequest)
       },
       control: (runId, action) => {
-        if (action === 'cancel') Atomics.store(controls.get(runId)!, CONTROL_CANCEL, 1)
+        if (action === 'cancel') setControl(controls.get(runId)!, 'cancel')
       },
     })
     try {

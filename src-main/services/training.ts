@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import type { Worker } from 'node:worker_threads'
 import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
 import { lrFinderSchema, startRunSchema, sweepSchema } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
-import { buildModelDocument } from '../../src-core/model-file'
-import { dummyName } from '../../src-core/table/one-hot'
-import { CONTROL_CANCEL, CONTROL_PAUSE, createControl, tableToTransfer, tableToWire, type ComputeStart, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
+import { parseInput } from '../../src-core/parse-input'
+import { createControl, setControl, type ControlAction, type WorkerEvent } from '../../src-core/protocol'
 import { parseTrainConfig, switchOptimizer, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
+import { checkColumns } from './check-columns'
+import type { ComputeJob, JobStart } from './compute-job'
+import { ComputeProviders, type ComputeProvider } from './compute-providers'
+import { modelDocumentOf } from './export'
 import type { RunStore } from './run-store'
 import type { WorkerFactory } from './train-worker'
+import { WorkerPool } from './worker-pool'
+
+export type { ComputeProvider }
 
 export interface TrainingListener {
   started?(runId: RunId, info: PreparedInfo): void
@@ -31,30 +36,13 @@ export interface TrainingOptions {
   helperThreadsPerRun?: number
 }
 
-/** Where jobs run: a worker thread of the pool, or a remote compute provider (the page's WebGL worker). */
-type Slot = { kind: 'worker'; worker: Worker; job: Job | null } | { kind: 'provider'; provider: ComputeProvider; job: Job | null }
-
-/** A page that computes WebGL runs for main: it receives jobs and control actions, and reports back. */
-export interface ComputeProvider {
-  id: string
-  kind: 'webgl'
-  renderer: string
-  start(start: ComputeStart): void
-  control(runId: string, action: 'cancel' | 'pause' | 'resume'): void
-}
-
-type Job = (
-  | { kind: 'run'; runId: RunId; control: SharedArrayBuffer; settle: Deferred<void> }
-  | { kind: 'lr-finder'; requestId: string; request: LrFinderParsed; config: TrainConfig; settle: Deferred<LrFinderResult> }
-) & { abandoned?: boolean; backend: TrainConfig['backend'] }
-
-/** The id a job's messages carry in the worker protocol. */
-function jobId(job: Job): string {
-  return job.kind === 'run' ? String(job.runId) : job.requestId
-}
-
-function eventJobId(event: WorkerEvent): string {
-  return event.type === 'lr-finder-done' ? event.requestId : event.runId
+/** A run as the service tracks it from queued to finished. */
+interface RunJob extends ComputeJob {
+  readonly runId: RunId
+  readonly control: SharedArrayBuffer
+  readonly settle: Deferred<void>
+  /** The store failed this run already; what its worker still sends is ignored. */
+  abandoned: boolean
 }
 
 interface Deferred<T> {
@@ -75,26 +63,26 @@ function deferred<T>(): Deferred<T> {
 }
 
 /**
- * Runs training in node:worker_threads workers: a fixed pool, a FIFO queue beyond it, cancel /
- * pause / resume through a SharedArrayBuffer per run, progress appended to the store and fanned
- * out to listeners as it arrives. Electron-free: the desktop app, browser mode and the CLI all use
- * it, and tests drive it with real workers and a real SQLite file.
+ * The life of a run: validated and created (start, sweep), queued on the compute host its backend
+ * needs — the worker pool (CPU) or a page's GPU (WebGL) — controlled (cancel / pause / resume through
+ * the run's shared flags), and its progress appended to the store and fanned out to listeners as it
+ * arrives, until it finishes with its model document. Electron-free: the desktop app, browser mode
+ * and the CLI all use it, and tests drive it with real workers and a real SQLite file.
  */
 export class TrainingService {
-  private readonly slots: Slot[] = []
-  private readonly queue: Job[] = []
-  private readonly runJobs = new Map<RunId, Job & { kind: 'run' }>()
+  private readonly pool: WorkerPool
+  private readonly providers = new ComputeProviders()
+  private readonly runJobs = new Map<RunId, RunJob>()
   private readonly paused = new Set<RunId>()
   private readonly live = new Map<RunId, LiveRun>()
   private readonly listeners = new Set<TrainingListener>()
-  private closed = false
 
   constructor(
     private readonly store: RunStore,
-    private readonly spawn: WorkerFactory,
+    spawn: WorkerFactory,
     private readonly options: TrainingOptions,
   ) {
-    if (!(options.poolSize >= 1)) throw new Error('poolSize must be at least 1')
+    this.pool = new WorkerPool(spawn, options.poolSize)
   }
 
   on(listener: TrainingListener): () => void {
@@ -104,9 +92,9 @@ export class TrainingService {
 
   /** Queues one run; rejects bad settings at once, before any run is created. */
   start(input: StartRunRequest & { groupId?: string }): RunId {
-    const request = startRunSchema.parse(input)
+    const request = parseInput(startRunSchema, input)
     const config = parseTrainConfig(request.config)
-    const features = this.checkColumns(request.datasetId, request.target, request.features)
+    const features = checkColumns(this.store.getDataset(request.datasetId), request.target, request.features)
     if (config.backend === 'webgl') this.requireProvider()
     const runId = this.store.createRun({
       name: request.name ?? defaultRunName(config),
@@ -116,17 +104,16 @@ export class TrainingService {
       features,
       config,
     })
-    const job: Job & { kind: 'run' } = { kind: 'run', runId, control: createControl(), settle: deferred<void>(), backend: config.backend }
+    const job = this.runJob(runId, config.backend)
     this.runJobs.set(runId, job)
-    this.queue.push(job)
     this.emitChanged([runId])
-    this.pump()
+    this.host(job).enqueue(job)
     return runId
   }
 
   /** A grid of log-spaced learning rates (× optimizers), queued as one group. */
   sweep(input: SweepRequest): { groupId: string; runIds: RunId[] } {
-    const request = sweepSchema.parse(input)
+    const request = parseInput(sweepSchema, input)
     const { min, max, count } = request.learningRates
     const rates = Array.from({ length: count }, (_, i) => (count === 1 ? min : min * (max / min) ** (i / (count - 1))))
     const base = parseTrainConfig(request.config)
@@ -152,9 +139,7 @@ export class TrainingService {
   cancel(runId: RunId): RunSummary {
     const job = this.runJobs.get(runId)
     if (!job) return this.store.getRunSummary(runId) // already finished: nothing to do
-    const queued = this.queue.indexOf(job)
-    if (queued >= 0) {
-      this.queue.splice(queued, 1)
+    if (this.host(job).dequeue(job)) {
       this.store.finishRun(runId, { status: 'cancelled' })
       this.finishJob(job)
     } else {
@@ -179,52 +164,26 @@ export class TrainingService {
     return this.summary(runId)
   }
 
-  /** Control a run where it computes: the shared flags of a worker thread, or a message to the provider. */
-  private signal(job: Job & { kind: 'run' }, action: 'cancel' | 'pause' | 'resume'): void {
-    const control = new Int32Array(job.control)
-    if (action === 'cancel') {
-      Atomics.store(control, CONTROL_CANCEL, 1)
-      Atomics.store(control, CONTROL_PAUSE, 0)
-    } else Atomics.store(control, CONTROL_PAUSE, action === 'pause' ? 1 : 0)
-    Atomics.notify(control, CONTROL_PAUSE)
-    const slot = this.slots.find((s) => s.job === job)
-    if (slot?.kind === 'provider') slot.provider.control(String(job.runId), action)
+  /** Control a run where it computes: the shared flags of a worker thread, or a message to the page. */
+  private signal(job: RunJob, action: ControlAction): void {
+    setControl(job.control, action)
+    if (job.backend === 'webgl') this.providers.control(job, action)
   }
 
-  // ---------- remote compute providers ----------
+  // ---------- remote compute providers (see compute-providers.ts) ----------
 
   /** A page offers its GPU; returns how to take the offer back (page closed, connection lost). */
   registerProvider(provider: ComputeProvider): () => void {
-    const slot: Slot = { kind: 'provider', provider, job: null }
-    this.slots.push(slot)
-    this.pump()
-    return () => {
-      const index = this.slots.indexOf(slot)
-      if (index < 0) return
-      this.slots.splice(index, 1)
-      const job = slot.job
-      slot.job = null
-      if (job) this.failJob(job, new InputError('The window computing this run on the GPU was closed or reloaded, so the run stopped.', 'Start it again, or train on the CPU backend.'))
-      if (!this.slots.some((s) => s.kind === 'provider')) {
-        // No GPU left: the WebGL jobs still waiting can never start.
-        for (const waiting of this.queue.filter((j) => j.backend === 'webgl')) {
-          this.queue.splice(this.queue.indexOf(waiting), 1)
-          this.failJob(waiting, new InputError('No window offers WebGL any more, so this run cannot start on the GPU.', 'Open Slope again, or train on the CPU backend.'))
-        }
-      }
-      this.pump()
-    }
+    return this.providers.register(provider)
   }
 
-  /** A provider's report about a job it computes: handled exactly like a worker thread's message. */
-  report(providerId: string, event: WorkerEvent): void {
-    const slot = this.slots.find((s) => s.kind === 'provider' && s.provider.id === providerId)
-    if (!slot) throw new InputError('This window is not computing any run.', 'Reload the page.')
-    this.onEvent(slot, event) // ignores messages about a job this provider does not hold
+  /** A provider's report about a job it computes (untrusted: checked before anything is stored). */
+  report(providerId: string, event: unknown): void {
+    this.providers.report(providerId, event)
   }
 
   hasProvider(): boolean {
-    return this.slots.some((s) => s.kind === 'provider')
+    return this.providers.has()
   }
 
   private requireProvider(): void {
@@ -245,14 +204,13 @@ export class TrainingService {
   }
 
   findLearningRate(input: LrFinderRequest): Promise<LrFinderResult> {
-    const request = lrFinderSchema.parse(input)
+    const request = parseInput(lrFinderSchema, input)
     const config = parseTrainConfig(request.config)
     if (request.minLr >= request.maxLr) throw new InputError('The learning-rate finder needs a start below its end.', 'Use e.g. 1e-6 to 10.')
-    this.checkColumns(request.datasetId, request.target, request.features)
+    checkColumns(this.store.getDataset(request.datasetId), request.target, request.features)
     if (config.backend === 'webgl') this.requireProvider()
-    const job: Job & { kind: 'lr-finder' } = { kind: 'lr-finder', requestId: randomUUID(), request, config, settle: deferred<LrFinderResult>(), backend: config.backend }
-    this.queue.push(job)
-    this.pump()
+    const job = this.lrFinderJob(request, config)
+    this.host(job).enqueue(job)
     return job.settle.promise
   }
 
@@ -272,12 +230,13 @@ export class TrainingService {
 
   /** Stops every worker; runs still training are cancelled (their history so far is kept). */
   async close(): Promise<void> {
-    this.closed = true
+    this.pool.stopStarting()
+    this.providers.stopStarting()
     for (const job of [...this.runJobs.values()]) this.cancel(job.runId)
     const deadline = Date.now() + 2000
-    while (this.slots.some((s) => s.job) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    await Promise.all(this.slots.map((s) => (s.kind === 'worker' ? s.worker.terminate() : undefined)))
-    this.slots.length = 0
+    while ((this.pool.busy || this.providers.busy) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    await this.pool.close()
+    this.providers.close()
     for (const job of this.runJobs.values()) {
       this.store.finishRun(job.runId, { status: 'cancelled', error: 'Slope was closed while this run was training.' })
       job.settle.resolve()
@@ -285,160 +244,116 @@ export class TrainingService {
     this.runJobs.clear()
   }
 
-  // ---------- scheduling ----------
+  // ---------- jobs ----------
 
-  private pump(): void {
-    if (this.closed) return
-    for (let i = 0; i < this.queue.length; ) {
-      const job = this.queue[i]!
-      const slot = job.backend === 'webgl' ? this.slots.find((s) => s.kind === 'provider' && s.job === null) : this.freeWorkerSlot()
-      if (!slot) {
-        i++ // this job waits; one of another kind behind it may still start
-        continue
-      }
-      this.queue.splice(i, 1)
-      slot.job = job
-      try {
-        this.dispatch(slot, job)
-      } catch (e) {
-        slot.job = null
-        this.failJob(job, e)
-      }
+  private host(job: ComputeJob): WorkerPool | ComputeProviders {
+    return job.backend === 'webgl' ? this.providers : this.pool
+  }
+
+  private runJob(runId: RunId, backend: TrainConfig['backend']): RunJob {
+    const job: RunJob = {
+      id: String(runId),
+      runId,
+      backend,
+      control: createControl(),
+      settle: deferred<void>(),
+      abandoned: false,
+      begin: () => this.beginRun(job),
+      report: (event) => this.onRunEvent(job, event),
+      fail: (e) => this.failRun(job, e),
+    }
+    return job
+  }
+
+  private lrFinderJob(request: LrFinderParsed, config: TrainConfig): ComputeJob & { settle: Deferred<LrFinderResult> } {
+    const requestId = randomUUID()
+    const settle = deferred<LrFinderResult>()
+    const fail = (e: unknown) => settle.reject(e instanceof InputError ? e : new Error(failureSentence(e)))
+    return {
+      id: requestId,
+      backend: config.backend,
+      settle,
+      begin: (): JobStart => ({
+        kind: 'lr-finder',
+        table: this.store.loadTable(request.datasetId),
+        message: { requestId, target: request.target, features: request.features, config, minLr: request.minLr, maxLr: request.maxLr, steps: request.steps },
+      }),
+      report: (event) => {
+        if (event.type === 'lr-finder-done') settle.resolve(event.result)
+        else if (event.type === 'failed') fail(reportedError(event))
+      },
+      fail,
     }
   }
 
-  private freeWorkerSlot(): Slot | null {
-    const free = this.slots.find((s) => s.kind === 'worker' && s.job === null)
-    if (free) return free
-    return this.slots.filter((s) => s.kind === 'worker').length < this.options.poolSize ? this.addSlot() : null
-  }
-
-  private addSlot(): Slot {
-    const slot: Slot = { kind: 'worker', worker: this.spawn(), job: null }
-    slot.worker.on('message', (event: WorkerEvent) => this.onEvent(slot, event))
-    // A worker that dies takes its job with it: fail that job with the reason, start a fresh worker.
-    const onDeath = (reason: string) => {
-      const index = this.slots.indexOf(slot)
-      if (index < 0) return
-      this.slots.splice(index, 1)
-      const job = slot.job
-      slot.job = null
-      if (job) this.failJob(job, new Error(`The training worker stopped unexpectedly (${reason}).`))
-      this.pump()
-    }
-    slot.worker.on('error', (e) => onDeath(e.message))
-    slot.worker.on('exit', (code) => onDeath(`exit code ${code}`))
-    this.slots.push(slot)
-    return slot
-  }
-
-  private dispatch(slot: Slot, job: Job): void {
-    if (job.kind === 'run') {
-      const run = this.store.getRun(job.runId)
-      const table = this.store.loadTable(run.datasetId)
-      this.store.markRunning(job.runId)
-      this.emitChanged([job.runId])
-      const message = {
-        runId: String(job.runId),
+  private beginRun(job: RunJob): JobStart {
+    const run = this.store.getRun(job.runId)
+    const table = this.store.loadTable(run.datasetId)
+    this.store.markRunning(job.runId)
+    this.emitChanged([job.runId])
+    return {
+      kind: 'run',
+      table,
+      control: job.control,
+      message: {
+        runId: job.id,
         target: run.target,
         features: run.features,
         config: run.config,
         progressEveryMs: this.options.progressEveryMs ?? 50,
         helperThreads: this.options.helperThreadsPerRun ?? Math.max(0, Math.floor(availableParallelism() / this.options.poolSize) - 1),
-      }
-      if (slot.kind === 'provider') {
-        slot.provider.start({ kind: 'run', message: { type: 'start', ...message, table: tableToWire(tableToTransfer(table)) } })
-      } else {
-        const start: WorkerRequest = { type: 'start', ...message, table: tableToTransfer(table), control: job.control }
-        slot.worker.postMessage(start, table.columns.map((c) => c.buffer as ArrayBuffer))
-      }
-    } else {
-      const table = this.store.loadTable(job.request.datasetId)
-      const message = {
-        type: 'lr-finder' as const,
-        requestId: job.requestId,
-        target: job.request.target,
-        features: job.request.features,
-        config: job.config,
-        minLr: job.request.minLr,
-        maxLr: job.request.maxLr,
-        steps: job.request.steps,
-      }
-      if (slot.kind === 'provider') slot.provider.start({ kind: 'lr-finder', message: { ...message, table: tableToWire(tableToTransfer(table)) } })
-      else slot.worker.postMessage({ ...message, table: tableToTransfer(table) } satisfies WorkerRequest, table.columns.map((c) => c.buffer as ArrayBuffer))
+      },
     }
   }
 
-  private onEvent(slot: Slot, event: WorkerEvent): void {
-    const job = slot.job
-    if (!job || eventJobId(event) !== jobId(job)) return // a late message of a job already given up
-    const terminal = event.type !== 'progress' && event.type !== 'started'
+  private onRunEvent(job: RunJob, event: WorkerEvent): void {
     try {
       if (job.abandoned) {
         // The store failed this run already; only wait for the worker to let go of it.
-      } else if (event.type === 'started' && job.kind === 'run') {
+      } else if (event.type === 'started') {
         this.live.set(job.runId, { info: event.info, params: null })
         for (const l of this.listeners) l.started?.(job.runId, event.info)
-      } else if (event.type === 'progress' && job.kind === 'run') {
+      } else if (event.type === 'progress') {
         this.store.appendHistory(job.runId, event.from, event.loss, event.valLoss, event.elapsedMs)
         const live = this.live.get(job.runId)
         if (live) live.params = event.params
         for (const l of this.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss, event.params, event.elapsedMs)
-      } else if (event.type === 'done' && job.kind === 'run') {
+      } else if (event.type === 'done') {
         this.completeRun(job.runId, event.outcome)
-      } else if (event.type === 'lr-finder-done' && job.kind === 'lr-finder') {
-        job.settle.resolve(event.result)
       } else if (event.type === 'failed') {
-        this.failJob(job, event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message))
+        this.failRun(job, reportedError(event))
       }
     } catch (e) {
       // The store refused a write (disk full…) or a listener broke: the run cannot be kept up to
       // date, so stop it, say why, and ignore what the worker still sends for it.
       job.abandoned = true
-      if (job.kind === 'run') Atomics.store(new Int32Array(job.control), CONTROL_CANCEL, 1)
-      this.failJob(job, e)
+      this.signal(job, 'cancel')
+      this.failRun(job, e)
     }
-    if (terminal) {
-      slot.job = null
-      if (job.kind === 'run') this.finishJob(job)
-      this.pump()
-    }
+    if (event.type !== 'progress' && event.type !== 'started') this.finishJob(job)
   }
 
   private completeRun(runId: RunId, outcome: FitOutcome): void {
     const run = this.store.getRun(runId)
-    const dataset = this.store.getDataset(run.datasetId)
-    const model = outcome.model
-      ? buildModelDocument(outcome, run.config, { file: dataset.fileName, sha256: dataset.sha256, rows: dataset.rows }, this.options.appVersion)
-      : null
-    // Text columns the dataset one-hot encoded and this model uses: predicting needs the same encoding.
-    const used = new Set(outcome.prepared.features)
-    const oneHot = dataset.oneHot.filter((e) => e.levels.some((level) => used.has(dummyName(e.column, level))))
-    if (model && oneHot.length) model.one_hot = oneHot
     this.store.finishRun(runId, {
       status: outcome.status,
       divergedAt: outcome.divergedAt,
       trainMs: outcome.trainMs,
       outcome: storedOutcome(outcome),
-      model,
+      model: modelDocumentOf(outcome, run.config, this.store.getDataset(run.datasetId), this.options.appVersion),
     })
   }
 
-  private failJob(job: Job, e: unknown): void {
-    const sentence = e instanceof InputError ? e.sentence : `Training failed: ${(e as Error)?.message ?? String(e)}`
-    if (job.kind === 'run') {
-      try {
-        this.store.finishRun(job.runId, { status: 'failed', error: sentence })
-      } catch {
-        // the store itself is failing (disk full); the run stays as it was and reads 'interrupted' on the next start
-      }
-      this.finishJob(job)
-    } else {
-      job.settle.reject(e instanceof InputError ? e : new Error(sentence))
+  private failRun(job: RunJob, e: unknown): void {
+    try {
+      this.store.finishRun(job.runId, { status: 'failed', error: failureSentence(e) })
+    } catch {
+      // the store itself is failing (disk full); the run stays as it was and reads 'interrupted' on the next start
     }
+    this.finishJob(job)
   }
 
-  private finishJob(job: Job & { kind: 'run' }): void {
+  private finishJob(job: RunJob): void {
     if (!this.runJobs.has(job.runId)) return
     this.runJobs.delete(job.runId)
     this.paused.delete(job.runId)
@@ -447,31 +362,25 @@ export class TrainingService {
     this.emitChanged([job.runId])
   }
 
-  private requireActive(runId: RunId): Job & { kind: 'run' } {
+  private requireActive(runId: RunId): RunJob {
     const job = this.runJobs.get(runId)
     if (!job) throw new InputError(`Run ${runId} is not training.`, 'Only a queued or running run can be paused or resumed.')
     return job
   }
 
-  private checkColumns(datasetId: number, target: string, features?: string[]): string[] {
-    const dataset = this.store.getDataset(datasetId)
-    const known = new Set(dataset.columns)
-    for (const name of [target, ...(features ?? [])]) {
-      if (!known.has(name)) {
-        const excluded = dataset.excluded.find((c) => c.name === name)
-        throw new InputError(
-          excluded ? `Column "${name}" ${excluded.reason}, so it cannot be used as a number.` : `There is no column "${name}" in ${dataset.fileName}.`,
-          `Numeric columns are: ${dataset.columns.map((c) => `"${c}"`).join(', ')}.`,
-          { column: name },
-        )
-      }
-    }
-    return features ?? dataset.columns.filter((c) => c !== target)
-  }
-
   private emitChanged(runIds: RunId[]): void {
     for (const l of this.listeners) l.changed?.(runIds)
   }
+}
+
+/** A worker's `failed` message as the error it stands for. */
+function reportedError(event: Extract<WorkerEvent, { type: 'failed' }>): Error {
+  return event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message)
+}
+
+/** What a failed run's record says: the sentence of bad input, else what broke. */
+function failureSentence(e: unknown): string {
+  return e instanceof InputError ? e.sentence : `Training failed: ${(e as Error)?.message ?? String(e)}`
 }
 
 /** What the store keeps of a fit: everything but the (separately stored) loss history. */

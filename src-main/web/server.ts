@@ -4,10 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { EventName, Events } from '../../src-core/contract'
+import { z } from 'zod'
+import type { Envelope, EventName, Events } from '../../src-core/contract'
+import { InputError } from '../../src-core/errors'
+import { parseInput } from '../../src-core/parse-input'
 import type { Connection } from '../services/app-services'
 import { decodeMessage, encodeMessage } from '../../src-core/wire-codec'
-import { dispatch, type Emit } from '../services/api-handlers'
+import { dispatch, toWireError, type Emit } from '../services/api-handlers'
 import { CONTENT_SECURITY_POLICY, resolveStaticFile } from './static-files'
 
 export interface WebServerOptions {
@@ -95,15 +98,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       })
       ws.on('message', async (data, isBinary) => {
         let id: unknown = null
+        let envelope: Envelope<unknown>
         try {
-          if (!isBinary) throw new TypeError('text frames are not part of the protocol')
-          const message = decodeMessage(toBytes(data)) as { id?: unknown; method?: unknown; args?: unknown }
-          id = message.id
-          const envelope = await dispatch(handlers, message.method, message.args, options.log)
-          if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ id, envelope }))
+          if (!isBinary) throw new InputError('Malformed message: text frames are not part of the protocol.', 'This looks like a bug in the caller.')
+          const message = decodeFrame(data)
+          id = (message as { id?: unknown } | null)?.id ?? null
+          const request = parseInput(requestFrameSchema, message, { input: 'the message', hint: 'This looks like a bug in the caller.' })
+          envelope = await dispatch(handlers, request.method, request.args, options.log)
         } catch (e) {
-          ws.send(encodeMessage({ id, envelope: { ok: false, error: { inputError: true, message: `Malformed message: ${(e as Error).message}.`, hint: 'This looks like a bug in the caller.', where: {} } } }))
+          envelope = { ok: false, error: toWireError(e, options.log) }
         }
+        if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ id, envelope }))
       })
     })
   })
@@ -159,6 +164,22 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** One request from the page: its id (echoed in the answer), the request's name and its arguments (checked by dispatch). */
+const requestFrameSchema = z.object({
+  id: z.union([z.number(), z.string().max(100)]),
+  method: z.string().max(200),
+  args: z.array(z.unknown()),
+})
+
+/** A frame the wire codec cannot read is the caller's mistake, said as one. */
+function decodeFrame(data: unknown): unknown {
+  try {
+    return decodeMessage(toBytes(data))
+  } catch (e) {
+    throw new InputError(`Malformed message: ${(e as Error).message}.`, 'This looks like a bug in the caller.')
+  }
 }
 
 function toBytes(data: unknown): Uint8Array {

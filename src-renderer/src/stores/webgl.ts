@@ -2,7 +2,8 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { WebglCapability } from '../../../src-core/backends/webgl/capability'
 import type { ComputeStart } from '../../../src-core/contract'
-import { CONTROL_CANCEL, CONTROL_PAUSE, createControl, tableFromWire, type WebglWorkerEvent, type WebglWorkerRequest } from '../../../src-core/protocol'
+import { createControl, setControl, tableFromPlain, tableToTransfer, type WebglWorkerEvent, type WebglWorkerRequest } from '../../../src-core/protocol'
+import { InputError } from '../../../src-core/errors'
 import { api } from '../api'
 
 /**
@@ -56,26 +57,29 @@ export const useWebgl = defineStore('webgl', () => {
     a.on('compute.start', (start: ComputeStart) => run(start))
     a.on('compute.control', ({ runId, action }) => {
       const control = controls.get(runId)
-      if (!control) return
-      if (action === 'cancel') {
-        Atomics.store(control, CONTROL_CANCEL, 1)
-        Atomics.store(control, CONTROL_PAUSE, 0)
-      } else Atomics.store(control, CONTROL_PAUSE, action === 'pause' ? 1 : 0)
-      Atomics.notify(control, CONTROL_PAUSE)
+      if (control) setControl(control, action)
     })
     ensureWorker().postMessage({ type: 'probe' } satisfies WebglWorkerRequest)
   }
 
   function run(start: ComputeStart): void {
-    const w = ensureWorker()
-    if (start.kind === 'run') {
-      const control = createControl()
-      controls.set(start.message.runId, new Int32Array(control))
-      const message: WebglWorkerRequest = { ...start.message, table: tableFromWire(start.message.table), control }
-      w.postMessage(message)
-    } else {
-      controls.set(start.message.requestId, new Int32Array(createControl()))
-      w.postMessage({ ...start.message, table: tableFromWire(start.message.table) } satisfies WebglWorkerRequest)
+    const id = start.kind === 'run' ? start.message.runId : start.message.requestId
+    try {
+      const w = ensureWorker()
+      const table = tableToTransfer(tableFromPlain(start.message.table))
+      if (start.kind === 'run') {
+        const control = createControl()
+        controls.set(id, new Int32Array(control))
+        w.postMessage({ ...start.message, table, control } satisfies WebglWorkerRequest)
+      } else {
+        controls.set(id, new Int32Array(createControl()))
+        w.postMessage({ ...start.message, table } satisfies WebglWorkerRequest)
+      }
+    } catch (e) {
+      // The job never reached the worker: say so, or main would wait for it forever.
+      controls.delete(id)
+      const input = e instanceof InputError
+      void api()['compute.report']({ type: 'failed', runId: id, inputError: input, message: (e as Error)?.message ?? String(e), hint: input ? e.hint : '', where: input ? e.where : {} }).catch((err) => console.error(err))
     }
   }
 

@@ -1,0 +1,99 @@
+import { InputError } from '../errors'
+import { readModelDocument, type LoadedModel, type ModelDocument } from '../model-file'
+import { oneHotEncode, type EncodableImport } from '../table/one-hot'
+import { Table } from '../table/table'
+import { computeMetrics, type Metrics } from './metrics'
+import { predictTable } from './predict-table'
+
+/** What applying a model to a table gives: every row's prediction, and why some rows have none. */
+export interface ModelPrediction {
+  target: string
+  features: string[]
+  /** The table the model read: the data with the model's one-hot columns added. */
+  table: Table
+  /** One per row; NaN where the row has no prediction. */
+  predicted: Float64Array
+  /** The target column when the table has it. */
+  actual: Float64Array | null
+  /** Against `actual`, over the rows that have both a prediction and a target value; null when there are none. */
+  metrics: Metrics | null
+  /** How many rows the metrics are over. */
+  metricRows: number
+  /** Rows without a prediction, whatever the reason. */
+  missingRows: number
+  /** Of those: rows with an empty or non-numeric feature cell the model had no imputation for. */
+  missingFeatureRows: number
+  /** Of those: rows whose value of a one-hot encoded column the model never saw, per column. */
+  unknownLevels: { column: string; rows: number }[]
+}
+
+/**
+ * Applies a model to new data as it was trained: text columns it one-hot encoded are encoded with
+ * its levels (when `data` is an import that still has its text columns; a bare Table must carry the
+ * "column=level" columns already), its imputation fills missing cells, and a row with a value of
+ * an encoded column the model never saw gets no prediction — even under mean imputation, because
+ * filling in the mean of a dummy column would predict for a category that does not exist in the
+ * model. One implementation for `slope predict`, the app's Predict panel and `models.predict`.
+ */
+export function predictWithModel(data: Table | EncodableImport, model: LoadedModel): ModelPrediction {
+  const trained = new Map((model.document.one_hot ?? []).map((e) => [e.column, e]))
+  let table: Table
+  let unknown: Uint8Array | null = null
+  const unknownLevels: { column: string; rows: number }[] = []
+  if (data instanceof Table) {
+    table = data
+  } else if (trained.size === 0) {
+    table = data.table
+  } else {
+    const encoded = oneHotEncode(data, [...trained.keys()], trained)
+    table = encoded.table
+    unknown = unknownLevelRows(data, trained, table.rowCount)
+    for (const e of encoded.encodings) if (e.unknownRows > 0) unknownLevels.push({ column: e.column, rows: e.unknownRows })
+  }
+  const result = predictTable(table, model)
+  const predicted = result.predicted
+  let missingFeatureRows = 0
+  for (let i = 0; i < predicted.length; i++) {
+    if (unknown?.[i]) predicted[i] = NaN
+    else if (Number.isNaN(predicted[i]!)) missingFeatureRows++
+  }
+  let missingRows = 0
+  for (let i = 0; i < predicted.length; i++) if (Number.isNaN(predicted[i]!)) missingRows++
+  const actual = result.actual ? Float64Array.from(result.actual) : null
+  const complete: number[] = []
+  if (actual) for (let i = 0; i < predicted.length; i++) if (!Number.isNaN(predicted[i]!) && !Number.isNaN(actual[i]!)) complete.push(i)
+  return {
+    target: model.target,
+    features: [...model.features],
+    table,
+    predicted,
+    actual,
+    metrics: complete.length ? computeMetrics(complete.map((i) => predicted[i]!), complete.map((i) => actual![i]!)) : null,
+    metricRows: complete.length,
+    missingRows,
+    missingFeatureRows,
+    unknownLevels,
+  }
+}
+
+/** The model a run carries, read exactly as a model file is; a run without one says why. */
+export function modelOfRun(run: { name: string; model: ModelDocument | null }): LoadedModel {
+  if (!run.model) throw new InputError(`Run "${run.name}" has no model to predict with.`, 'Choose a completed run.')
+  return readModelDocument(JSON.stringify(run.model), 'model')
+}
+
+/** 1 for each row whose value of some encoded column is neither the reference nor a level of the model. */
+function unknownLevelRows(data: EncodableImport, trained: ReadonlyMap<string, { reference: string; levels: readonly string[] }>, rows: number): Uint8Array {
+  const unknown = new Uint8Array(rows)
+  for (const [column, encoding] of trained) {
+    const text = data.textColumns.get(column)
+    if (!text) continue // oneHotEncode has already refused a column it cannot encode
+    const known = new Set([encoding.reference, ...encoding.levels])
+    const isUnknown = text.levels.map((level) => !known.has(level))
+    for (let r = 0; r < rows; r++) {
+      const code = text.codes[r]!
+      if (code >= 0 && isUnknown[code]) unknown[r] = 1 // an empty cell (−1) is missing, not unknown
+    }
+  }
+  return unknown
+}
