@@ -1,7 +1,9 @@
+import { createI18n } from 'vue-i18n'
 import { describe, expect, it } from 'vitest'
 import { tutorialTable, tutorialX } from '../testing/tutorial'
 import { parseTrainConfig, type TrainConfigInput } from './config'
-import { describeFinding, diagnose, type DiagnosisInput } from './diagnosis'
+import { describeFinding, diagnose, type DiagnosisInput, type Finding } from './diagnosis'
+import { diagnosisMessages, findingKey, findingParams, interpolate } from './diagnosis-messages'
 import { fitModel, type PreparedInfo } from './fit-model'
 
 async function diagnoseTutorial(input: TrainConfigInput) {
@@ -75,5 +77,64 @@ describe('diagnosis', () => {
     const valLoss = Array.from({ length: 100 }, (_, k) => 1 + (k - 30) ** 2 / 1000)
     expect(diagnose({ ...base, loss, valLoss })).toContainEqual({ code: 'overfitting', bestEpoch: 30 })
   })
+})
 
+/** One finding of every code (the mapped type makes the compiler ask for a new code here). */
+const samples: { [C in Finding['code']]: Extract<Finding, { code: C }> } = {
+  diverged: { code: 'diverged', epoch: 37, learningRate: 1 },
+  exploding: { code: 'exploding', factor: 12_345.6, learningRate: 0.3 },
+  oscillating: { code: 'oscillating', learningRate: 0.3 },
+  'badly-scaled': { code: 'badly-scaled', condition: 330.4 },
+  'ill-conditioned': { code: 'ill-conditioned', condition: 1_500_000 },
+  converged: { code: 'converged' },
+  'still-improving': { code: 'still-improving', relativeGap: 0.01234 },
+  plateau: { code: 'plateau', relativeGap: 42.4 },
+  overfitting: { code: 'overfitting', bestEpoch: 30 },
+}
+const findings = Object.values(samples) as Finding[]
+const placeholders = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()
+
+describe('diagnosis sentences (diagnosis-messages.ts)', () => {
+  const i18n = createI18n({ legacy: false, locale: 'en', messages: { en: { diagnosis: diagnosisMessages.en }, 'zh-CN': { diagnosis: diagnosisMessages['zh-CN'] } } })
+  const t = (locale: 'en' | 'zh-CN', f: Finding) => i18n.global.t(`diagnosis.${findingKey(f.code)}`, findingParams(f), { locale })
+
+  it('every finding code has a template in English and Chinese, and nothing else does', () => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      expect(Object.keys(diagnosisMessages[locale]).sort(), locale).toEqual(['title', ...findings.map((f) => findingKey(f.code))].sort())
+    }
+  })
+
+  it('both languages name the same placeholders, exactly the parameters the finding supplies', () => {
+    for (const f of findings) {
+      const key = findingKey(f.code)
+      const params = Object.keys(findingParams(f)).sort()
+      expect(placeholders(diagnosisMessages.en[key]), key).toEqual(params)
+      expect(placeholders(diagnosisMessages['zh-CN'][key]), key).toEqual(params)
+    }
+  })
+
+  it('the CLI sentence is the English template with the finding’s parameters', () => {
+    for (const f of findings) expect(describeFinding(f)).toBe(interpolate(diagnosisMessages.en[findingKey(f.code)], findingParams(f)))
+  })
+
+  it('vue-i18n renders every template as interpolate does (no @, | or stray braces)', () => {
+    for (const f of findings) {
+      for (const locale of ['en', 'zh-CN'] as const) expect(t(locale, f), `${locale} ${f.code}`).toBe(interpolate(diagnosisMessages[locale][findingKey(f.code)], findingParams(f)))
+    }
+    expect(i18n.global.t('diagnosis.title', {}, { locale: 'zh-CN' })).toBe('诊断')
+  })
+
+  it('words the numbers as the CLI always has: plain rates, a rate ten times smaller, grouped ratios, percent gaps', () => {
+    expect(describeFinding(samples.diverged)).toBe('The loss blew up at epoch 37: the learning rate 1 is too large for this data. Lower it (try 0.1) or standardize the inputs.')
+    expect(describeFinding(samples.exploding)).toBe(
+      'The loss grew 12,346× since the first epoch and is still growing: the learning rate 0.3 is too large, and more epochs would overflow. Lower it (try 0.03) or standardize the inputs.',
+    )
+    expect(describeFinding(samples['still-improving'])).toBe('Still improving at the last epoch, 1.2 % above the exact optimum: train for more epochs or raise the learning rate.')
+    expect(describeFinding({ code: 'badly-scaled', condition: Infinity })).toContain('the loss curves ∞× more steeply')
+    expect(t('zh-CN', samples.oscillating)).toBe('损失时升时降：步子迈得太大（动量、Adam 或小批量噪声，学习率为 0.3）。请调低学习率（例如 0.1）或动量。')
+  })
+
+  it('a template without its value is a programming error, not a sentence with a hole', () => {
+    expect(() => interpolate('at epoch {epoch}', {})).toThrow('No value for {epoch}')
+  })
 })

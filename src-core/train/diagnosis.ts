@@ -1,9 +1,11 @@
 import type { RunDetail } from '../contract'
+import { diagnosisMessages, findingKey, findingParams, interpolate } from './diagnosis-messages'
 import type { ExactReference, PreparedInfo } from './fit-model'
 
 /**
  * Plain-language reading of a run: why a fit is good or bad, and what to change. Each finding is a
- * code with numbers; `describeFinding` words it in English (the CLI), the app translates the code.
+ * code with numbers; its words live in diagnosis-messages.ts (English and Chinese templates):
+ * `describeFinding` renders the English one for the CLI, the app shows either through vue-i18n.
  * Thresholds are rules of thumb, stated with each check.
  */
 export type Finding =
@@ -85,40 +87,9 @@ function isOscillating(loss: ArrayLike<number>): boolean {
   return steps >= 10 && ups / steps > 1 / 3 && swing > 1e-3
 }
 
+/** The finding in English, as the CLI prints it: the same template the app shows, rendered here. */
 export function describeFinding(f: Finding): string {
-  switch (f.code) {
-    case 'diverged':
-      return `The loss blew up at epoch ${f.epoch}: the learning rate ${f.learningRate} is too large for this data. Lower it (try ${smaller(f.learningRate, 10)}) or standardize the inputs.`
-    case 'exploding':
-      return `The loss grew ${formatCount(f.factor)}× since the first epoch and is still growing: the learning rate ${f.learningRate} is too large, and more epochs would overflow. Lower it (try ${smaller(f.learningRate, 10)}) or standardize the inputs.`
-    case 'oscillating':
-      return `The loss goes up and down: the steps overshoot (momentum, Adam or mini-batch noise at learning rate ${f.learningRate}). Lower the learning rate (e.g. to ${smaller(f.learningRate, 3)}) or the momentum.`
-    case 'badly-scaled':
-      return `The features are badly scaled (the loss curves ${formatCount(f.condition)}× more steeply in one direction than another), so gradient descent crawls along the flat one. Standardize the inputs.`
-    case 'ill-conditioned':
-      return `Some features are nearly collinear (curvature ratio ${formatCount(f.condition)}×), so gradient descent converges slowly in one direction. Drop a redundant feature, or use momentum or Adam.`
-    case 'converged':
-      return 'The run reached the exact least-squares fit.'
-    case 'still-improving':
-      return `Still improving at the last epoch, ${formatPercent(f.relativeGap)} above the exact optimum: train for more epochs or raise the learning rate.`
-    case 'plateau':
-      return `The loss has stalled ${formatPercent(f.relativeGap)} above the exact optimum: raise the learning rate, standardize the inputs, or try Adam.`
-    case 'overfitting':
-      return `The validation loss was lowest at epoch ${f.bestEpoch} and has risen since: the model fits noise; use early stopping or fewer features.`
-  }
-}
-
-/** A smaller learning rate to suggest, in two significant digits (0.3 / 3 → 0.1, not 0.09999…). */
-export function smaller(lr: number, factor: number): number {
-  return Number((lr / factor).toPrecision(2))
-}
-
-function formatCount(x: number): string {
-  return Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '∞'
-}
-
-function formatPercent(x: number): string {
-  return x >= 10 ? `${Math.round(x)}×` : `${Number((x * 100).toPrecision(2))} %`
+  return interpolate(diagnosisMessages.en[findingKey(f.code)], findingParams(f))
 }
 
 /** The findings for a stored or live run (what the CLI prints and the app shows). */

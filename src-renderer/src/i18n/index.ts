@@ -1,10 +1,12 @@
 import { createI18n } from 'vue-i18n'
+import { diagnosisMessages } from '../../../src-core/train/diagnosis-messages'
 
 /**
  * English and Simplified Chinese. Messages live in one module per part of the app
  * (i18n/messages/*.ts, each `export default { en: {...}, 'zh-CN': {...} }`), merged here, so parts
  * of the UI can be worked on without touching one shared file. A test checks both languages have
- * the same keys.
+ * the same keys. The diagnosis sentences are the CLI's too, so they live in core
+ * (src-core/train/diagnosis-messages.ts, with its own test) and join here as `diagnosis.*`.
  */
 export const locales = ['en', 'zh-CN'] as const
 export type Locale = (typeof locales)[number]
@@ -19,6 +21,7 @@ export function mergedMessages(): Record<Locale, Tree> {
   for (const module of Object.values(modules)) {
     for (const locale of locales) Object.assign(out[locale], module.default[locale])
   }
+  for (const locale of locales) out[locale].diagnosis = diagnosisMessages[locale]
   return out
 }
 

@@ -1,4 +1,4 @@
-// Train tab: hyperparameters, controls, parameters, learning-rate finder; diagnosis sentences.
+// Train tab: hyperparameters, controls, parameters, learning-rate finder (the diagnosis sentences live in src-core/train/diagnosis-messages.ts).
 export default {
   en: {
     train: {
@@ -35,18 +35,6 @@ export default {
       noSuggestion: 'The loss never fell: try a larger range.',
       useSuggestion: 'Use it',
     },
-    diagnosis: {
-      title: 'Diagnosis',
-      diverged: 'The loss blew up at epoch {epoch}: the learning rate {lr} is too large for this data. Lower it (try {smaller}) or standardize the inputs.',
-      exploding: 'The loss grew {factor}× since the first epoch and is still growing: the learning rate {lr} is too large, and more epochs would overflow. Lower it (try {smaller}) or standardize the inputs.',
-      oscillating: 'The loss goes up and down: the steps overshoot (momentum, Adam or mini-batch noise at learning rate {lr}). Lower the learning rate (e.g. to {smaller}) or the momentum.',
-      badlyScaled: 'The features are badly scaled (the loss curves {ratio}× more steeply in one direction than another), so gradient descent crawls along the flat one. Standardize the inputs.',
-      illConditioned: 'Some features are nearly collinear (curvature ratio {ratio}×), so gradient descent converges slowly in one direction. Drop a redundant feature, or use momentum or Adam.',
-      converged: 'The run reached the exact least-squares fit.',
-      stillImproving: 'Still improving at the last epoch, {gap} above the exact optimum: train for more epochs or raise the learning rate.',
-      plateau: 'The loss has stalled {gap} above the exact optimum: raise the learning rate, standardize the inputs, or try Adam.',
-      overfitting: 'The validation loss was lowest at epoch {epoch} and has risen since: the model fits noise; use early stopping or fewer features.',
-    },
   },
   'zh-CN': {
     train: {
@@ -82,18 +70,6 @@ export default {
       suggested: '建议的学习率：{lr}',
       noSuggestion: '损失从未下降：请扩大搜索范围。',
       useSuggestion: '使用该值',
-    },
-    diagnosis: {
-      title: '诊断',
-      diverged: '损失在第 {epoch} 轮发散：学习率 {lr} 对这些数据太大。请调低（试试 {smaller}）或标准化输入。',
-      exploding: '损失自第一轮以来增长了 {factor} 倍且仍在增长：学习率 {lr} 太大，再多训练几轮就会溢出。请调低（试试 {smaller}）或标准化输入。',
-      oscillating: '损失时升时降：步子迈得太大（动量、Adam 或小批量噪声，学习率为 {lr}）。请调低学习率（例如 {smaller}）或动量。',
-      badlyScaled: '特征的尺度相差悬殊（损失在一个方向上比另一个方向陡 {ratio} 倍），梯度下降在平坦方向上爬得很慢。请标准化输入。',
-      illConditioned: '一些特征几乎共线（曲率比为 {ratio} 倍），梯度下降在某个方向上收敛很慢。请去掉冗余特征，或使用动量或 Adam。',
-      converged: '本次运行已达到精确的最小二乘拟合。',
-      stillImproving: '最后一轮仍在改进，比精确最优高 {gap}：请增加轮数或调高学习率。',
-      plateau: '损失停滞在比精确最优高 {gap} 的位置：请调高学习率、标准化输入，或尝试 Adam。',
-      overfitting: '验证损失在第 {epoch} 轮最低，之后上升：模型在拟合噪声；请使用提前停止或减少特征。',
     },
   },
 }
