@@ -1,4 +1,4 @@
-import type { RunDetail } from '../contract'
+import type { RunDetail, RunStatus } from '../contract'
 import { diagnosisMessages, findingKey, findingParams, interpolate } from './diagnosis-messages'
 import type { ExactReference, PreparedInfo } from './fit-model'
 
@@ -20,7 +20,7 @@ export type Finding =
   | { code: 'overfitting'; bestEpoch: number }
 
 export interface DiagnosisInput {
-  status: 'queued' | 'running' | 'completed' | 'diverged' | 'cancelled' | 'interrupted' | 'failed'
+  status: RunStatus
   loss: ArrayLike<number>
   valLoss: ArrayLike<number> | null
   divergedAt: number | null

@@ -11,7 +11,7 @@ import type {
   RunSummary,
   StoredOutcome,
 } from '../../src-core/contract'
-import { datasetUploadSchema, runFilterSchema } from '../../src-core/contract'
+import { activeStatuses, datasetUploadSchema, runFilterSchema } from '../../src-core/contract'
 import { tableFromUpload } from '../../src-core/dataset-upload'
 import { InputError } from '../../src-core/errors'
 import type { ModelDocument } from '../../src-core/model-file'
@@ -20,6 +20,9 @@ import { tableFromPlain, type CellTextTriple } from '../../src-core/protocol'
 import type { ExcludedColumn, Table } from '../../src-core/table/table'
 import type { TrainConfig } from '../../src-core/train/config'
 import { databaseError } from './database'
+
+/** The statuses of runs a process still owns, as an SQL list (constants from the contract, never user input). */
+const ACTIVE = activeStatuses.map((s) => `'${s}'`).join(', ')
 
 export interface NewRun {
   name: string
@@ -179,7 +182,7 @@ export class RunStore {
         'Delete it together with its runs, or keep it.',
       )
     }
-    const active = this.db.prepare("SELECT count(*) AS n FROM runs WHERE dataset_id = ? AND status IN ('queued', 'running')").get(id) as { n: number }
+    const active = this.db.prepare(`SELECT count(*) AS n FROM runs WHERE dataset_id = ? AND status IN (${ACTIVE})`).get(id) as { n: number }
     if (active.n) throw new InputError(`Dataset "${summary.name}" has runs that are still training.`, 'Stop them first, then delete the dataset.')
     this.write(() =>
       this.db.transaction(() => {
@@ -243,11 +246,11 @@ export class RunStore {
 
   /** On start-up: runs a crash left 'running' or 'queued' become 'interrupted', keeping their history. */
   markInterrupted(): RunId[] {
-    const ids = (this.db.prepare("SELECT id FROM runs WHERE status IN ('running', 'queued')").all() as { id: number }[]).map((r) => r.id)
+    const ids = (this.db.prepare(`SELECT id FROM runs WHERE status IN (${ACTIVE})`).all() as { id: number }[]).map((r) => r.id)
     if (ids.length) {
       this.write(() =>
         this.db
-          .prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'Slope stopped while this run was training; the history up to then is kept.' WHERE status IN ('running', 'queued')")
+          .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'Slope stopped while this run was training; the history up to then is kept.' WHERE status IN (${ACTIVE})`)
           .run(this.now().toISOString()),
       )
     }

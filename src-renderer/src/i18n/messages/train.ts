@@ -3,7 +3,6 @@ export default {
   en: {
     train: {
       settings: 'Settings',
-      learningRate: 'Learning rate',
       learningRateSlider: 'Learning rate (log scale)',
       webgl: {
         probing: 'Checking WebGL…',
@@ -39,7 +38,6 @@ export default {
   'zh-CN': {
     train: {
       settings: '设置',
-      learningRate: '学习率',
       learningRateSlider: '学习率（对数刻度）',
       webgl: {
         probing: '正在检测 WebGL…',
