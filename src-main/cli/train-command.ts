@@ -12,6 +12,7 @@ import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
 import { autoOneHotColumns, oneHotEncode, type OneHotEncoding } from '../../src-core/table/one-hot'
+import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { choiceOption, integerOption, numberListOption, numberOption } from './options'
 import { UsageError } from './usage-error'
@@ -19,7 +20,7 @@ import { formatNumber, formatModelEquation } from './format'
 
 export const trainUsage = `Usage: slope train FILE --target COL [options]
 
-Fit y = w·x + b to the columns of FILE (CSV, TSV, XLSX, XLS or ODS; see slope inspect FILE).
+Fit y = w·x + b to the columns of FILE (${formatListSentence()}; see slope inspect FILE).
 
 ${importOptionsUsage}
 
