@@ -14,6 +14,8 @@ const MAGIC = [0x50, 0x41, 0x52, 0x31]
 const CODECS_READ = new Set(['UNCOMPRESSED', 'SNAPPY'])
 
 const MS_PER_DAY = 86_400_000
+/** Rows are numbered as in a CSV export of the file: the column names are row 1, the first record row 2. */
+const FIRST_DATA_ROW = 2
 const TWO_POW_53 = 2n ** 53n
 
 /**
@@ -158,7 +160,7 @@ async function readParquet(request: FormatReadRequest<'parquet'>) {
     try {
       fillColumn(columns[c]!, readable[c]!, chunk, rounded[c]!, limits.maxFieldChars)
     } catch (e) {
-      if (e instanceof FieldTooLong) problem = fieldTooLong(fileName, 2 + e.index, readable[c]!.name, e.length, limits)
+      if (e instanceof FieldTooLong) problem = fieldTooLong(fileName, FIRST_DATA_ROW + e.index, readable[c]!.name, e.length, limits)
       else throw e
     }
   }
@@ -188,11 +190,11 @@ async function readParquet(request: FormatReadRequest<'parquet'>) {
     if (!r.first) return
     const exact = r.first.exact
     notes.push(
-      `column "${readable[c]!.name}": ${r.count.toLocaleString('en-US')} integer${r.count === 1 ? '' : 's'} beyond ±2^53 read as the nearest double (first: row ${(2 + r.first.index).toLocaleString('en-US')}, ${exact} → ${Number(exact)})`,
+      `column "${readable[c]!.name}": ${r.count.toLocaleString('en-US')} integer${r.count === 1 ? '' : 's'} beyond ±2^53 read as the nearest double (first: row ${(FIRST_DATA_ROW + r.first.index).toLocaleString('en-US')}, ${exact} → ${Number(exact)})`,
     )
   })
   if (readable.some((p) => p.boolean)) notes.push('boolean columns read as the text TRUE/FALSE, as in workbooks')
-  const built = finishTypedColumns(columns, { fileName, firstRowNumber: 2, headerRow: 1, notes })
+  const built = finishTypedColumns(columns, { fileName, firstRowNumber: FIRST_DATA_ROW, headerRow: 1, notes })
   const codecs = [...new Set(metadata.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)).filter((c): c is NonNullable<typeof c> => c !== undefined))]
   return {
     ...built,

@@ -38,7 +38,7 @@ describe('the format registry is the one list of formats', () => {
     for (const [file, testid] of [
       ['src-renderer/src/components/DataSource.vue', 'file-input'],
       ['src-renderer/src/components/PredictPanel.vue', 'predict-file-input'],
-    ]) {
+    ] as const) {
       const input = read(file).match(new RegExp(`<input[^>]*data-testid="${testid}"[^>]*>`))?.[0] ?? ''
       expect(input, file).toContain(':accept="fileInputAccept"')
     }
