@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { DuckParquet } from '../../src-core/testing/duckdb-parquet'
 import { expect, openTutorial, screenshot, test } from './fixtures'
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'import')
@@ -26,6 +27,17 @@ test('an XLSX with Chinese sheet and column names: the data sheet is read, the o
   await expect(app.getByTestId('sheet')).toHaveValue('数据')
   await expect(app.getByTestId('sheet').locator('option')).toHaveText(['Lookup', '数据', 'Notes'])
   await expect(app.getByTestId('column-广告费')).toBeVisible()
+})
+
+test('a Parquet file (written by DuckDB) imports through the file input: its columns, typed by its schema', async ({ app }) => {
+  const duck = await DuckParquet.open()
+  const path = await duck.write('sales.parquet', `SELECT i::DOUBLE AS 广告费, 3 + 2 * i AS 销售额, ['东', 'west'][i % 2 + 1] AS region FROM range(50) t(i)`)
+  await expect(app.getByTestId('file-input')).toHaveAttribute('accept', /\.parquet/)
+  await app.getByTestId('file-input').setInputFiles(path)
+  await expect(app.getByTestId('preview')).toContainText('sales.parquet')
+  await expect(app.getByTestId('found-format')).toHaveText('PARQUET')
+  await expect(app.getByTestId('column-广告费')).toContainText('number')
+  await expect(app.getByTestId('one-hot-region')).toBeVisible() // a text column, offered for one-hot encoding
 })
 
 test('one-hot encoding of a text column adds a 0/1 feature per level but one', async ({ app }) => {

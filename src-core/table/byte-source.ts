@@ -15,6 +15,11 @@ export interface ByteSource {
    * add tens of megabytes to the peak memory of a large import).
    */
   read(options?: { transient?: boolean }): AsyncIterable<Uint8Array>
+  /**
+   * Bytes `start` to `end` (exclusive), for formats read by position rather than front to back:
+   * a Parquet reader needs the footer at the end first, then only the column chunks it reads.
+   */
+  slice(start: number, end: number): Promise<Uint8Array>
 }
 
 export interface ImportProgress {
@@ -39,6 +44,9 @@ export function bytesSource(name: string, bytes: Uint8Array, chunkBytes = CHUNK_
     size: bytes.length,
     async *read() {
       for (let i = 0; i < bytes.length; i += chunkBytes) yield bytes.subarray(i, Math.min(bytes.length, i + chunkBytes))
+    },
+    async slice(start, end) {
+      return bytes.subarray(start, end)
     },
   }
 }

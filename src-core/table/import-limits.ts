@@ -7,7 +7,15 @@ export interface ImportLimits {
   maxTextFileBytes: number
   /** XLSX/XLS/ODS files as stored. */
   maxWorkbookBytes: number
-  /** Sum of the uncompressed sizes of a zip container's entries (XLSX, ODS): the zip-bomb guard. */
+  /**
+   * Parquet files as stored. Read by position, one row group at a time, so the file never sits in
+   * memory whole; the cell cap bounds the table built from it.
+   */
+  maxParquetBytes: number
+  /**
+   * Sum of the uncompressed sizes of a zip container's entries (XLSX, ODS): the zip-bomb guard.
+   * Also the cap on one Parquet row group's column chunks once decompressed.
+   */
   maxInflatedBytes: number
   /** Rows × columns of the table. */
   maxCells: number
@@ -21,6 +29,7 @@ export interface ImportLimits {
 export const DEFAULT_LIMITS: ImportLimits = {
   maxTextFileBytes: 1024 ** 3,
   maxWorkbookBytes: 200 * 1024 ** 2,
+  maxParquetBytes: 1024 ** 3,
   maxInflatedBytes: 1024 ** 3,
   maxCells: 100_000_000,
   maxColumns: 16_384, // Excel's own limit

@@ -1,3 +1,4 @@
+import { optionScope, readersWithoutOptions } from '../../src-core/table/formats/registry'
 import type { ImportFileOptions } from '../services/import-file'
 import { choiceOption } from './options'
 
@@ -9,13 +10,20 @@ export const importOptionSpecs = {
   decimal: { type: 'string' },
 } as const
 
-export const importOptionsUsage = `File
-  --sheet NAME             workbooks (XLSX, XLS, ODS): the sheet to read, by name or number
+const none = readersWithoutOptions().map((r) => r.label)
+
+// Which formats take each option comes from the format registry; the texts are the options' own.
+export const importOptionsUsage = `File (the format is found from the file's bytes, not its name)
+  --sheet NAME             ${optionScope('sheet')}: the sheet to read, by name or number
                            from 1 (default: the first visible sheet)
-  --encoding E             text files: utf-8, utf-16le, gb18030 (gbk), windows-1252, …
-                           (default: detected)
-  --delimiter D            text files: , ; tab | or any one character (default: sniffed)
-  --decimal . | ,          text files: decimal separator (default: detected per file)`
+  --encoding E             ${optionScope('encoding')}: utf-8, utf-16le, gb18030 (gbk),
+                           windows-1252, … (default: detected)
+  --delimiter D            ${optionScope('delimiter')}: , ; tab | or any one character
+                           (default: sniffed)
+  --decimal . | ,          ${optionScope('decimal')}: decimal separator (default: detected per file)${
+  none.length ? `
+                           ${none.join(' and ')} take none of these options.` : ''
+}`
 
 export function importOptionsFrom(values: { sheet?: string; encoding?: string; delimiter?: string; decimal?: string }): ImportFileOptions {
   return {

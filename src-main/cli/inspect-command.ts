@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import { delimiterName } from '../../src-core/table/csv-sniff'
+import { formatKinds } from '../../src-core/table/formats/registry'
+import { describeImport } from '../../src-core/table/import-table'
 import { serialToIso, type ColumnReport } from '../../src-core/table/table-builder'
 import { importFile, type ImportedFile } from '../services/import-file'
 import { formatNumber } from './format'
@@ -9,9 +10,10 @@ import { UsageError } from './usage-error'
 
 export const inspectUsage = `Usage: slope inspect FILE [--sheet NAME] [--encoding E] [--delimiter D] [--decimal . | ,] [--json]
 
-Show what Slope reads from FILE (CSV, TSV, XLSX, XLS, ODS): rows, encoding, delimiter, decimal
-separator, sheets, and per column its type (number, text, date, empty), missing and non-numeric
-cells (with the first one's row), and min, max, mean, std.
+Show what Slope reads from FILE (${formatKinds().join(', ')}):
+rows, how it was read (encoding, delimiter and decimal separator; sheets; row groups), and per
+column its type (number, text, date, empty), missing and non-numeric cells (with the first one's
+row), and min, max, mean, std.
 
 ${importOptionsUsage}
 
@@ -52,6 +54,7 @@ export function inspectDocument(file: ImportedFile, ms: number) {
     sheet: file.sheet,
     sheets: file.sheets,
     header_row: file.headerRow,
+    details: file.details,
     notes: file.notes,
     columns: file.columns.map((c) => ({
       name: c.name,
@@ -73,14 +76,10 @@ export function inspectDocument(file: ImportedFile, ms: number) {
 
 function inspectText(file: ImportedFile): string {
   const lines: string[] = []
-  const what = file.format === 'csv' ? 'text' : file.format.toUpperCase()
-  lines.push(`${file.fileName}: ${what}, ${file.rows.toLocaleString('en-US')} rows, ${file.columns.length} columns`)
-  if (file.format === 'csv') {
-    lines.push(`encoding ${file.encoding} (${file.encodingSource === 'bom' ? 'byte-order mark' : file.encodingSource}), delimiter ${shown(file.delimiter!)}, decimal separator "${file.decimal}"`)
-  } else {
-    lines.push(`sheet "${file.sheet}" (sheets: ${file.sheets.map((s) => `"${s}"`).join(', ')})`)
-  }
-  lines.push(file.headerRow === null ? 'no header row' : `header in row ${file.headerRow}`)
+  // Each format says how it was read (encoding and delimiter, sheets, row groups).
+  const described = describeImport(file)
+  lines.push(`${file.fileName}: ${described.kind}, ${file.rows.toLocaleString('en-US')} rows, ${file.columns.length} columns`)
+  lines.push(...described.lines)
   for (const note of file.notes) lines.push(`note: ${note}`)
   lines.push('')
   const header = ['column', 'type', 'missing', 'non-numeric', 'min', 'max', 'mean', 'std', 'first non-numeric']
@@ -105,11 +104,6 @@ function columnRow(c: ColumnReport): string[] {
     c.type === 'number' ? value(s?.std) : '',
     c.firstNonNumeric ? `row ${c.firstNonNumeric.row.toLocaleString('en-US')}: "${clip(c.firstNonNumeric.text)}"` : '',
   ]
-}
-
-function shown(delimiter: string): string {
-  const name = delimiterName(delimiter)
-  return name === delimiter ? `"${delimiter}"` : name
 }
 
 function clip(s: string): string {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { DuckParquet } from '../../src-core/testing/duckdb-parquet'
 import { runCli } from '../testing/run-cli'
 
 const fixtures = 'fixtures/import'
@@ -100,6 +101,85 @@ describe('slope train and predict read every format', () => {
     const b = await runCli(['train', `${fixtures}/gbk.csv`, '--target', '销售额', '--features', '广告费', '--encoding', 'gb18030', '--epochs', '5', '--json'])
     expect(b.code).toBe(0)
     expect(JSON.parse(b.stdout).model.features).toEqual(['广告费'])
+  })
+})
+
+describe('Parquet through the CLI (files written by DuckDB; DuckDB computes the references)', () => {
+  let duck: DuckParquet
+  let sales: string
+  beforeAll(async () => {
+    duck = await DuckParquet.open()
+    // y = 3 + 2·x plus a deterministic wobble; a dictionary-encoded text column with a null; 3 row groups.
+    sales = await duck.write(
+      'sales.parquet',
+      `SELECT i::DOUBLE AS x, 3 + 2 * i + ((i * 7919) % 13 - 6) / 10.0 AS y, CASE WHEN i = 7 THEN NULL ELSE ['东', 'west', 'north'][i % 3 + 1] END AS region,
+              DATE '2024-01-01' + i::INTEGER AS day FROM range(5000) t(i)`,
+      'ROW_GROUP_SIZE 2048',
+    )
+  })
+
+  it('inspect prints the format, its row groups and the columns with DuckDB\'s statistics', async () => {
+    const r = await runCli(['inspect', sales])
+    expect(r.code).toBe(0)
+    const lines = r.stdout.split('\n')
+    expect(lines[0]).toBe('sales.parquet: Parquet, 5,000 rows, 4 columns')
+    expect(lines[1]).toMatch(/^3 row groups, compression snappy; written by DuckDB/)
+    expect(lines.find((l) => l.startsWith('region'))).toMatch(/^region +text \(3 distinct\) +1$/)
+    expect(lines.find((l) => l.startsWith('day'))).toMatch(/date .* 2024-01-01 +2037-09-08/)
+
+    const doc = JSON.parse((await runCli(['inspect', sales, '--json'])).stdout)
+    const [ref] = await duck.query(`SELECT avg(y) AS mean, stddev_samp(y) AS std, min(y) AS min, max(y) AS max FROM '${sales}'`)
+    expect(doc).toMatchObject({ format: 'parquet', rows: 5000, header_row: 1, encoding: null, sheet: null, details: { row_groups: 3, compression: 'snappy' } })
+    const y = doc.columns.find((c: { name: string }) => c.name === 'y')
+    expect(y).toMatchObject({ type: 'number', missing: 0, min: ref!.min, max: ref!.max })
+    expect(y.mean).toBeCloseTo(ref!.mean as number, 9)
+    expect(y.std).toBeCloseTo(ref!.std as number, 9)
+  })
+
+  it('train fits what DuckDB\'s regr_slope/regr_intercept fit, one-hot encodes a Parquet text column, and predict applies the model', async () => {
+    const model = join(tmp, 'parquet-model.json')
+    const t = await runCli(['train', sales, '--target', 'y', '--features', 'x', '--solver', 'lstsq', '--out', model, '--json'])
+    expect(t.code).toBe(0)
+    const [ref] = await duck.query(`SELECT regr_slope(y, x) AS slope, regr_intercept(y, x) AS intercept FROM '${sales}'`)
+    const written = JSON.parse(readFileSync(model, 'utf8'))
+    expect(written.coefficients.x).toBeCloseTo(ref!.slope as number, 10)
+    expect(written.intercept).toBeCloseTo(ref!.intercept as number, 8)
+    expect(written.dataset).toMatchObject({ file: 'sales.parquet', rows: 5000, sha256: createHash('sha256').update(readFileSync(sales)).digest('hex') })
+
+    const oneHot = await runCli(['train', sales, '--target', 'y', '--features', 'x', '--one-hot', 'region', '--missing', 'drop', '--solver', 'lstsq', '--no-db', '--json'])
+    expect(oneHot.code).toBe(0)
+    expect(JSON.parse(oneHot.stdout).one_hot).toEqual([{ column: 'region', reference: 'north', levels: ['west', '东'], features: ['region=west', 'region=东'] }])
+
+    const fresh = await duck.write('fresh.parquet', `SELECT [10.0, 20.5, NULL][i + 1] AS x FROM range(3) t(i)`)
+    const p = await runCli(['predict', model, fresh])
+    expect(p.code).toBe(0)
+    const rows = p.stdout.trim().split('\n').map((l) => l.split(','))
+    expect(rows[0]).toEqual(['row', 'x', 'predicted_y'])
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['2', '3', '4']) // names are row 1, as in a CSV export
+    expect(Number(rows[1]![2])).toBeCloseTo(written.intercept + 10 * written.coefficients.x, 8)
+    expect(Number(rows[2]![2])).toBeCloseTo(written.intercept + 20.5 * written.coefficients.x, 8)
+    expect(rows[3]![2]).toBe('') // a null feature: no prediction
+  })
+
+  it('a truncated, a ZSTD and a fake Parquet file: exit 1, one line naming the file and what to do', async () => {
+    const bytes = readFileSync(sales)
+    const cases: [string, RegExp][] = [
+      [file('cut.parquet', bytes.subarray(0, bytes.length - 100)), /^error: cut\.parquet is a damaged or incomplete Parquet file \(.*truncated\?\)\. Copy or write the file again/],
+      [await duck.write('zstd.parquet', `SELECT i::DOUBLE AS x FROM range(10) t(i)`, 'COMPRESSION zstd'), /^error: zstd\.parquet is compressed with ZSTD, which Slope does not read yet .* Write it with Snappy/],
+      [file('fake.parquet', 'x,y\n1,2\n'), /^error: fake\.parquet is not a Parquet file \(its bytes do not start with "PAR1"/],
+    ]
+    for (const [path, pattern] of cases) {
+      const r = await runCli(['inspect', path])
+      expect(r.stderr).toMatch(pattern)
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+  })
+
+  it('usage texts list Parquet from the registry', async () => {
+    expect((await runCli(['--help'])).stdout).toContain('a CSV, TSV, XLSX, XLS, ODS, or Parquet file')
+    expect((await runCli(['train', '--help'])).stdout).toContain('(CSV, TSV, XLSX, XLS, ODS, or Parquet; see slope inspect FILE)')
+    expect((await runCli(['inspect', '--help'])).stdout).toContain('Parquet files take none of these options.')
   })
 })
 

@@ -1,4 +1,5 @@
 import { isInputError } from '../../src-core/errors'
+import { formatListSentence } from '../../src-core/table/formats/registry'
 import { appVersion } from '../app-version'
 import { defaultDatabasePath } from '../services/paths'
 import { UsageError } from './usage-error'
@@ -10,7 +11,7 @@ Usage: slope <command> [options]
 Commands
   train FILE --target COL …      train a model (slope train --help for every option)
   predict MODEL.json FILE        apply an exported model to new rows
-  inspect FILE                   show what Slope reads from a CSV, TSV, XLSX, XLS or ODS file
+  inspect FILE                   show what Slope reads from a ${formatListSentence()} file
   runs                           list saved runs
   export RUN_ID --out FILE       write a saved run's model JSON
   web                            open Slope in your browser (same database as the app)

@@ -13,6 +13,7 @@ import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
 import { autoOneHotColumns, oneHotEncode, type OneHotEncoding } from '../../src-core/table/one-hot'
+import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { integerOption } from './options'
 import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-flags'
@@ -22,7 +23,7 @@ import { formatTextTable } from './text-table'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
 
-Fit y = w·x + b to the columns of FILE (CSV, TSV, XLSX, XLS or ODS; see slope inspect FILE).
+Fit y = w·x + b to the columns of FILE (${formatListSentence()}; see slope inspect FILE).
 
 ${importOptionsUsage}
 

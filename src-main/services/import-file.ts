@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { InputError } from '../../src-core/errors'
 import { CHUNK_BYTES, type ByteSource, type ImportHooks } from '../../src-core/table/byte-source'
+import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importTable, type ImportOptions, type ImportResult } from '../../src-core/table/import-table'
 
 export interface ImportedFile extends ImportResult {
@@ -22,7 +23,7 @@ export async function importFile(path: string, options: ImportFileOptions = {}, 
   let size: number
   try {
     const info = await stat(path)
-    if (info.isDirectory()) throw new InputError(`${path} is a folder, not a file.`, 'Give the path of a CSV, TSV, XLSX, XLS or ODS file.', { file: fileName })
+    if (info.isDirectory()) throw new InputError(`${path} is a folder, not a file.`, `Give the path of a ${formatListSentence()} file.`, { file: fileName })
     size = info.size
   } catch (e) {
     if (e instanceof InputError) throw e
@@ -37,7 +38,8 @@ export async function importFile(path: string, options: ImportFileOptions = {}, 
 
 /**
  * A file as a ByteSource. A pass that reads to the end also hashes what it read, so `train`
- * fingerprints the dataset without reading it twice.
+ * fingerprints the dataset without reading it twice (a format read by position, Parquet, is
+ * hashed by one more pass afterwards).
  */
 function fileSource(path: string, name: string, size: number, onDigest: (hex: string) => void): ByteSource {
   return {
@@ -64,6 +66,26 @@ function fileSource(path: string, name: string, size: number, onDigest: (hex: st
           yield chunk
         }
         onDigest(hash.digest('hex'))
+      } finally {
+        await handle.close()
+      }
+    },
+    async slice(start, end) {
+      let handle
+      try {
+        handle = await open(path, 'r')
+      } catch (e) {
+        throw fileError(e, path, name)
+      }
+      try {
+        const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start))
+        let offset = 0
+        while (offset < bytes.length) {
+          const { bytesRead } = await handle.read(bytes, offset, bytes.length - offset, start + offset)
+          if (bytesRead === 0) break // the file shrank: the reader finds the bytes missing and says so
+          offset += bytesRead
+        }
+        return offset === bytes.length ? bytes : bytes.subarray(0, offset)
       } finally {
         await handle.close()
       }

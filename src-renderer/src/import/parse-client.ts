@@ -1,6 +1,15 @@
 import type { ImportProgress } from '../../../src-core/table/byte-source'
+import { acceptedExtensions, formatListSentence } from '../../../src-core/table/formats/registry'
 import type { ImportOptions, ImportResult } from '../../../src-core/table/import-table'
 import { tableFromMessage, type ParseRequest, type ParseResponse } from '../../../src-core/table/parse-protocol'
+
+/** The `accept` of every file input that imports a table: the registry's extensions. */
+export const fileInputAccept = acceptedExtensions()
+
+/** The formats the parse worker reads, as a sentence in the UI's language, for messages. */
+export function formatList(locale: string): string {
+  return formatListSentence(locale)
+}
 
 /** An import that failed: the importer's sentence parts (what, where, what to do). */
 export class ImportFailure extends Error {

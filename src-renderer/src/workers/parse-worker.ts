@@ -1,7 +1,8 @@
 /**
  * The app's parse worker: untrusted files are parsed off the renderer's main thread (Electron's
  * security guidance), by the same src-core code the CLI runs under Node. Speaks ParseRequest /
- * ParseResponse (src-core/table/parse-protocol.ts); wiring it into the UI belongs to the UI issue.
+ * ParseResponse (src-core/table/parse-protocol.ts). Every format of src-core/table/formats/registry.ts
+ * is read here, detected by its bytes.
  */
 import { isInputError } from '../../../src-core/errors'
 import { CHUNK_BYTES, textSource, type ByteSource } from '../../../src-core/table/byte-source'
@@ -14,7 +15,10 @@ const scope = globalThis as unknown as {
 }
 const running = new Map<number, AbortController>()
 
-/** A browser File as a ByteSource: read in slices, so a large file never sits in memory whole. */
+/**
+ * A browser File as a ByteSource: read in slices, so a large file never sits in memory whole;
+ * formats read by position (Parquet: footer first, then column chunks) slice it directly.
+ */
 function blobSource(file: Blob & { name: string }): ByteSource {
   return {
     name: file.name,
@@ -23,6 +27,9 @@ function blobSource(file: Blob & { name: string }): ByteSource {
       for (let offset = 0; offset < file.size; offset += CHUNK_BYTES) {
         yield new Uint8Array(await file.slice(offset, offset + CHUNK_BYTES).arrayBuffer())
       }
+    },
+    async slice(start, end) {
+      return new Uint8Array(await file.slice(start, end).arrayBuffer())
     },
   }
 }

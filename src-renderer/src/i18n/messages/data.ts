@@ -3,8 +3,8 @@ export default {
   en: {
     data: {
       open: 'Open data',
-      dropHint: 'Drop a CSV, TSV, XLSX, XLS or ODS file anywhere on the window, choose one, or paste a block copied from a spreadsheet.',
-      dropHere: 'Drop the file to import it',
+      dropHint: 'Drop a {formats} file anywhere on the window, choose one, or paste a block copied from a spreadsheet.',
+      dropHere: 'Drop the file to import it ({formats})',
       chooseFile: 'Choose a file…',
       paste: 'Paste data',
       pastePlaceholder: 'Paste here (Ctrl+V) a block copied from Excel, LibreOffice or Numbers, header row first.',
@@ -62,8 +62,8 @@ export default {
   'zh-CN': {
     data: {
       open: '打开数据',
-      dropHint: '把 CSV、TSV、XLSX、XLS 或 ODS 文件拖到窗口任意位置，或选择文件，或粘贴从电子表格复制的数据块。',
-      dropHere: '松开鼠标即可导入文件',
+      dropHint: '把 {formats} 文件拖到窗口任意位置，或选择文件，或粘贴从电子表格复制的数据块。',
+      dropHere: '松开鼠标即可导入文件（{formats}）',
       chooseFile: '选择文件…',
       paste: '粘贴数据',
       pastePlaceholder: '在此粘贴（Ctrl+V）从 Excel、LibreOffice 或 Numbers 复制的数据块，第一行为表头。',
