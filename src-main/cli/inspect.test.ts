@@ -161,11 +161,11 @@ describe('Parquet through the CLI (files written by DuckDB; DuckDB computes the 
     expect(rows[3]![2]).toBe('') // a null feature: no prediction
   })
 
-  it('a truncated, a ZSTD and a fake Parquet file: exit 1, one line naming the file and what to do', async () => {
+  it('a truncated, a GZIP and a fake Parquet file: exit 1, one line naming the file and what to do', async () => {
     const bytes = readFileSync(sales)
     const cases: [string, RegExp][] = [
       [file('cut.parquet', bytes.subarray(0, bytes.length - 100)), /^error: cut\.parquet is a damaged or incomplete Parquet file \(.*truncated\?\)\. Copy or write the file again/],
-      [await duck.write('zstd.parquet', `SELECT i::DOUBLE AS x FROM range(10) t(i)`, 'COMPRESSION zstd'), /^error: zstd\.parquet is compressed with ZSTD, which Slope does not read yet .* Write it with Snappy/],
+      [await duck.write('gzip.parquet', `SELECT i::DOUBLE AS x FROM range(10) t(i)`, 'COMPRESSION gzip'), /^error: gzip\.parquet is compressed with GZIP, which Slope does not read yet .* Write it with Snappy/],
       [file('fake.parquet', 'x,y\n1,2\n'), /^error: fake\.parquet is not a Parquet file \(its bytes do not start with "PAR1"/],
     ]
     for (const [path, pattern] of cases) {

@@ -1,3 +1,4 @@
+import { decompress as zstdDecompress } from 'fzstd'
 import type { AsyncBuffer, ColumnData, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet'
 import { InputError } from '../../errors'
 import type { ByteSource } from '../byte-source'
@@ -10,8 +11,13 @@ import { NOT_TEXT } from './format-reader'
 /** "PAR1": the first and the last four bytes of every (unencrypted) Parquet file. */
 const MAGIC = [0x50, 0x41, 0x52, 0x31]
 
-/** The codecs hyparquet decompresses by itself; the others need decompressors Slope does not ship yet. */
-const CODECS_READ = new Set(['UNCOMPRESSED', 'SNAPPY'])
+/**
+ * The codecs read: hyparquet's own (none, Snappy) and ZSTD through fzstd — Polars' default, pure
+ * JavaScript, so it runs in the app's import worker under a CSP without 'wasm-unsafe-eval'. GZIP,
+ * Brotli and LZ4 files are refused with how to rewrite them.
+ */
+const CODECS_READ = new Set(['UNCOMPRESSED', 'SNAPPY', 'ZSTD'])
+const compressors = { ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, new Uint8Array(outputLength)) }
 
 const MS_PER_DAY = 86_400_000
 /** Rows are numbered as in a CSV export of the file: the column names are row 1, the first record row 2. */
@@ -172,7 +178,7 @@ async function readParquet(request: FormatReadRequest<'parquet'>) {
     const rowEnd = rowStart + groupRows[g]!
     if (rowEnd > rowStart) {
       try {
-        await parquetRead({ file: buffer, metadata, columns: [...names], rowStart, rowEnd, parsers: PARSERS, geoparquet: false, onChunk })
+        await parquetRead({ file: buffer, metadata, columns: [...names], rowStart, rowEnd, parsers: PARSERS, geoparquet: false, compressors, onChunk })
       } catch (e) {
         if (e instanceof InputError) throw e
         throw damaged(`row group ${g + 1} does not decode: ${shortMessage(e)}`)
