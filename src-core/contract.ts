@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ModelDocument } from './model-file'
+import type { CurvatureJson } from './model/curvature'
 import type { LeastSquaresFit } from './model/least-squares'
 import type { LossQuadratic } from './model/loss-surface'
 import type { Metrics } from './model/metrics'
@@ -101,6 +102,17 @@ export const lrFinderSchema = z.object({
   steps: z.number().int().min(10).max(10_000).default(100),
 })
 export type LrFinderRequest = z.input<typeof lrFinderSchema>
+
+/** The learning-rate oracle before a run: the data as the config prepares them, and its optimizer settings. */
+export const curvatureRequestSchema = z.object({
+  datasetId: id,
+  target: columnName,
+  features: z.array(columnName).max(10_000).optional(),
+  config: z.unknown(), // completed and checked by parseTrainConfig
+})
+export type CurvatureRequest = z.input<typeof curvatureRequestSchema>
+/** `exact.curvature` of `slope train --json` (model/curvature.ts CurvatureJson). */
+export type CurvatureReport = CurvatureJson
 export type LrFinderParsed = z.output<typeof lrFinderSchema>
 
 // ---------- a compute worker's reports (from the page, so untrusted) ----------
@@ -121,12 +133,27 @@ const exactSchema = z.discriminatedUnion('available', [
 ])
 const surfaceSchema = record<LossQuadratic>('a loss surface').nullable()
 
+const maybeNumber = z.number().nullable()
+/** CurvatureJson (model/curvature.ts): the oracle's figures, numbers or null. */
+const curvatureSchema = z.object({
+  lambda_max: maybeNumber,
+  lambda_min: maybeNumber,
+  condition_number: maybeNumber,
+  lr_max_stable: maybeNumber,
+  lr_optimal: maybeNumber,
+  heavy_ball: z.object({ lr: maybeNumber, momentum: maybeNumber }),
+  contraction_per_epoch: maybeNumber,
+  'epochs_to_1e-6': z.object({ predicted: maybeNumber, observed: maybeNumber }),
+  note: z.string().max(10_000).nullable(),
+})
+
 const preparedInfoSchema = z.object({
   features: z.array(columnName).max(10_000),
   trainRows: count,
   validationRows: count,
   exact: exactSchema.nullable(),
   hessianCondition: anyNumber.nullable(),
+  curvature: curvatureSchema.nullable(),
   surface: surfaceSchema,
 })
 
@@ -160,6 +187,7 @@ const fitOutcomeSchema = z
     trainMs: anyNumber,
     path: z.object({ epochs: z.array(count), params: z.array(numbers) }).nullable(),
     hessianCondition: anyNumber.nullable(),
+    curvature: curvatureSchema.nullable(),
     backend: z.object({ name: text, kernel: text, threads: count, note: text.nullable().optional() }).nullable(),
     surface: surfaceSchema,
   })
@@ -244,6 +272,8 @@ export interface StoredOutcome {
   /** θ along the run in training units (models with ≤ 2 features), for the loss-surface view. */
   path: ParamPath | null
   hessianCondition: number | null
+  /** The learning-rate oracle's figures (absent in runs stored before it existed). */
+  curvature?: FitOutcome['curvature']
   backend: FitOutcome['backend']
   surface: FitOutcome['surface']
 }
@@ -337,6 +367,8 @@ export const requestSchemas = {
   'training.pause': z.tuple([id]),
   'training.resume': z.tuple([id]),
   'training.findLearningRate': z.tuple([lrFinderSchema]),
+  /** Which learning rates converge on these data, from the Hessian (before any run). */
+  'training.curvature': z.tuple([curvatureRequestSchema]),
   'models.export': z.tuple([id]),
   'models.predict': z.tuple([z.object({ runId: id.optional(), modelJson: z.string().max(10_000_000).optional(), table: datasetUploadSchema })]),
   /** The page offers to compute WebGL runs (it probed WebGL2 in its worker). */
@@ -368,6 +400,7 @@ export interface Results {
   'training.pause': RunSummary
   'training.resume': RunSummary
   'training.findLearningRate': LrFinderResult
+  'training.curvature': CurvatureReport
   /** The model JSON document, pretty-printed, ready to save. */
   'models.export': { fileName: string; json: string }
   'models.predict': PredictionResult

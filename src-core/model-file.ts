@@ -63,6 +63,21 @@ export const modelDocumentSchema = z
         final_loss: z.number().nullable().describe('Training loss of the last epoch (gd).'),
         final_val_loss: z.number().nullable(),
         config: documentedConfigSchema,
+        curvature: z
+          .object({
+            lambda_max: z.number().nullable().describe('Largest eigenvalue of the training loss’s Hessian H = (2/n)·XᵀX (+ L2 weight decay on the weights), in training units.'),
+            lambda_min: z.number().nullable().describe('Smallest eigenvalue of H.'),
+            condition_number: z.number().nullable().describe('κ = λmax/λmin; null when the design is singular.'),
+            lr_max_stable: z.number().nullable().describe('Full-batch SGD with this run’s momentum, dampening and Nesterov flag converges exactly below this rate; null for adaptive optimizers (see note).'),
+            lr_optimal: z.number().nullable().describe('The fastest constant rate for this run’s momentum.'),
+            heavy_ball: z.object({ lr: z.number().nullable(), momentum: z.number().nullable() }).describe('Polyak’s optimal learning rate and momentum for this Hessian.'),
+            contraction_per_epoch: z.number().nullable().describe('At the run’s rate: the factor by which the distance to the optimum shrinks per epoch (the loss gap by its square); ≥ 1 does not converge.'),
+            'epochs_to_1e-6': z.object({ predicted: z.number().nullable(), observed: z.number().nullable() }).describe('Epochs to bring the loss gap to 1e-6 of its start: predicted from the Hessian, observed in the run.'),
+            note: z.string().nullable().describe('What the figures mean for this run (mini-batch approximation, adaptive optimizer, singular design…).'),
+          })
+          .nullable()
+          .optional()
+          .describe('The learning-rate oracle (docs/learning-rates.md): which rates converge on these data; null for least squares.'),
       })
       .describe('How the model was fitted.'),
     dataset: z.object({
@@ -149,6 +164,7 @@ export function buildModelDocument(outcome: FitOutcome, config: TrainConfig, dat
       final_loss: last >= 0 ? outcome.loss[last]! : null,
       final_val_loss: last >= 0 && outcome.valLoss ? outcome.valLoss[last]! : null,
       config: { ...config },
+      curvature: outcome.curvature,
     },
     dataset: {
       file: dataset.file,

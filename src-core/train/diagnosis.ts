@@ -1,5 +1,6 @@
 import type { RunDetail, RunStatus } from '../contract'
 import { diagnosisMessages, findingKey, findingParams, interpolate } from './diagnosis-messages'
+import type { CurvatureJson } from '../model/curvature'
 import type { ExactReference, PreparedInfo } from './fit-model'
 
 /**
@@ -9,9 +10,15 @@ import type { ExactReference, PreparedInfo } from './fit-model'
  * Thresholds are rules of thumb, stated with each check.
  */
 export type Finding =
+  /** No stable rate is known (adaptive optimizer, mini-batches, no spectrum): a tenth of the rate to try. */
   | { code: 'diverged'; epoch: number; learningRate: number }
+  /** The oracle's figures: the rate against the largest stable one, and the fastest constant rate. */
+  | { code: 'diverged-unstable'; epoch: number; learningRate: number; maxStable: number; optimal: number }
   | { code: 'exploding'; factor: number; learningRate: number }
+  | { code: 'exploding-unstable'; factor: number; learningRate: number; maxStable: number; optimal: number }
   | { code: 'oscillating'; learningRate: number }
+  /** Plain full-batch SGD far below the fastest constant rate: what that rate would take. */
+  | { code: 'slow-rate'; learningRate: number; optimal: number; epochs: number }
   | { code: 'badly-scaled'; condition: number }
   | { code: 'ill-conditioned'; condition: number }
   | { code: 'converged' }
@@ -29,13 +36,27 @@ export interface DiagnosisInput {
   /** κ of the loss's Hessian on the training design (PreparedInfo.hessianCondition). */
   hessianCondition: number | null
   exact: ExactReference | null
+  /** SGD momentum (the slow-rate advice is for plain gradient descent). */
+  momentum?: number
+  /** The learning-rate oracle's figures for the run (null: not computed, e.g. runs stored before it). */
+  curvature?: CurvatureJson | null
+}
+
+/** The oracle's stable and fastest rates, where it claims them (full-batch SGD). */
+function oracleRates(c: CurvatureJson | null | undefined): { maxStable: number; optimal: number } | null {
+  return c && c.lr_max_stable !== null && c.lr_optimal !== null ? { maxStable: c.lr_max_stable, optimal: c.lr_optimal } : null
 }
 
 export function diagnose(input: DiagnosisInput): Finding[] {
   const findings: Finding[] = []
   const n = input.loss.length
+  const rates = oracleRates(input.curvature)
+  const lr = input.learningRate
+  // Advice from the Hessian when the rate is past the stable edge; otherwise a tenth of the rate.
+  const unstable = rates !== null && lr > rates.maxStable
   if (input.status === 'diverged') {
-    findings.push({ code: 'diverged', epoch: input.divergedAt ?? n, learningRate: input.learningRate })
+    const epoch = input.divergedAt ?? n
+    findings.push(unstable ? { code: 'diverged-unstable', epoch, learningRate: lr, ...rates } : { code: 'diverged', epoch, learningRate: lr })
   }
   // Gradient descent needs about κ epochs per e-fold in the flattest direction; above ~100 that
   // direction crawls. Unstandardized, that is a scaling problem (the tutorial's intercept with x
@@ -47,7 +68,8 @@ export function diagnose(input: DiagnosisInput): Finding[] {
   const last = input.loss[n - 1]!
   // Still finite at the end, but growing geometrically: it would overflow given more epochs.
   if (last > 10 * input.loss[0]! && last > input.loss[n - 2]!) {
-    findings.push({ code: 'exploding', factor: last / input.loss[0]!, learningRate: input.learningRate })
+    const factor = last / input.loss[0]!
+    findings.push(unstable ? { code: 'exploding-unstable', factor, learningRate: lr, ...rates } : { code: 'exploding', factor, learningRate: lr })
     return findings
   }
   if (isOscillating(input.loss)) findings.push({ code: 'oscillating', learningRate: input.learningRate })
@@ -60,6 +82,9 @@ export function diagnose(input: DiagnosisInput): Finding[] {
       const earlier = input.loss[Math.floor(n * 0.9)]!
       const recentGain = (earlier - last) / Math.max(last - optimum, 1e-300)
       findings.push(recentGain < 0.01 ? { code: 'plateau', relativeGap } : { code: 'still-improving', relativeGap })
+      // Far below the fastest constant rate (a third of it or less): say what that rate would take.
+      const epochs = rates && (input.momentum ?? 0) === 0 ? predictedAtOptimal(input.curvature!) : null
+      if (rates && epochs !== null && lr <= rates.optimal / 3) findings.push({ code: 'slow-rate', learningRate: lr, optimal: rates.optimal, epochs })
     }
   }
   if (input.valLoss && input.valLoss.length === n) {
@@ -69,6 +94,17 @@ export function diagnose(input: DiagnosisInput): Finding[] {
     if (best < n * 0.8 && input.valLoss[n - 1]! > input.valLoss[best]! * 1.05) findings.push({ code: 'overfitting', bestEpoch: best })
   }
   return findings
+}
+
+/**
+ * Epochs to 1e-6 at the optimal rate, from the run's own prediction: for plain GD the loss gap
+ * contracts by ρ² per epoch with ρ = max|1 − lr·λ|, so at lr_optimal ρ = (κ − 1)/(κ + 1).
+ */
+function predictedAtOptimal(c: CurvatureJson): number | null {
+  const kappa = c.condition_number
+  if (kappa === null || !Number.isFinite(kappa)) return null
+  const rho = (kappa - 1) / (kappa + 1)
+  return rho <= 0 ? 1 : Math.max(1, Math.ceil(Math.log(1e-6) / (2 * Math.log(rho))))
 }
 
 /** The last 50 epochs (or fewer) go up and down more than a third of the time, with real amplitude. */
@@ -104,8 +140,10 @@ export function diagnoseRun(
     valLoss: run.valLoss,
     divergedAt: run.divergedAt,
     learningRate: run.config.learningRate,
+    momentum: run.config.optimizer === 'sgd' ? run.config.momentum : undefined,
     standardize: run.config.standardize,
     hessianCondition: run.outcome?.hessianCondition ?? prepared?.hessianCondition ?? null,
     exact: run.outcome?.exact ?? prepared?.exact ?? null,
+    curvature: run.outcome?.curvature ?? prepared?.curvature ?? null,
   })
 }

@@ -1,7 +1,7 @@
 import type { BackendDescription, ComputeBackend } from '../backends/backend'
 import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
-import { hessianCondition } from '../model/condition'
+import type { CurvatureJson } from '../model/curvature'
 import { lossQuadratic, type LossQuadratic } from '../model/loss-surface'
 import { leastSquares, type LeastSquaresFit } from '../model/least-squares'
 import { computeMetrics, predictRows, type Metrics } from '../model/metrics'
@@ -10,6 +10,7 @@ import { unstandardize } from '../table/standardize'
 import type { Table } from '../table/table'
 import type { TrainConfig } from './config'
 import { initialParams } from './init-params'
+import { runCurvature, withObserved } from './learning-rates'
 import type { ParamPath } from './param-path'
 import { runTrainingLoop, type LoopHooks, type RunStatus } from './train-loop'
 
@@ -19,8 +20,10 @@ export interface PreparedInfo {
   trainRows: number
   validationRows: number
   exact: ExactReference | null
-  /** Condition number of the loss's Hessian on the training design (see model/condition.ts); null if too many features. */
+  /** Condition number of the loss's Hessian on the training design (see model/curvature.ts); null if too many features. */
   hessianCondition: number | null
+  /** The learning-rate oracle's figures for this run (`exact.curvature` of `slope train --json`); null for least squares. */
+  curvature: CurvatureJson | null
   /** The loss as a quadratic form in θ (training units), for models with ≤ 3 parameters. */
   surface: LossQuadratic | null
 }
@@ -75,6 +78,8 @@ export interface FitOutcome {
   path: ParamPath | null
   /** κ of the loss's Hessian on the training design (null for least squares or many features). */
   hessianCondition: number | null
+  /** The oracle's figures with the observed epochs to 1e-6 (null for least squares). */
+  curvature: CurvatureJson | null
   /** Which backend trained it and how (null for least squares). */
   backend: ({ name: string } & BackendDescription) | null
   /** See PreparedInfo.surface. */
@@ -113,6 +118,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       trainMs,
       path: null,
       hessianCondition: null,
+      curvature: null,
       backend: null,
       surface: lossQuadratic(train.X, train.y, train.rows, d, config.intercept),
     }
@@ -124,7 +130,8 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
     const init = initialParams(config.init, prepared.features, config.intercept, config.seed)
     // The exact optimum does not depend on the run: computed first, so a live view can show the gap.
     const optimum = exactOptimum(train, prepared.features, config.intercept)
-    const kappa = hessianCondition(train.X, train.rows, d, config.intercept)
+    const curvature = runCurvature(train, d, config)
+    const kappa = curvature.condition
     const surface = lossQuadratic(train.X, train.y, train.rows, d, config.intercept)
     request.hooks?.onPrepared?.({
       features: prepared.features,
@@ -132,13 +139,14 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       validationRows: validation?.rows ?? 0,
       exact: optimum.available ? { ...optimum, distance: distanceTo(optimum.params, init) } : optimum,
       hessianCondition: kappa,
+      curvature: curvature.json,
       surface,
     })
     if (config.precision === 'f32') for (let i = 0; i < init.length; i++) init[i] = Math.fround(init[i]!)
     const result = runTrainingLoop(
       backend,
       config,
-      { features: d, trainRows: train.rows, hasValidation: validation !== null },
+      { features: d, trainRows: train.rows, hasValidation: validation !== null, unstableRate: curvature.unstable },
       init,
       request.hooks,
     )
@@ -161,6 +169,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       trainMs: result.trainMs,
       path: result.path,
       hessianCondition: kappa,
+      curvature: withObserved(curvature.json, result.loss, optimum.available ? optimum.trainLoss : null, config.weightDecay),
       backend: { name: backend.name, ...(backend.describe?.() ?? { kernel: backend.name, threads: 1 }) },
       surface,
     }

@@ -3,14 +3,14 @@ import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { Random, identityPermutation } from '../random'
 import { tutorialX, tutorialY } from '../testing/tutorial'
 import { parseTrainConfig, type TrainConfigInput } from './config'
-import { runTrainingLoop, type LoopHooks } from './train-loop'
+import { EXPLOSION_FACTOR, UNSTABLE_GROWTH_EPOCHS, runTrainingLoop, type LoopHooks } from './train-loop'
 import { naiveTutorialLosses } from '../testing/tutorial'
 
-async function tutorialRun(overrides: TrainConfigInput, hooks?: LoopHooks, init = new Float64Array(2)) {
+async function tutorialRun(overrides: TrainConfigInput, hooks?: LoopHooks, init = new Float64Array(2), unstableRate = false) {
   const config = parseTrainConfig({ standardize: false, ...overrides })
   const backend = new CpuBackend(config.precision)
   await backend.load({ X: Float64Array.from(tutorialX), y: Float64Array.from(tutorialY), rows: 15, features: 1 }, null)
-  return runTrainingLoop(backend, config, { features: 1, trainRows: 15, hasValidation: false }, init, hooks)
+  return runTrainingLoop(backend, config, { features: 1, trainRows: 15, hasValidation: false, unstableRate }, init, hooks)
 }
 
 
@@ -64,15 +64,40 @@ describe('training loop semantics', () => {
     expect(result.params[1]).toBeCloseTo(b, 12)
   })
 
-  it('a run whose loss overflows stops as diverged at that epoch and keeps the finite history', async () => {
+  it('a run whose loss overflows stops as diverged at the first epoch without a finite loss, keeping the finite history', async () => {
+    // lr 1e200: one step from 0 puts w near 1e201, and the next loss overflows to Infinity.
+    const result = await tutorialRun({ learningRate: 1e200, epochs: 100 })
+    expect(result.status).toBe('diverged')
+    expect(result.divergedAt).toBe(1)
+    expect(result.epochsRun).toBe(1)
+    expect(result.loss.length).toBe(1)
+    expect(result.loss[0]).toBeCloseTo(5.9467032, 12) // mean(y²) at w = b = 0
+  })
+
+  it(`a finite loss past ${EXPLOSION_FACTOR.toExponential()}× the first is diverged at that epoch; just below it is not`, async () => {
+    // lr = 1 on unscaled x (mean x² ≈ 45) multiplies the loss by ~8,000 per epoch.
     const result = await tutorialRun({ learningRate: 1, epochs: 10_000 })
     expect(result.status).toBe('diverged')
-    expect(result.divergedAt).toBeGreaterThan(10)
-    expect(result.epochsRun).toBe(result.divergedAt)
-    expect(result.loss.length).toBe(result.divergedAt)
+    const k = result.divergedAt!
+    expect(result.loss.length).toBe(k + 1) // the epoch that fired the rule is kept
+    expect(result.loss[k]!).toBeGreaterThan(EXPLOSION_FACTOR * result.loss[0]!)
+    expect(result.loss[k - 1]!).toBeLessThanOrEqual(EXPLOSION_FACTOR * result.loss[0]!)
     expect(result.loss.every(Number.isFinite)).toBe(true)
-    // lr = 1 on unscaled x (mean x² ≈ 45) multiplies the error by ~90 per epoch
-    expect(result.loss[5]! / result.loss[4]!).toBeGreaterThan(1000)
+    // The same run stopped one epoch before the rule fires is a completed run.
+    const before = await tutorialRun({ learningRate: 1, epochs: k })
+    expect(before.status).toBe('completed')
+  })
+
+  it(`a rate the oracle proves unstable is diverged after ${UNSTABLE_GROWTH_EPOCHS} epochs of growth; without the proof the run goes on`, async () => {
+    // 2/λmax ≈ 0.0231 on the raw tutorial data: lr 0.025 grows the loss slowly (×~1.4 per epoch).
+    const proven = await tutorialRun({ learningRate: 0.025, epochs: 200 }, undefined, undefined, true)
+    expect(proven.status).toBe('diverged')
+    const k = proven.divergedAt!
+    for (let j = k - UNSTABLE_GROWTH_EPOCHS + 1; j <= k; j++) expect(proven.loss[j]!, `epoch ${j}`).toBeGreaterThan(proven.loss[j - 1]!)
+    expect(proven.loss[k]!).toBeLessThan(EXPLOSION_FACTOR * proven.loss[0]!)
+    const unproven = await tutorialRun({ learningRate: 0.025, epochs: k + 1 })
+    expect(unproven.status).toBe('completed')
+    expect(Array.from(unproven.loss)).toEqual(Array.from(proven.loss))
   })
 
   it('cancellation stops between epochs and keeps what ran', async () => {

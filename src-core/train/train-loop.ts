@@ -36,7 +36,7 @@ export interface LossHistory {
 
 export interface LoopResult extends LossHistory {
   status: RunStatus
-  /** First epoch whose loss was not finite; null unless diverged. */
+  /** The epoch the divergence rule fired (the first non-finite loss, or the growth rules above); null unless diverged. */
   divergedAt: number | null
   epochsRun: number
   /** Final θ = (w, b) in the backend's (standardized) units; the best ones when restored. */
@@ -48,6 +48,18 @@ export interface LoopResult extends LossHistory {
   /** θ after each epoch, thinned (see PathRecorder); only for models with at most two features. */
   path: ParamPath | null
 }
+
+/**
+ * When a finite loss counts as diverged (documented in README "Training semantics", tested both sides):
+ * - it exceeds EXPLOSION_FACTOR × the first epoch's loss — 10 orders of magnitude, which no converging
+ *   run of a quadratic climbs on its way down (a stable iteration's transient is a small multiple);
+ * - or the learning-rate oracle proved the rate unstable (full-batch SGD at a constant rate above
+ *   lr_max_stable) and the loss has grown for UNSTABLE_GROWTH_EPOCHS epochs in a row above its start:
+ *   the growth is the instability itself, not a transient.
+ * Either way `divergedAt` is the epoch the rule fired, and the history up to it is kept.
+ */
+export const EXPLOSION_FACTOR = 1e10
+export const UNSTABLE_GROWTH_EPOCHS = 10
 
 /** Models small enough to draw their loss surface record the path θ takes. */
 export const PATH_MAX_FEATURES = 2
@@ -64,7 +76,8 @@ const CHECK_EVERY_BATCHES = 1024
 export function runTrainingLoop(
   backend: ComputeBackend,
   config: TrainConfig,
-  dims: { features: number; trainRows: number; hasValidation: boolean },
+  /** `unstableRate`: the oracle proved this full-batch, constant-rate SGD run cannot converge. */
+  dims: { features: number; trainRows: number; hasValidation: boolean; unstableRate?: boolean },
   initialParams: Float64Array,
   hooks: LoopHooks = {},
 ): LoopResult {
@@ -92,6 +105,7 @@ export function runTrainingLoop(
   let divergedAt: number | null = null
   let stoppedEarly = false
   let epoch = 0
+  let growing = 0
   let reported = 0
   let lastReport = started
   const everyMs = hooks.progressEveryMs ?? 50
@@ -139,6 +153,14 @@ export function runTrainingLoop(
     }
     loss[epoch] = epochLoss
     path?.record(epoch, params)
+    growing = epoch > 0 && epochLoss > loss[epoch - 1]! ? growing + 1 : 0
+    const first = loss[0]!
+    if (first > 0 && (epochLoss > EXPLOSION_FACTOR * first || (dims.unstableRate && growing >= UNSTABLE_GROWTH_EPOCHS && epochLoss > first))) {
+      status = 'diverged'
+      divergedAt = epoch
+      epoch++ // this epoch's loss is finite: it stays in the history
+      break
+    }
     if (!allFinite(params)) {
       // This epoch's loss was finite but its step overflowed: the next epoch's loss is the first lost.
       status = 'diverged'

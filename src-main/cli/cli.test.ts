@@ -25,6 +25,19 @@ describe('slope train', () => {
     }
   })
 
+  it('slope lr prints the oracle’s figures; --json is exact.curvature of slope train --json', async () => {
+    const lr = await runCli(['lr', tutorial, '--target', 'y', '--no-standardize', '--json'])
+    expect(lr.code, lr.stderr).toBe(0)
+    const report = JSON.parse(lr.stdout)
+    const train = await runCli(['train', tutorial, '--target', 'y', '--no-standardize', '--epochs', '3', '--no-db', '--json'])
+    const { observed: _observed, ...predicted } = JSON.parse(train.stdout).exact.curvature['epochs_to_1e-6']
+    expect(report).toEqual({ ...JSON.parse(train.stdout).exact.curvature, 'epochs_to_1e-6': { ...predicted, observed: null } })
+    const text = await runCli(['lr', tutorial, '--target', 'y', '--no-standardize'])
+    expect(text.stdout).toMatch(/lr_max_stable\s+0\.0231\s+full-batch SGD converges below this rate/)
+    const adam = await runCli(['lr', tutorial, '--target', 'y', '--optimizer', 'adam', '--json'])
+    expect(JSON.parse(adam.stdout)).toMatchObject({ lr_max_stable: null, lambda_max: 2 })
+  })
+
   it('--help lists every optimizer and each hyperparameter with the optimizers that read it', async () => {
     const r = await runCli(['train', '--help'])
     expect(r.code).toBe(0)
@@ -74,8 +87,14 @@ describe('slope train', () => {
     const doc = JSON.parse(r.stdout)
     expect(doc.run.status).toBe('diverged')
     expect(doc.run.diverged_at).toBeGreaterThan(0)
-    expect(doc.history.loss).toHaveLength(doc.run.diverged_at)
+    // Still finite, but past 1e10× its first value: the growth rule fired, and that epoch is kept.
+    const loss: number[] = doc.history.loss
+    expect(loss).toHaveLength(doc.run.diverged_at + 1)
+    expect(loss[doc.run.diverged_at]!).toBeGreaterThan(1e10 * loss[0]!)
     expect(doc.model).toBeNull()
+    // The oracle says why: lr 1 is past the largest stable rate 2/λmax of the raw tutorial data.
+    expect(doc.exact.curvature.lr_max_stable).toBeCloseTo(0.0231, 3)
+    expect(doc.exact.curvature['epochs_to_1e-6'].predicted).toBeNull()
   })
 
   it('--out writes a model that slope predict applies', async () => {

@@ -11,6 +11,7 @@ Usage: slope <command> [options]
 Commands
   train FILE --target COL …      train a model (slope train --help for every option)
   predict MODEL.json FILE        apply an exported model to new rows
+  lr FILE --target COL …         which learning rates converge, from the data, before training
   inspect FILE                   show what Slope reads from a ${formatListSentence()} file
   runs                           list saved runs
   export RUN_ID --out FILE       write a saved run's model JSON
@@ -32,6 +33,7 @@ type Command = (argv: string[]) => Promise<number>
 const commands = new Map<string, { run: Command }>([
   ['train', { run: async (argv) => (await import('./train-command')).trainCommand(argv) }],
   ['predict', { run: async (argv) => (await import('./predict-command')).predictCommand(argv) }],
+  ['lr', { run: async (argv) => (await import('./lr-command')).lrCommand(argv) }],
   ['inspect', { run: async (argv) => (await import('./inspect-command')).inspectCommand(argv) }],
   ['runs', { run: async (argv) => (await import('./runs-command')).runsCommand(argv) }],
   ['export', { run: async (argv) => (await import('./runs-command')).exportCommand(argv) }],

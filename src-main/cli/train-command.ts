@@ -8,11 +8,14 @@ import type { CoefficientStats, LeastSquaresFit } from '../../src-core/model/lea
 import { parseTrainConfig } from '../../src-core/train/config'
 import { settingFlag, settings, type CliValues, type SettingName } from '../../src-core/train/settings'
 import { describeFinding, diagnoseRun } from '../../src-core/train/diagnosis'
+import { formatFactor } from '../../src-core/train/diagnosis-messages'
+import { curvatureSentence } from './curvature-text'
 import { openServices } from '../services/app-services'
 import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
-import { autoOneHotColumns, oneHotEncode, type OneHotEncoding } from '../../src-core/table/one-hot'
+import type { OneHotEncoding } from '../../src-core/table/one-hot'
+import { columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
 import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { integerOption } from './options'
@@ -27,12 +30,7 @@ Fit y = w·x + b to the columns of FILE (${formatListSentence()}; see slope insp
 
 ${importOptionsUsage}
 
-Columns
-  --target COL             column to predict (required)
-  --features A,B,…         feature columns (default: every numeric column but the target);
-                           --feature NAME adds one, for names that contain commas
-  --one-hot A,B,… | auto   one-hot encode text columns as 0/1 features, dropping the first
-                           level (sorted) as the reference; auto: text columns with 2–20 values
+${columnOptionsUsage}
 
 ${settingsUsage()}
 
@@ -57,10 +55,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     options: {
       ...importOptionSpecs,
       ...settingOptionSpecs(),
-      'one-hot': { type: 'string' },
-      target: { type: 'string' },
-      features: { type: 'string' },
-      feature: { type: 'string', multiple: true },
+      ...columnOptionSpecs,
       out: { type: 'string' },
       json: { type: 'boolean' },
       'print-every': { type: 'string' },
@@ -81,10 +76,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw new InputError('The WebGL backend needs a browser’s GPU, so the command line trains on the CPU.', 'Use --backend cpu, or train with WebGL in the app (npm start / slope web).')
   }
 
-  const features = [
-    ...(values.features ? values.features.split(',').map((f) => f.trim()).filter((f) => f.length > 0) : []),
-    ...(values.feature ?? []),
-  ]
+  const features = featuresFrom(values)
   const config = withFlag(() => parseTrainConfig(input))
   const printEvery = integerOption('print-every', values['print-every']) ?? (config.epochs <= 1000 ? 1 : Math.ceil(config.epochs / 1000))
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
@@ -93,15 +85,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const loadStart = performance.now()
   const file = await importFile(positionals[0]!, importOptionsFrom(values))
-  let table = file.table
-  let oneHot: OneHotEncoding[] = []
-  if (values['one-hot'] !== undefined) {
-    const raw = values['one-hot'].trim()
-    const columns = raw === 'auto' ? autoOneHotColumns(file) : raw.split(',').map((c) => c.trim()).filter((c) => c.length > 0)
-    const encoded = oneHotEncode(file, columns)
-    table = encoded.table
-    oneHot = encoded.encodings
-  }
+  const { table, oneHot } = encodedTable(file, values)
   const loadMs = performance.now() - loadStart
 
   const json = values.json === true
@@ -179,7 +163,7 @@ function round3(x: number): number {
 }
 
 /** A setting's sentence names the flag that sets it: "The learning rate must be greater than 0 (--lr)." */
-function withFlag<T>(parse: () => T): T {
+export function withFlag<T>(parse: () => T): T {
   try {
     return parse()
   } catch (e) {
@@ -188,6 +172,14 @@ function withFlag<T>(parse: () => T): T {
     const error = e as InputError
     throw new InputError(`${error.message.replace(/\.$/, '')} (${settingFlag(setting as SettingName)}).`, error.hint, error.where)
   }
+}
+
+/** Which divergence rule fired (README "Training semantics"): overflow, or growth past the limits. */
+function divergenceReason(run: RunDetail): string {
+  const k = run.divergedAt ?? run.loss.length
+  const last = run.loss[k]
+  if (last === undefined || !Number.isFinite(last)) return 'the loss overflowed'
+  return `the loss grew to ${formatNumber(last)}, ${formatFactor(last / run.loss[0]!)}× its first value`
 }
 
 function finiteOrNull(x: number): number | null {
@@ -214,8 +206,8 @@ function jsonReport(run: RunDetail, timing: object) {
     model: run.model,
     exact: o?.exact
       ? o.exact.available
-        ? { available: true, params: o.exact.params, train_loss: o.exact.trainLoss, distance: finiteOrNull(o.exact.distance) }
-        : { available: false, reason: o.exact.reason }
+        ? { available: true, params: o.exact.params, train_loss: o.exact.trainLoss, distance: finiteOrNull(o.exact.distance), curvature: o.curvature ?? null }
+        : { available: false, reason: o.exact.reason, curvature: o.curvature ?? null }
       : null,
     timing,
   }
@@ -232,9 +224,7 @@ function textSummary(run: RunDetail, timing: { train_ms: number }): string {
   if (config.solver === 'lstsq') {
     lines.push(`exact least squares (Householder QR) on ${rows} in ${timing.train_ms} ms`)
   } else if (run.status === 'diverged') {
-    lines.push(
-      `diverged at epoch ${run.divergedAt}: the loss became infinite. Lower the learning rate (now ${config.learningRate})${config.standardize ? '' : ' or standardize the features'}.`,
-    )
+    lines.push(`diverged at epoch ${run.divergedAt}: ${divergenceReason(run)} (the diagnosis below says what to change)`)
   } else {
     const how = run.status === 'cancelled' ? 'cancelled after' : o.stoppedEarly ? `stopped early (best epoch ${o.bestEpoch}) after` : 'completed'
     lines.push(`${how} ${run.epochsRun} epochs on ${rows} in ${timing.train_ms} ms`)
@@ -264,6 +254,7 @@ function textSummary(run: RunDetail, timing: { train_ms: number }): string {
   } else if (exact) {
     lines.push(`exact least squares: unavailable — ${exact.reason}`)
   }
+  if (o.curvature) lines.push(`learning rates: ${curvatureSentence(o.curvature, config.learningRate)}`)
   if (config.solver === 'gd') for (const finding of diagnoseRun(run)) lines.push(`diagnosis: ${describeFinding(finding)}`)
   return `${lines.join('\n')}\n`
 }

@@ -65,6 +65,7 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
     'training.pause': async (id) => training.pause(id),
     'training.resume': async (id) => training.resume(id),
     'training.findLearningRate': async (request) => training.findLearningRate(request),
+    'training.curvature': async (request) => training.curvature(request),
     'models.export': async (id) => exportModel(store.getRun(id)),
     'compute.register': async (offer) => ({ providerId: compute.registerProvider(offer) }),
     'compute.report': async (event) => {

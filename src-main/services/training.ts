@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
-import { lrFinderSchema, startRunSchema, sweepSchema } from '../../src-core/contract'
+import { curvatureRequestSchema, lrFinderSchema, startRunSchema, sweepSchema, type CurvatureReport, type CurvatureRequest } from '../../src-core/contract'
+import { curvatureReport } from '../../src-core/train/learning-rates'
 import { InputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
 import { createControl, setControl, type ControlAction, type WorkerEvent } from '../../src-core/protocol'
@@ -214,6 +215,14 @@ export class TrainingService {
     return job.settle.promise
   }
 
+  /** The oracle's figures for the Train tab's data and settings (small data only; see REPORT_MAX_WORK). */
+  curvature(input: CurvatureRequest): CurvatureReport {
+    const request = parseInput(curvatureRequestSchema, input)
+    const config = parseTrainConfig(request.config)
+    checkColumns(this.store.getDataset(request.datasetId), request.target, request.features)
+    return curvatureReport(this.store.loadTable(request.datasetId), request.target, request.features, config)
+  }
+
   /** The stored summary with the in-memory pause flag. */
   summary(runId: RunId): RunSummary {
     return this.withPause(this.store.getRunSummary(runId))
@@ -402,6 +411,7 @@ export function storedOutcome(o: FitOutcome): StoredOutcome {
     bestEpoch: o.bestEpoch,
     path: o.path,
     hessianCondition: o.hessianCondition,
+    curvature: o.curvature,
     backend: o.backend,
     surface: o.surface,
   }
