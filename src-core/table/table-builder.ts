@@ -1,9 +1,10 @@
 import { InputError } from '../errors'
 import type { Cell } from './cell-value'
-import { columnStats, type ColumnStats } from './column-stats'
+import { BuiltColumns } from './built-columns'
+import type { ColumnStats } from './column-stats'
 import { findHeaderRow, HEADER_SEARCH_ROWS, uniqueNames } from './header-row'
 import type { ImportLimits } from './import-limits'
-import { Table, type ExcludedColumn } from './table'
+import type { Table } from './table'
 
 export type ColumnType = 'number' | 'text' | 'date' | 'empty'
 
@@ -119,12 +120,7 @@ export class TableBuilder {
       throw new InputError(`${this.fileName} has a header row but no data rows.`, 'Add data rows below the header.', { file: this.fileName, row: this.headerRow ?? undefined })
     }
     const n = this.rowCount
-    const reports: ColumnReport[] = []
-    const keptNames: string[] = []
-    const keptColumns: Float64Array[] = []
-    const cellText = new Map<number, Map<number, string>>()
-    const excluded: ExcludedColumn[] = []
-    const textColumns = new Map<string, TextColumn>()
+    const built = new BuiltColumns()
     let droppedEmpty = 0
     for (let c = 0; c < this.width; c++) {
       const kinds = this.kinds[c]!
@@ -138,7 +134,7 @@ export class TableBuilder {
         continue
       }
       const name = this.names[c]!
-      const report: ColumnReport = {
+      const report = built.report({
         name,
         renamedFrom: this.headerRow !== null && name !== this.headerTexts[c]!.trim() ? this.headerTexts[c]! : null,
         type,
@@ -147,8 +143,7 @@ export class TableBuilder {
         firstNonNumeric: null,
         stats: null,
         distinct: null,
-      }
-      reports.push(report)
+      })
       if (type === 'number' || type === 'date') {
         const keep = type === 'number' ? KIND_NUMBER : KIND_DATE
         const values = this.values[c]!.subarray(0, n)
@@ -162,33 +157,20 @@ export class TableBuilder {
           if (shown.size < CELL_TEXT_PER_COLUMN) shown.set(r, text)
           values[r] = NaN
         }
-        if (shown.size) cellText.set(keptNames.length, shown)
-        report.stats = columnStats(values)
-        keptNames.push(name)
-        keptColumns.push(values)
+        built.keep(report, values, shown)
       } else {
         const firstText = type === 'text' ? firstTextCell(kinds, this.texts[c]!, n) : null
-        excluded.push({
-          name,
-          reason: type === 'empty' ? 'is empty' : `holds text (row ${(this.firstDataRow + firstText!.index).toLocaleString('en-US')}: "${clip(firstText!.text)}")`,
-        })
         const index = this.levelIndex[c]
-        if (type === 'text' && index) {
-          report.distinct = index.size
-          textColumns.set(name, { levels: [...index.keys()], codes: this.codes[c]!.subarray(0, n) })
-        }
+        built.exclude(
+          report,
+          firstText && { row: this.firstDataRow + firstText.index, text: firstText.text },
+          type === 'text' && index ? { levels: [...index.keys()], codes: this.codes[c]!.subarray(0, n) } : null,
+        )
       }
     }
     if (droppedEmpty) this.notes.push(`${droppedEmpty} empty column${droppedEmpty > 1 ? 's' : ''} without a header ignored`)
     this.pending = null
-    return {
-      table: new Table(keptNames, keptColumns, { file: this.fileName, firstRowNumber: this.firstDataRow, cellText, excluded }),
-      columns: reports,
-      textColumns,
-      headerRow: this.headerRow,
-      rows: n,
-      notes: this.notes,
-    }
+    return built.result({ file: this.fileName, firstRowNumber: this.firstDataRow, headerRow: this.headerRow, rows: n, notes: this.notes })
   }
 
   private startColumns(): void {
@@ -379,6 +361,3 @@ export function serialToIso(serial: number): string {
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ')
 }
 
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s
-}

@@ -1,9 +1,8 @@
 import { InputError } from '../errors'
-import { columnStats } from './column-stats'
+import { BuiltColumns } from './built-columns'
 import { uniqueNames } from './header-row'
 import type { ImportLimits } from './import-limits'
-import { Table, type ExcludedColumn } from './table'
-import { MAX_TRACKED_LEVELS, type BuiltTable, type ColumnReport, type TextColumn } from './table-builder'
+import { MAX_TRACKED_LEVELS, type BuiltTable, type TextColumn } from './table-builder'
 
 /** The type a columnar file's schema gives a column; booleans arrive as the text TRUE/FALSE, as in workbooks. */
 export type TypedColumnKind = 'number' | 'date' | 'text'
@@ -100,18 +99,13 @@ export function finishTypedColumns(
   const names = uniqueNames(columns.map((c) => c.name))
   const renamed = names.filter((n, i) => n !== columns[i]!.name.trim())
   if (renamed.length) notes.push(`renamed empty or repeated column names: ${renamed.map((n) => `"${n}"`).join(', ')}`)
-  const reports: ColumnReport[] = []
-  const keptNames: string[] = []
-  const keptColumns: Float64Array[] = []
-  const cellText = new Map<number, Map<number, string>>()
-  const excluded: ExcludedColumn[] = []
-  const textColumns = new Map<string, TextColumn>()
+  const built = new BuiltColumns()
   columns.forEach((column, c) => {
     const name = names[c]!
     const filled = rows - column.missing - (column.kind === 'text' ? 0 : column.nonNumeric)
     // As in TableBuilder: a column without a single value is "empty", whatever the schema says.
     const type = filled === 0 && column.nonNumeric === 0 ? 'empty' : column.kind
-    const report: ColumnReport = {
+    const report = built.report({
       name,
       renamedFrom: name !== column.name.trim() ? column.name : null,
       type,
@@ -120,38 +114,18 @@ export function finishTypedColumns(
       firstNonNumeric: column.firstNonNumeric ? { row: firstRowNumber + column.firstNonNumeric.index, text: column.firstNonNumeric.text } : null,
       stats: null,
       distinct: null,
-    }
-    reports.push(report)
+    })
     if (type === 'number' || type === 'date') {
-      const values = column.values!
-      if (column.shown.size) cellText.set(keptNames.length, column.shown)
-      report.stats = columnStats(values)
-      keptNames.push(name)
-      keptColumns.push(values)
+      built.keep(report, column.values!, column.shown)
       return
     }
     const first = column.firstTextCell
-    excluded.push({
-      name,
-      reason: type === 'empty' ? 'is empty' : `holds text (row ${(firstRowNumber + first!.index).toLocaleString('en-US')}: "${clip(first!.text)}")`,
-    })
-    const text = type === 'text' ? column.textColumn() : null
-    if (text) {
-      report.distinct = text.levels.length
-      textColumns.set(name, text)
-    }
+    built.exclude(report, type === 'text' && first ? { row: firstRowNumber + first.index, text: first.text } : null, type === 'text' ? column.textColumn() : null)
   })
   if (rows === 0) {
     throw new InputError(`${fileName} has column names but no data rows.`, 'Choose a file that holds at least two rows of data.', { file: fileName })
   }
-  return {
-    table: new Table(keptNames, keptColumns, { file: fileName, firstRowNumber, cellText, excluded }),
-    columns: reports,
-    textColumns,
-    headerRow: where.headerRow,
-    rows,
-    notes,
-  }
+  return built.result({ file: fileName, firstRowNumber, headerRow: where.headerRow, rows, notes })
 }
 
 /** A text longer than the field cap, as TableBuilder reports it. */
@@ -163,6 +137,3 @@ export function fieldTooLong(fileName: string, rowNumber: number, column: string
   )
 }
 
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s
-}
