@@ -4,7 +4,7 @@ export default {
     learningRate: {
       stable: 'Stable up to {max} for this data; fastest constant rate {optimal}.',
       stableOnly: 'Stable up to {max} for this data.',
-      epochs: 'This rate: about {epochs} epochs to bring the loss gap to 1e-6 of its start.',
+      epochsAtRate: 'This rate: about {epochs} epochs to bring the loss gap to 1e-6 of its start.',
       noConvergence: 'This rate does not converge.',
       approximate: 'Mini-batches, so approximately: {sentence}',
       diverge: 'lr {lr} is {ratio}× the largest stable rate {max}: this run will diverge.',
@@ -22,7 +22,7 @@ export default {
     learningRate: {
       stable: '对此数据，学习率不超过 {max} 时收敛；最快的固定学习率为 {optimal}。',
       stableOnly: '对此数据，学习率不超过 {max} 时收敛。',
-      epochs: '按当前学习率，约 {epochs} 轮可将损失差距降到初始的 1e-6。',
+      epochsAtRate: '按当前学习率，约 {epochs} 轮可将损失差距降到初始的 1e-6。',
       noConvergence: '按当前学习率不会收敛。',
       approximate: '小批量，以下为近似值：{sentence}',
       diverge: '学习率 {lr} 是最大稳定学习率 {max} 的 {ratio} 倍：本次训练将发散。',
