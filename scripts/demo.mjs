@@ -9,6 +9,8 @@ const run = (command, args) => {
 }
 const slope = (...args) => run(process.execPath, ['bin/slope.mjs', ...args])
 
+console.log('\n$ slope lr resources/examples/tutorial.csv --target y --no-standardize')
+slope('lr', 'resources/examples/tutorial.csv', '--target', 'y', '--no-standardize')
 console.log('\n$ slope train resources/examples/tutorial.csv --target y --lr 0.01 --epochs 50 --no-standardize')
 slope('train', 'resources/examples/tutorial.csv', '--target', 'y', '--lr', '0.01', '--epochs', '50', '--no-standardize', '--name', 'tutorial (demo)')
 console.log('\n$ slope train resources/examples/longley.csv --target employment --solver lstsq')

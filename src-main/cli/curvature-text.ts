@@ -26,6 +26,8 @@ export function curvatureSentence(c: CurvatureJson, learningRate: number): strin
 /** `slope lr`: every figure with what it means. */
 export function curvatureTable(c: CurvatureJson): string {
   const show = (x: number | null) => (x === null ? '—' : formatRate(x))
+  // Epochs are counts: every digit (2,687, not 2690).
+  const count = (x: number | null) => (x === null ? '—' : x.toLocaleString('en-US'))
   const rows = [
     ['figure', 'value', 'meaning'],
     ['lambda_max', show(c.lambda_max), 'largest eigenvalue of the loss’s Hessian'],
@@ -36,7 +38,7 @@ export function curvatureTable(c: CurvatureJson): string {
     ['heavy_ball.lr', show(c.heavy_ball.lr), 'Polyak’s optimal pair: rate …'],
     ['heavy_ball.momentum', show(c.heavy_ball.momentum), '… and momentum'],
     ['contraction_per_epoch', show(c.contraction_per_epoch), 'distance to the optimum shrinks by this per epoch, at the rate given'],
-    ['epochs_to_1e-6', show(c['epochs_to_1e-6'].predicted), 'predicted epochs to bring the loss gap to 1e-6 of its start'],
+    ['epochs_to_1e-6', count(c['epochs_to_1e-6'].predicted), 'predicted epochs to bring the loss gap to 1e-6 of its start'],
   ]
   const table = formatTextTable(rows, [false, true, false])
   return c.note ? `${table}\n\nnote: ${c.note}` : table
