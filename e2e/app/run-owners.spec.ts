@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import type { RunSummary } from '../../src-core/contract'
-import { tutorialUpload } from '../../src-main/testing/datasets'
+import { sha256 } from '../../src-main/testing/datasets'
 import { connectSlope } from './slope-client'
 import { startSlope } from './slope-server'
 
@@ -19,6 +19,13 @@ const root = join(import.meta.dirname, '..', '..')
 const slope = join(root, 'bin/slope.mjs')
 const tutorial = join(root, 'resources/examples/tutorial.csv')
 const READ_DEADLINE_MS = 30_000
+/** The most epochs a run may ask for: on SLOW_ROWS rows it trains far longer than any test lasts. */
+const MAX_EPOCHS = 10_000_000
+const SLOW_ROWS = 20_000
+const slowX = Float64Array.from({ length: SLOW_ROWS }, (_, i) => i / SLOW_ROWS)
+const slowY = slowX.map((x, i) => 2 * x + 1 + ((i % 7) - 3) / 100)
+const slowCsv = join(mkdtempSync(join(tmpdir(), 'slope-owners-data-')), 'slow.csv')
+writeFileSync(slowCsv, `x,y\n${Array.from(slowX, (x, i) => `${x},${slowY[i]}`).join('\n')}\n`)
 
 test.describe.configure({ timeout: 240_000 })
 
@@ -27,8 +34,8 @@ interface Trainer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-function train(db: string, name: string, epochs: number): Trainer {
-  const child = spawn(process.execPath, [slope, 'train', tutorial, '--target', 'y', '--epochs', String(epochs), '--print-every', String(epochs), '--db', db, '--name', name], {
+function train(db: string, name: string, epochs: number, file = slowCsv): Trainer {
+  const child = spawn(process.execPath, [slope, 'train', file, '--target', 'y', '--epochs', String(epochs), '--print-every', String(epochs), '--db', db, '--name', name], {
     cwd: root,
     stdio: 'ignore',
   })
@@ -74,10 +81,10 @@ test('two slope train and a slope web on one database: kill -9 of one train leav
   const server = await startSlope(db)
   const page = await connectSlope(server.loginUrl)
   try {
-    const killed = train(db, 'killed', 1_000_000_000)
+    const killed = train(db, 'killed', MAX_EPOCHS)
     await expect.poll(() => statusOf(db, 'killed'), { timeout: READ_DEADLINE_MS }).toBe('running with history')
     // A second process opening the same database used to mark every running run interrupted.
-    const survivor = train(db, 'survivor', 10_000_000)
+    const survivor = train(db, 'survivor', MAX_EPOCHS, tutorial)
     await expect.poll(() => statusOf(db, 'survivor'), { timeout: READ_DEADLINE_MS }).toBe('running with history')
     expect(await statusOf(db, 'killed')).toBe('running with history')
     const appList = await page.call<RunSummary[]>('runs.list', {})
@@ -99,7 +106,7 @@ test('two slope train and a slope web on one database: kill -9 of one train leav
 
     expect(await survivor.exited).toEqual({ code: 0, signal: null })
     const final = await listed(db)
-    expect(final.survivor).toMatchObject({ status: 'completed', epochs_run: 10_000_000 })
+    expect(final.survivor).toMatchObject({ status: 'completed', epochs_run: MAX_EPOCHS })
     expect(final.killed!.status).toBe('interrupted')
   } finally {
     page.close()
@@ -111,12 +118,12 @@ test('kill -9 of slope web: its run reads interrupted, the trains beside it keep
   const db = join(mkdtempSync(join(tmpdir(), 'slope-owners-')), 'shared.db')
   const server = await startSlope(db)
   const page = await connectSlope(server.loginUrl)
-  const imported = await page.call<{ id: number }>('datasets.import', tutorialUpload())
+  const imported = await page.call<{ id: number }>('datasets.import', { name: 'slow', fileName: 'slow.csv', sha256: sha256('slow'), names: ['x', 'y'], columns: [slowX, slowY] })
   expect(imported.ok).toBe(true)
-  const started = await page.call<{ runId: number }>('training.start', { datasetId: imported.ok ? imported.value.id : 0, target: 'y', name: 'in the server', config: { epochs: 1_000_000_000 } })
+  const started = await page.call<{ runId: number }>('training.start', { datasetId: imported.ok ? imported.value.id : 0, target: 'y', name: 'in the server', config: { epochs: MAX_EPOCHS } })
   expect(started.ok).toBe(true)
-  const terminated = train(db, 'terminated', 1_000_000_000)
-  const hungUp = train(db, 'hung up', 1_000_000_000)
+  const terminated = train(db, 'terminated', MAX_EPOCHS)
+  const hungUp = train(db, 'hung up', MAX_EPOCHS)
   try {
     for (const name of ['in the server', 'terminated', 'hung up']) {
       await expect.poll(() => statusOf(db, name), { timeout: READ_DEADLINE_MS }).toBe('running with history')
