@@ -151,6 +151,33 @@ describe('browser mode WebSocket RPC', () => {
     ws.close()
   })
 
+  it('a message whose id is nested 2,000 levels deep (4 KB) gets an error answer, and the same server then trains a run', async () => {
+    const ws = await connect({ cookie, origin: origin() })
+    const json = new TextEncoder().encode(`{"id":${'['.repeat(2000)}1${']'.repeat(2000)},"method":"app.info","args":[]}`)
+    const frame = new Uint8Array(4 + json.byteLength)
+    new DataView(frame.buffer).setUint32(0, json.byteLength, true)
+    frame.set(json, 4)
+    expect(frame.byteLength).toBeGreaterThan(4000)
+    const reply = await new Promise<{ id: unknown; envelope: Envelope<unknown> }>((resolve) => {
+      ws.once('message', (d: Buffer) => resolve(decodeMessage(new Uint8Array(d)) as { id: unknown; envelope: Envelope<unknown> }))
+      ws.send(frame)
+    })
+    expect(reply).toEqual({ id: null, envelope: { ok: false, error: expect.objectContaining({ inputError: true, message: 'Malformed message: wire codec: message nested deeper than 64 levels.' }) } })
+    // An id that decodes but is not a number or a short string is never echoed.
+    const odd = await new Promise<{ id: unknown; envelope: Envelope<unknown> }>((resolve) => {
+      ws.once('message', (d: Buffer) => resolve(decodeMessage(new Uint8Array(d)) as { id: unknown; envelope: Envelope<unknown> }))
+      ws.send(encodeMessage({ id: { a: [[[1]]] }, method: 'app.info', args: [] }))
+    })
+    expect(odd.id).toBeNull()
+    expect(odd.envelope.ok).toBe(false)
+    const datasetId = ((await call(ws, 'datasets.import', [tutorialUpload('after the deep id')])) as Envelope<{ id: number }>)
+    expect(datasetId.ok).toBe(true)
+    const started = (await call(ws, 'training.start', [{ datasetId: datasetId.ok ? datasetId.value.id : 0, target: 'y', config: { epochs: 50 } }])) as Envelope<{ runId: number }>
+    expect(started.ok).toBe(true)
+    expect((await services.training.waitFor(started.ok ? started.value.runId : 0)).status).toBe('completed')
+    ws.close()
+  })
+
   it('imports data, trains, and pushes progress and run changes to the page', async () => {
     const ws = await connect({ cookie, origin: origin() })
     const imported = (await call(ws, 'datasets.import', [tutorialUpload()])) as Envelope<{ id: number }>
