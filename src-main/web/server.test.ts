@@ -105,6 +105,16 @@ describe('browser mode HTTP', () => {
     expect((await get('/assets/app.js', { cookie })).headers['content-type']).toContain('text/javascript')
   })
 
+  it('the token is per launch, not one-time: a second visit with it signs in again; without it, the sign-in sentence', async () => {
+    const token = new URL(server.loginUrl).searchParams.get('token')!
+    const again = await get(`/?token=${token}`)
+    expect(again.status).toBe(302)
+    expect(String(again.headers['set-cookie']).split(';')[0]).toBe(cookie)
+    const refused = await get('/')
+    expect(refused.body).toBe('Open the link that slope web printed (it carries this launch’s token).\n')
+    expect(refused.body).not.toContain('one-time')
+  })
+
   it('a Host that is not our loopback name and port is refused (DNS rebinding)', async () => {
     expect((await get('/', { cookie, host: `evil.example:${server.port}` })).status).toBe(403)
     expect((await get('/', { cookie, host: '127.0.0.1:1' })).status).toBe(403)

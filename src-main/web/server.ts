@@ -26,7 +26,11 @@ export interface WebServerOptions {
 export interface WebServer {
   url: string
   port: number
-  /** The one-time login link, with the per-launch token. */
+  /**
+   * The login link, with the per-launch token. Valid until this server stops, not once: it is how a
+   * second browser, or the same one after its cookies were cleared, signs in again; it never leaves
+   * this machine and the redirect drops it from the address bar and history.
+   */
   loginUrl: string
   close(): Promise<void>
 }
@@ -69,7 +73,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         })
         return res.end()
       }
-      if (!hasSession(req)) return plain(res, 401, 'Open the link that slope web printed (it carries a one-time token).')
+      if (!hasSession(req)) return plain(res, 401, 'Open the link that slope web printed (it carries this launch’s token).')
       serveFile(rendererDir, url.pathname, res)
     } catch (e) {
       options.log?.(e)
