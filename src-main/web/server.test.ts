@@ -203,11 +203,11 @@ describe('browser mode WebSocket RPC', () => {
     const runId = started.ok ? started.value.runId : 0
     const finished = await services.training.waitFor(runId)
     expect(finished.error).toBeNull()
-    await new Promise((r) => setTimeout(r, 50))
-    const progress = events.filter((e) => e.event === 'training.progress' && e.payload.runId === runId)
-    expect(progress.reduce((n, e) => n + e.payload.loss!.length, 0)).toBe(300)
-    expect(progress[0]!.payload.loss).toBeInstanceOf(Float64Array)
-    expect(progress[0]!.payload.loss![0]).toBeCloseTo(5.9467032, 12)
+    // The pushes are in flight when the run finishes: wait for the last one, not a fixed time.
+    const progress = () => events.filter((e) => e.event === 'training.progress' && e.payload.runId === runId)
+    await expect.poll(() => progress().reduce((n, e) => n + e.payload.loss!.length, 0), { timeout: 20_000, interval: 10 }).toBe(300)
+    expect(progress()[0]!.payload.loss).toBeInstanceOf(Float64Array)
+    expect(progress()[0]!.payload.loss![0]).toBeCloseTo(5.9467032, 12)
     expect(events.some((e) => e.event === 'runs.changed')).toBe(true)
     const startedEvent = events.find((e) => e.event === 'training.started' && e.payload.runId === runId) as unknown as { payload: { info: { exact: { available: boolean; trainLoss: number } } } }
     expect(startedEvent.payload.info.exact).toMatchObject({ available: true, trainLoss: expect.closeTo(0.1689153, 6) })
