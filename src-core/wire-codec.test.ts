@@ -1,7 +1,54 @@
 import { describe, expect, it } from 'vitest'
-import { decodeMessage, encodeMessage } from './wire-codec'
+import { decodeMessage, encodeMessage, MAX_DEPTH, MAX_MESSAGE_BYTES, oversizeError } from './wire-codec'
+
+/** A message as the server would receive it: [u32 length][JSON], no binary part. */
+function rawMessage(json: string): Uint8Array {
+  const bytes = new TextEncoder().encode(json)
+  const out = new Uint8Array(4 + bytes.byteLength)
+  new DataView(out.buffer).setUint32(0, bytes.byteLength, true)
+  out.set(bytes, 4)
+  return out
+}
+
+function nested(depth: number): unknown {
+  let v: unknown = 1
+  for (let i = 0; i < depth; i++) v = [v]
+  return v
+}
 
 describe('wire codec', () => {
+  it('refuses a message nested 2,000 levels deep (4 KB) with a TypeError, before JSON.parse', () => {
+    const deep = `{"id":${'['.repeat(2000)}1${']'.repeat(2000)},"method":"app.info","args":[]}`
+    expect(deep.length).toBeGreaterThan(4000)
+    expect(() => decodeMessage(rawMessage(deep))).toThrow(new TypeError(`wire codec: message nested deeper than ${MAX_DEPTH} levels`))
+    // brackets inside strings (column names, escaped quotes) are text, not nesting
+    const text = JSON.stringify({ name: `${'[{'.repeat(200)}\\"[` })
+    expect(decodeMessage(rawMessage(text))).toEqual(JSON.parse(text))
+  })
+
+  it('encodes and decodes up to MAX_DEPTH levels, refuses one more', () => {
+    expect(decodeMessage(encodeMessage(nested(MAX_DEPTH)))).toEqual(nested(MAX_DEPTH))
+    expect(() => encodeMessage(nested(MAX_DEPTH + 1))).toThrow(`nested deeper than ${MAX_DEPTH} levels`)
+    expect(() => decodeMessage(rawMessage(JSON.stringify(nested(MAX_DEPTH + 1))))).toThrow(TypeError)
+  })
+
+  it('sizes messages by the largest upload the importer can build: 100 M cells of 8 bytes plus 64 MiB of JSON', () => {
+    expect(MAX_MESSAGE_BYTES).toBe(100_000_000 * 8 + 64 * 1024 ** 2)
+    expect(oversizeError(MAX_MESSAGE_BYTES)).toBeNull()
+    expect(oversizeError(MAX_MESSAGE_BYTES + 1)).not.toBeNull()
+    expect(oversizeError(2 * 1024 ** 3)?.sentence).toBe(
+      'This request is too large for Slope’s server (2 GiB; at most 826.9 MiB). Import fewer rows or columns, or use the desktop app or the slope CLI for data this large.',
+    )
+  })
+
+  it('refuses a cyclic value; the same object twice, side by side, is not a cycle', () => {
+    const a: Record<string, unknown> = { x: 1 }
+    a.self = { back: a }
+    expect(() => encodeMessage(a)).toThrow(new TypeError('wire codec: cannot encode a cyclic value'))
+    const shared = { y: 2 }
+    expect(decodeMessage(encodeMessage({ p: shared, q: [shared] }))).toEqual({ p: { y: 2 }, q: [{ y: 2 }] })
+  })
+
   it('round-trips typed arrays bit for bit, including NaN payloads and −0', () => {
     const f64 = Float64Array.from([1.5, -0, NaN, Infinity, 1e-310, Math.PI])
     const f32 = Float32Array.from([0.1, -2.5])

@@ -8,7 +8,39 @@
  * non-finite number {"\u0000n": "NaN" | "Infinity" | "-Infinity"}. Object keys that happen to
  * start with U+0000 (keys can be column names) are escaped by one more U+0000, so no data can be
  * mistaken for a marker.
+ *
+ * Hostile or broken values are refused, never followed: nesting deeper than MAX_DEPTH (checked on
+ * the JSON text before JSON.parse, so a 4 KB message of 2,000 nested arrays costs nothing) and
+ * cyclic values (encode) throw a TypeError the server answers with an error envelope. A stack
+ * overflow, by contrast, is a RangeError that escapes every catch block that re-encodes the value.
  */
+
+/**
+ * Deepest nesting of objects and arrays in a message. The contract's deepest value (a run's detail
+ * inside its envelope: envelope › value › outcome › statistics › … › a coefficient) is ~12 levels.
+ */
+export const MAX_DEPTH = 64
+
+/**
+ * The largest message browser mode's WebSocket accepts (server maxPayload; the page checks it
+ * before sending, to say so in a sentence). Sized by the largest request, datasets.import: 8 bytes
+ * per cell for the biggest table the importer builds (import-limits.ts maxCells, 100 M cells =
+ * 800 MB), plus its JSON (names, ≤ 100,000 kept cell texts, import details), which stays far
+ * below 64 MiB for any table within those caps.
+ */
+export const MAX_MESSAGE_BYTES = DEFAULT_LIMITS.maxCells * 8 + 64 * 1024 ** 2
+
+/** Why a message of `byteLength` bytes cannot be sent to browser mode's server, as a sentence; null when it can. */
+export function oversizeError(byteLength: number): InputError | null {
+  if (byteLength <= MAX_MESSAGE_BYTES) return null
+  return new InputError(
+    `This request is too large for Slope’s server (${formatBytes(byteLength)}; at most ${formatBytes(MAX_MESSAGE_BYTES)}).`,
+    'Import fewer rows or columns, or use the desktop app or the slope CLI for data this large.',
+  )
+}
+
+import { InputError } from './errors'
+import { DEFAULT_LIMITS, formatBytes } from './table/import-limits'
 
 type TypedKind = 'f64' | 'f32' | 'u32' | 'i32' | 'u8'
 type Typed = Float64Array | Float32Array | Uint32Array | Int32Array | Uint8Array
@@ -28,9 +60,20 @@ function kindOf(v: unknown): TypedKind | null {
 export function encodeMessage(value: unknown): Uint8Array {
   const segments: Uint8Array[] = []
   let binaryLength = 0
+  const path = new Set<object>() // the objects being walked, outermost first: a repeat is a cycle
   const walk = (v: unknown): unknown => {
     if (typeof v === 'number') return Number.isFinite(v) ? v : { [NUMBER]: String(v) }
     if (v === null || typeof v !== 'object') return v
+    if (path.has(v)) throw new TypeError('wire codec: cannot encode a cyclic value')
+    if (path.size >= MAX_DEPTH) throw new TypeError(`wire codec: value nested deeper than ${MAX_DEPTH} levels`)
+    path.add(v)
+    try {
+      return walkObject(v)
+    } finally {
+      path.delete(v)
+    }
+  }
+  const walkObject = (v: object): unknown => {
     const kind = kindOf(v)
     if (kind) {
       const t = v as Typed
@@ -70,7 +113,9 @@ export function decodeMessage(message: Uint8Array): unknown {
   const view = new DataView(message.buffer, message.byteOffset, message.byteLength)
   const jsonLength = view.getUint32(0, true)
   if (4 + jsonLength > message.byteLength) throw new TypeError('wire codec: truncated message')
-  const tree = JSON.parse(new TextDecoder().decode(message.subarray(4, 4 + jsonLength))) as unknown
+  const text = new TextDecoder().decode(message.subarray(4, 4 + jsonLength))
+  checkDepth(text)
+  const tree = JSON.parse(text) as unknown
   const binaryStart = align8(4 + jsonLength)
   const binary = message.subarray(binaryStart)
   const walk = (v: unknown): unknown => {
@@ -110,6 +155,25 @@ function typedFrom(binary: Uint8Array, kind: TypedKind, offset: number, length: 
       return bytes
     default:
       throw new TypeError(`wire codec: unknown typed array kind ${String(kind)}`)
+  }
+}
+
+/** Refuses JSON nested deeper than MAX_DEPTH, counting brackets outside strings (one pass, no recursion). */
+function checkDepth(json: string): void {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) {
+      inString = true
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) throw new TypeError(`wire codec: message nested deeper than ${MAX_DEPTH} levels`)
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--
+    }
   }
 }
 

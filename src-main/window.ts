@@ -2,6 +2,7 @@ import { app, BrowserWindow, protocol, session, shell } from 'electron'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { isProjectLink } from './external-links'
 import { CONTENT_SECURITY_POLICY, resolveStaticFile } from './web/static-files'
 
 const here = dirname(fileURLToPath(import.meta.url)) // out/main
@@ -43,7 +44,7 @@ export function handleAppScheme(): void {
 
 /**
  * The main window with Electron's security checklist applied: isolated, sandboxed renderer without
- * Node; no navigation away from the app, no new windows (https links open in the OS browser), every
+ * Node; no navigation away from the app, no new windows (the project's own links open in the OS browser), every
  * permission request denied.
  */
 export function createMainWindow(): BrowserWindow {
@@ -67,7 +68,7 @@ export function createMainWindow(): BrowserWindow {
   })
   window.once('ready-to-show', () => window.show())
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
+    if (isProjectLink(url)) void shell.openExternal(url) // only the project's own pages (external-links.ts)
     return { action: 'deny' }
   })
   window.webContents.on('will-navigate', (event, url) => {

@@ -8,6 +8,9 @@ const root = join(import.meta.dirname, '..', '..')
 export interface SlopeServer {
   loginUrl: string
   database: string
+  /** The `slope web` process, for tests that kill it (`kill -9`) to see what survives. */
+  process: ChildProcess
+  /** Ends it with SIGTERM (a clean stop: runs it trains are cancelled) and waits for the exit. */
   stop(): Promise<void>
 }
 
@@ -39,9 +42,10 @@ export async function startSlope(database = join(mkdtempSync(join(tmpdir(), 'slo
   return {
     loginUrl,
     database,
+    process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
         child.kill('SIGTERM')
       }),

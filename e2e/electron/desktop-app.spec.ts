@@ -48,12 +48,22 @@ test('the window is served from slope://app with a sandboxed, Node-free renderer
 })
 
 test('window.open and navigation away are denied', async () => {
+  // Each denial is observed as it happens, never inferred from "nothing changed within N ms".
   const before = app.windows().length
-  await page.evaluate(() => window.open('https://example.com'))
-  await page.evaluate(() => {
-    location.href = 'https://example.com'
+  // A denied window.open returns null in the page, synchronously with the main process's answer.
+  expect(await page.evaluate(() => window.open('https://example.com') === null)).toBe(true)
+  // Listen in main for the navigation attempt; the window's own handler ran first and prevented it.
+  // (registered, and awaited, in two steps: the listener must exist before the page navigates)
+  type Seen = { url: string; prevented: boolean }
+  await app.evaluate(({ BrowserWindow }) => {
+    ;(globalThis as { slopeNavigation?: Promise<Seen> }).slopeNavigation = new Promise<Seen>((resolve) => {
+      BrowserWindow.getAllWindows()[0]!.webContents.once('will-navigate', (event, url) => resolve({ url, prevented: event.defaultPrevented }))
+    })
   })
-  await page.waitForTimeout(300)
+  await page.evaluate(() => {
+    location.href = 'https://example.com/'
+  })
+  expect(await app.evaluate(() => (globalThis as { slopeNavigation?: Promise<Seen> }).slopeNavigation)).toEqual({ url: 'https://example.com/', prevented: true })
   expect(app.windows().length).toBe(before)
   expect(page.url()).toMatch(/^slope:\/\/app\//)
 })
@@ -73,7 +83,8 @@ test('imports the tutorial through the preload contract and trains it in a worke
       },
     ])
     const started = await api.request('training.start', [{ datasetId: imported.value.id, target: 'y', config: { epochs: 50, learningRate: 0.01, standardize: false } }])
-    for (let i = 0; i < 200; i++) {
+    // Poll with a deadline (30 s: a busy 2-core machine), asserting on the state, not on a time.
+    for (let i = 0; i < 600; i++) {
       const run = await api.request('runs.get', [started.value.runId])
       if (run.value.status !== 'queued' && run.value.status !== 'running') return { status: run.value.status, first: run.value.loss[0], epochs: run.value.loss.length }
       await new Promise((r) => setTimeout(r, 50))

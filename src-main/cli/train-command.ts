@@ -124,13 +124,16 @@ export async function trainCommand(argv: string[]): Promise<number> {
       })
     }
     // Ctrl-C cancels the run (it is saved as cancelled, with its history); a second one quits.
-    const onInterrupt = () => {
-      process.off('SIGINT', onInterrupt)
+    // SIGTERM (kill, systemd, a CI timeout) and SIGHUP (the terminal closed) do the same: without a
+    // handler Node dies at once and the run would be left to read interrupted instead of cancelled.
+    const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+    const onStop = () => {
+      for (const s of stopSignals) process.off(s, onStop)
       services.training.cancel(runId)
     }
-    process.on('SIGINT', onInterrupt)
+    for (const s of stopSignals) process.on(s, onStop)
     await services.training.waitFor(runId)
-    process.off('SIGINT', onInterrupt)
+    for (const s of stopSignals) process.off(s, onStop)
 
     const run = services.store.getRun(runId)
     if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')

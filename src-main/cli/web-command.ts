@@ -12,7 +12,7 @@ import { UsageError } from './usage-error'
 export const webUsage = `Usage: slope web [--port N] [--no-open] [--db PATH]
 
 Serve Slope's interface to your browser from this machine only (127.0.0.1), with the same
-database as the desktop app. Prints a link with a one-time token; opens it unless --no-open.
+database as the desktop app. Prints a link with a token valid until it stops; opens it unless --no-open.
 Needs the built interface: run \`npm run web\` (builds, then starts this) in a source checkout.
 `
 

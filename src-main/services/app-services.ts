@@ -29,7 +29,8 @@ export function defaultPoolSize(): number {
 
 /**
  * Opens the database and starts the services every shell (desktop, browser mode, CLI) shares.
- * Runs a crash left 'running' become 'interrupted' here, before anything else reads them.
+ * Runs whose process is gone (killed, crashed) read 'interrupted' from here on; the runs of
+ * processes still training (another `slope train`, the desktop app) are left alone (run-owner.ts).
  */
 export function openServices(options: ServiceOptions) {
   if (options.databasePath !== ':memory:') {
@@ -41,7 +42,7 @@ export function openServices(options: ServiceOptions) {
   }
   const db = openDatabase(options.databasePath, { nativeBinding: options.nativeBinding })
   const store = new RunStore(db, options.databasePath)
-  const interrupted = store.markInterrupted()
+  const interrupted = store.reapOrphans()
   const training = new TrainingService(store, options.workerFactory, {
     poolSize: options.poolSize ?? defaultPoolSize(),
     appVersion,

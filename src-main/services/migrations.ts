@@ -75,4 +75,16 @@ export const migrations: readonly string[] = [
   `,
   // 2: wall time of each history chunk, for plotting loss against time
   `ALTER TABLE loss_chunks ADD COLUMN elapsed_ms REAL;`,
+  // 3: runs belong to the process that trains them (run-owner.ts: a lease refreshed by a heartbeat).
+  // Runs active before this migration have no owner and read interrupted, as every start did before.
+  `
+  CREATE TABLE run_owners (
+    id           TEXT    PRIMARY KEY,          -- host:pid:start-ms:random
+    pid          INTEGER NOT NULL,
+    host         TEXT    NOT NULL,
+    started_at   TEXT    NOT NULL,
+    heartbeat_at INTEGER NOT NULL              -- ms since the epoch, refreshed every few seconds
+  ) WITHOUT ROWID;
+  ALTER TABLE runs ADD COLUMN owner_id TEXT;
+  `,
 ]

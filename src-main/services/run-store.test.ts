@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3'
+import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src-core/errors'
@@ -9,6 +11,7 @@ import { tempDir } from '../testing/temp'
 import { APPLICATION_ID, openDatabase } from './database'
 import { migrations } from './migrations'
 import { RunStore } from './run-store'
+import { LEASE_MS, ownerIsGone, type OwnerRow } from './run-owner'
 import { inputErrorOf as error } from '../../src-core/testing/input-error'
 
 const dir = tempDir()
@@ -187,17 +190,56 @@ describe('runs and loss history', () => {
     expect(run.bestLoss).toBe(1 / 1_000_000)
   })
 
-  it('runs left running or queued by a crash become interrupted, history kept', () => {
+  it('runs left running or queued by a process that is gone become interrupted, history kept', () => {
     const { store, id, datasetId } = withRun()
     store.markRunning(id)
     store.appendHistory(id, 0, Float64Array.from([1, 0.5]), null)
     const queued = store.createRun({ name: 'waiting', datasetId, target: 'y', features: ['x'], config: parseTrainConfig({}) })
-    const reopened = new RunStore(openDatabase(store.path), store.path)
-    expect(reopened.markInterrupted().sort()).toEqual([id, queued].sort())
-    const run = reopened.getRun(id)
+    const reader = new RunStore(openDatabase(store.path), store.path)
+    // The owner (this process, through `store`) is alive: another store leaves its runs alone.
+    expect(reader.reapOrphans()).toEqual([])
+    expect(reader.listRuns().map((r) => r.status).sort()).toEqual(['queued', 'running'])
+    // A clean close without finishing them releases the owner: now they are orphans.
+    store.close()
+    expect(reader.reapOrphans().sort()).toEqual([id, queued].sort())
+    const run = reader.getRun(id)
     expect(run.status).toBe('interrupted')
     expect(Array.from(run.loss)).toEqual([1, 0.5])
     expect(run.error).toContain('history up to then is kept')
+    expect(reader.db.prepare('SELECT count(*) AS n FROM run_owners').get()).toEqual({ n: 0 })
+  })
+
+  it('an owner is gone when its pid no longer exists on this host or its lease ran out; alive otherwise', async () => {
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid! // a pid that existed and has exited
+    const now = 1_000_000_000_000
+    const row = (over: Partial<OwnerRow>): OwnerRow => ({ id: 'o', pid: process.pid, host: hostname(), started_at: '', heartbeat_at: now, ...over })
+    expect(ownerIsGone(row({}), now)).toBe(false)
+    expect(ownerIsGone(row({ pid: exited }), now)).toBe(true)
+    expect(ownerIsGone(row({ heartbeat_at: now - LEASE_MS - 1 }), now)).toBe(true) // a reused pid, a hung process
+    expect(ownerIsGone(row({ heartbeat_at: now - LEASE_MS + 1 }), now)).toBe(false)
+    expect(ownerIsGone(row({ pid: exited, host: 'another-machine' }), now)).toBe(false) // its pid means nothing here: the lease decides
+    expect(ownerIsGone(null, now)).toBe(true)
+  })
+
+  it('a stale lease makes the runs interrupted for every reader; a read-only reader shows it without storing it', () => {
+    const { store, id } = withRun()
+    store.markRunning(id)
+    const path = store.path
+    // Age the lease of this store's owner as a process that hung for longer than LEASE_MS would.
+    const other = new Database(path)
+    other.prepare('UPDATE run_owners SET heartbeat_at = heartbeat_at - ?').run(LEASE_MS + 1000)
+    other.close()
+    const readOnly = new RunStore(new Database(path, { readonly: true }), path)
+    expect(readOnly.listRuns().map((r) => [r.id, r.status])).toEqual([[id, 'interrupted']])
+    expect(readOnly.getRunSummary(id).error).toContain('history up to then is kept')
+    const raw = new Database(path, { readonly: true })
+    expect(raw.prepare('SELECT status FROM runs WHERE id = ?').get(id)).toEqual({ status: 'running' })
+    const writer = new RunStore(openDatabase(path), path)
+    expect(writer.getRunSummary(id).status).toBe('interrupted')
+    expect(raw.prepare('SELECT status FROM runs WHERE id = ?').get(id)).toEqual({ status: 'interrupted' })
+    raw.close()
+    readOnly.close()
+    writer.close()
   })
 
   it('rename, star, tag, notes, filter and delete', () => {

@@ -20,9 +20,12 @@ import { tableFromPlain, type CellTextTriple } from '../../src-core/protocol'
 import type { ExcludedColumn, Table } from '../../src-core/table/table'
 import type { TrainConfig } from '../../src-core/train/config'
 import { databaseError } from './database'
+import { ownerIsGone, ProcessOwner, type OwnerRow } from './run-owner'
 
 /** The statuses of runs a process still owns, as an SQL list (constants from the contract, never user input). */
 const ACTIVE = activeStatuses.map((s) => `'${s}'`).join(', ')
+
+const INTERRUPTED_SENTENCE = 'Slope stopped while this run was training; the history up to then is kept.'
 
 export interface NewRun {
   name: string
@@ -78,6 +81,7 @@ interface RunRow {
   notes: string
   starred: number
   tags: string | null
+  owner_id: string | null
 }
 
 interface DatasetSource {
@@ -99,6 +103,10 @@ const RUN_COLUMNS = `
  */
 export class RunStore {
   private readonly statements
+  /** This store's process as the owner of the runs it creates; registered with the first run. */
+  private owner: ProcessOwner | null = null
+  /** Runs whose owner is gone but which this store could not mark (read-only file): shown interrupted. */
+  private unmarkedOrphans = new Set<RunId>()
 
   constructor(
     readonly db: Database.Database,
@@ -182,6 +190,7 @@ export class RunStore {
         'Delete it together with its runs, or keep it.',
       )
     }
+    this.reapOrphans()
     const active = this.db.prepare(`SELECT count(*) AS n FROM runs WHERE dataset_id = ? AND status IN (${ACTIVE})`).get(id) as { n: number }
     if (active.n) throw new InputError(`Dataset "${summary.name}" has runs that are still training.`, 'Stop them first, then delete the dataset.')
     this.write(() =>
@@ -199,8 +208,8 @@ export class RunStore {
     this.getDataset(run.datasetId)
     const result = this.write(() =>
       this.db
-        .prepare('INSERT INTO runs (name, dataset_id, group_id, target, features, config, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(run.name, run.datasetId, run.groupId ?? null, run.target, JSON.stringify(run.features), JSON.stringify(run.config), 'queued', this.now().toISOString()),
+        .prepare('INSERT INTO runs (name, dataset_id, group_id, target, features, config, status, created_at, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(run.name, run.datasetId, run.groupId ?? null, run.target, JSON.stringify(run.features), JSON.stringify(run.config), 'queued', this.now().toISOString(), this.ownerId()),
     )
     return Number(result.lastInsertRowid)
   }
@@ -244,17 +253,50 @@ export class RunStore {
     )
   }
 
-  /** On start-up: runs a crash left 'running' or 'queued' become 'interrupted', keeping their history. */
-  markInterrupted(): RunId[] {
-    const ids = (this.db.prepare(`SELECT id FROM runs WHERE status IN (${ACTIVE})`).all() as { id: number }[]).map((r) => r.id)
-    if (ids.length) {
-      this.write(() =>
-        this.db
-          .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'Slope stopped while this run was training; the history up to then is kept.' WHERE status IN (${ACTIVE})`)
-          .run(this.now().toISOString()),
-      )
+  /**
+   * Runs whose owner is gone (run-owner.ts) become 'interrupted', keeping their history; the
+   * runs of live processes, this one's included, are never touched. Every read of runs calls it,
+   * so the first reader that can write stores the verdict; a read-only reader only shows it.
+   */
+  reapOrphans(): RunId[] {
+    const candidates = () => {
+      const rows = this.db
+        .prepare(
+          `SELECT r.id AS run_id, r.owner_id, o.id, o.pid, o.host, o.started_at, o.heartbeat_at
+             FROM runs r LEFT JOIN run_owners o ON o.id = r.owner_id WHERE r.status IN (${ACTIVE})`,
+        )
+        .all() as (OwnerRow & { run_id: number; owner_id: string | null })[]
+      const now = this.now().getTime()
+      return rows.filter((r) => r.owner_id === null || (r.owner_id !== this.owner?.id && ownerIsGone(r.id === null ? null : r, now)))
     }
-    return ids
+    if (!candidates().length) {
+      this.unmarkedOrphans.clear()
+      return []
+    }
+    try {
+      // Decided again under the write lock: an owner cannot come back between the check and the mark.
+      const reaped = this.db.transaction(() => {
+        const gone = candidates()
+        const mark = this.db.prepare(
+          `UPDATE runs SET status = 'interrupted', finished_at = ?, error = ?
+             WHERE id = ? AND status IN (${ACTIVE})`,
+        )
+        const forget = this.db.prepare('DELETE FROM run_owners WHERE id = ?')
+        const at = this.now().toISOString()
+        for (const r of gone) {
+          mark.run(at, INTERRUPTED_SENTENCE, r.run_id)
+          if (r.owner_id !== null) forget.run(r.owner_id)
+        }
+        return gone.map((r) => r.run_id)
+      }).immediate()
+      this.unmarkedOrphans.clear()
+      return reaped
+    } catch {
+      // A read-only or busy database: say what is true without storing it; the next writer stores it.
+      const gone = candidates().map((r) => r.run_id)
+      this.unmarkedOrphans = new Set(gone)
+      return gone
+    }
   }
 
   listRuns(filterInput: RunFilter = {}): RunSummary[] {
@@ -286,16 +328,19 @@ export class RunStore {
       const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
       params.push(like, like, like)
     }
+    this.reapOrphans() // before the status filter: a run whose owner is gone is listed as interrupted
     const sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN datasets d ON d.id = r.dataset_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC`
-    return (this.db.prepare(sql).all(...params) as RunRow[]).map(runSummary)
+    return (this.db.prepare(sql).all(...params) as RunRow[]).map((r) => runSummary(this.asStoredOrReaped(r)))
   }
 
   getRunSummary(id: RunId): RunSummary {
-    return runSummary(this.runRow(id))
+    this.reapOrphans()
+    return runSummary(this.asStoredOrReaped(this.runRow(id)))
   }
 
   getRun(id: RunId): RunDetail {
-    const row = this.runRow(id)
+    this.reapOrphans()
+    const row = this.asStoredOrReaped(this.runRow(id))
     const chunks = this.statements.chunks.all(id) as { first_epoch: number; loss: Buffer; val_loss: Buffer | null; elapsed_ms: number | null }[]
     const epochs = chunks.reduce((n, c) => Math.max(n, c.first_epoch + c.loss.byteLength / 8), 0)
     const loss = new Float64Array(epochs)
@@ -344,6 +389,7 @@ export class RunStore {
   }
 
   deleteRuns(ids: RunId[]): number {
+    this.reapOrphans()
     const active = ids.filter((id) => {
       const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as { status: RunStatus } | undefined
       return row && (row.status === 'running' || row.status === 'queued')
@@ -358,10 +404,23 @@ export class RunStore {
   }
 
   close(): void {
+    this.owner?.release()
+    this.owner = null
     if (this.db.open) this.db.close()
   }
 
   // ---------- internals ----------
+
+  private ownerId(): string {
+    this.owner ??= this.write(() => new ProcessOwner(this.db, () => this.now().getTime()))
+    return this.owner.id
+  }
+
+  /** A row as reapOrphans judged it, for a reader that could not store the verdict. */
+  private asStoredOrReaped(row: RunRow): RunRow {
+    if (!this.unmarkedOrphans.has(row.id)) return row
+    return { ...row, status: 'interrupted', error: INTERRUPTED_SENTENCE }
+  }
 
   private runRow(id: RunId): RunRow {
     const row = this.statements.run.get(id) as RunRow | undefined

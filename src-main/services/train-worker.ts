@@ -16,8 +16,8 @@ export const sourceTrainWorker: WorkerFactory = () =>
 
 /**
  * The bundled worker electron-vite emits beside the main bundle (out/main/workers/train.js); in a
- * packaged app it is unpacked from the asar archive (electron-builder.json asarUnpack), since a
- * worker thread loads its file from disk.
+ * packaged app it stays inside the asar archive, under its integrity check (Electron ≥ 17.3 loads
+ * worker_threads scripts from asar); an unpacked copy, if a build ever makes one, is preferred.
  */
 export function bundledTrainWorker(mainBundleUrl: string): WorkerFactory {
   const inBundle = fileURLToPath(new URL('./workers/train.js', mainBundleUrl))

@@ -80,15 +80,22 @@ describe('training service with real worker threads and a real SQLite file', () 
   })
 
   it('pause holds the run where it is; resume continues it', async () => {
-    const s = services()
+    // No sleeps: "nothing happened" is measured against other runs that train to completion on the
+    // second pool slot meanwhile, an event that cannot come before the paused worker's last batch
+    // (posted before it blocked) has landed, however slow the machine.
+    const s = services(2)
     const runId = s.training.start({ datasetId: s.datasetId, target: 'y', config: { epochs: 3_000_000 } })
     await waitUntil(() => s.store.getRunSummary(runId).epochsRun > 0)
     s.training.pause(runId)
     expect(s.training.summary(runId).paused).toBe(true)
-    await sleep(150) // the last progress batch of the running epoch lands
+    const trainBeside = async () => {
+      const other = s.training.start({ datasetId: s.datasetId, target: 'y', config: { epochs: 20_000 } })
+      expect((await s.training.waitFor(other)).status).toBe('completed')
+    }
+    await trainBeside()
     const held = s.store.getRunSummary(runId).epochsRun
-    await sleep(300)
-    expect(s.store.getRunSummary(runId).epochsRun).toBe(held)
+    await trainBeside()
+    expect(s.store.getRunSummary(runId)).toMatchObject({ status: 'running', epochsRun: held })
     s.training.resume(runId)
     await waitUntil(() => s.store.getRunSummary(runId).epochsRun > held)
     s.training.cancel(runId)
@@ -230,7 +237,8 @@ function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms))
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+/** Polls for a state with a deadline generous enough for a busy 2-core machine; never a fixed sleep before asserting. */
+async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs
   while (!condition()) {
     if (Date.now() > end) throw new Error('condition not reached in time')

@@ -357,7 +357,7 @@ export class TrainingService {
     try {
       this.store.finishRun(job.runId, { status: 'failed', error: failureSentence(e) })
     } catch {
-      // the store itself is failing (disk full); the run stays as it was and reads 'interrupted' on the next start
+      // the store itself is failing (disk full); the run stays as it was and reads 'interrupted' once this process is gone
     }
     this.finishJob(job)
   }

@@ -105,6 +105,16 @@ describe('browser mode HTTP', () => {
     expect((await get('/assets/app.js', { cookie })).headers['content-type']).toContain('text/javascript')
   })
 
+  it('the token is per launch, not one-time: a second visit with it signs in again; without it, the sign-in sentence', async () => {
+    const token = new URL(server.loginUrl).searchParams.get('token')!
+    const again = await get(`/?token=${token}`)
+    expect(again.status).toBe(302)
+    expect(String(again.headers['set-cookie']).split(';')[0]).toBe(cookie)
+    const refused = await get('/')
+    expect(refused.body).toBe('Open the link that slope web printed (it carries this launch’s token).\n')
+    expect(refused.body).not.toContain('one-time')
+  })
+
   it('a Host that is not our loopback name and port is refused (DNS rebinding)', async () => {
     expect((await get('/', { cookie, host: `evil.example:${server.port}` })).status).toBe(403)
     expect((await get('/', { cookie, host: '127.0.0.1:1' })).status).toBe(403)
@@ -151,6 +161,33 @@ describe('browser mode WebSocket RPC', () => {
     ws.close()
   })
 
+  it('a message whose id is nested 2,000 levels deep (4 KB) gets an error answer, and the same server then trains a run', async () => {
+    const ws = await connect({ cookie, origin: origin() })
+    const json = new TextEncoder().encode(`{"id":${'['.repeat(2000)}1${']'.repeat(2000)},"method":"app.info","args":[]}`)
+    const frame = new Uint8Array(4 + json.byteLength)
+    new DataView(frame.buffer).setUint32(0, json.byteLength, true)
+    frame.set(json, 4)
+    expect(frame.byteLength).toBeGreaterThan(4000)
+    const reply = await new Promise<{ id: unknown; envelope: Envelope<unknown> }>((resolve) => {
+      ws.once('message', (d: Buffer) => resolve(decodeMessage(new Uint8Array(d)) as { id: unknown; envelope: Envelope<unknown> }))
+      ws.send(frame)
+    })
+    expect(reply).toEqual({ id: null, envelope: { ok: false, error: expect.objectContaining({ inputError: true, message: 'Malformed message: wire codec: message nested deeper than 64 levels.' }) } })
+    // An id that decodes but is not a number or a short string is never echoed.
+    const odd = await new Promise<{ id: unknown; envelope: Envelope<unknown> }>((resolve) => {
+      ws.once('message', (d: Buffer) => resolve(decodeMessage(new Uint8Array(d)) as { id: unknown; envelope: Envelope<unknown> }))
+      ws.send(encodeMessage({ id: { a: [[[1]]] }, method: 'app.info', args: [] }))
+    })
+    expect(odd.id).toBeNull()
+    expect(odd.envelope.ok).toBe(false)
+    const datasetId = ((await call(ws, 'datasets.import', [tutorialUpload('after the deep id')])) as Envelope<{ id: number }>)
+    expect(datasetId.ok).toBe(true)
+    const started = (await call(ws, 'training.start', [{ datasetId: datasetId.ok ? datasetId.value.id : 0, target: 'y', config: { epochs: 50 } }])) as Envelope<{ runId: number }>
+    expect(started.ok).toBe(true)
+    expect((await services.training.waitFor(started.ok ? started.value.runId : 0)).status).toBe('completed')
+    ws.close()
+  })
+
   it('imports data, trains, and pushes progress and run changes to the page', async () => {
     const ws = await connect({ cookie, origin: origin() })
     const imported = (await call(ws, 'datasets.import', [tutorialUpload()])) as Envelope<{ id: number }>
@@ -166,11 +203,11 @@ describe('browser mode WebSocket RPC', () => {
     const runId = started.ok ? started.value.runId : 0
     const finished = await services.training.waitFor(runId)
     expect(finished.error).toBeNull()
-    await new Promise((r) => setTimeout(r, 50))
-    const progress = events.filter((e) => e.event === 'training.progress' && e.payload.runId === runId)
-    expect(progress.reduce((n, e) => n + e.payload.loss!.length, 0)).toBe(300)
-    expect(progress[0]!.payload.loss).toBeInstanceOf(Float64Array)
-    expect(progress[0]!.payload.loss![0]).toBeCloseTo(5.9467032, 12)
+    // The pushes are in flight when the run finishes: wait for the last one, not a fixed time.
+    const progress = () => events.filter((e) => e.event === 'training.progress' && e.payload.runId === runId)
+    await expect.poll(() => progress().reduce((n, e) => n + e.payload.loss!.length, 0), { timeout: 20_000, interval: 10 }).toBe(300)
+    expect(progress()[0]!.payload.loss).toBeInstanceOf(Float64Array)
+    expect(progress()[0]!.payload.loss![0]).toBeCloseTo(5.9467032, 12)
     expect(events.some((e) => e.event === 'runs.changed')).toBe(true)
     const startedEvent = events.find((e) => e.event === 'training.started' && e.payload.runId === runId) as unknown as { payload: { info: { exact: { available: boolean; trainLoss: number } } } }
     expect(startedEvent.payload.info.exact).toMatchObject({ available: true, trainLoss: expect.closeTo(0.1689153, 6) })

@@ -9,7 +9,7 @@ import type { Envelope, EventName, Events } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
 import type { Connection } from '../services/app-services'
-import { decodeMessage, encodeMessage } from '../../src-core/wire-codec'
+import { decodeMessage, encodeMessage, MAX_MESSAGE_BYTES } from '../../src-core/wire-codec'
 import { dispatch, toWireError, type Emit } from '../services/api-handlers'
 import { CONTENT_SECURITY_POLICY, resolveStaticFile } from './static-files'
 
@@ -26,7 +26,11 @@ export interface WebServerOptions {
 export interface WebServer {
   url: string
   port: number
-  /** The one-time login link, with the per-launch token. */
+  /**
+   * The login link, with the per-launch token. Valid until this server stops, not once: it is how a
+   * second browser, or the same one after its cookies were cleared, signs in again; it never leaves
+   * this machine and the redirect drops it from the address bar and history.
+   */
   loginUrl: string
   close(): Promise<void>
 }
@@ -69,7 +73,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         })
         return res.end()
       }
-      if (!hasSession(req)) return plain(res, 401, 'Open the link that slope web printed (it carries a one-time token).')
+      if (!hasSession(req)) return plain(res, 401, 'Open the link that slope web printed (it carries this launch’s token).')
       serveFile(rendererDir, url.pathname, res)
     } catch (e) {
       options.log?.(e)
@@ -77,7 +81,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 ** 3 })
+  // A bigger message is refused by ws before it is buffered (close 1009); the page checks the
+  // same limit before sending, to say so in a sentence (src-renderer/src/api.ts).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   server.on('upgrade', (req, socket, head) => {
     const host = req.headers.host ?? ''
     const url = new URL(req.url ?? '/', 'http://x')
@@ -96,22 +102,37 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sockets.delete(ws)
         disconnect()
       })
-      ws.on('message', async (data, isBinary) => {
-        let id: unknown = null
-        let envelope: Envelope<unknown>
-        try {
-          if (!isBinary) throw new InputError('Malformed message: text frames are not part of the protocol.', 'This looks like a bug in the caller.')
-          const message = decodeFrame(data)
-          id = (message as { id?: unknown } | null)?.id ?? null
-          const request = parseInput(requestFrameSchema, message, { input: 'the message', hint: 'This looks like a bug in the caller.' })
-          envelope = await dispatch(handlers, request.method, request.args, options.log)
-        } catch (e) {
-          envelope = { ok: false, error: toWireError(e, options.log) }
-        }
-        if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ id, envelope }))
+      ws.on('message', (data, isBinary) => {
+        // Whatever a message does, it gets an answer and the process goes on: the last resort
+        // only logs (an unhandled rejection would end slope web and every run it trains).
+        answer(ws, data, isBinary, handlers).catch((e: unknown) => options.log?.(e))
       })
     })
   })
+
+  /** One request: decoded, its id checked before anything else, dispatched, answered by id. */
+  async function answer(ws: WebSocket, data: unknown, isBinary: boolean, handlers: Connection['handlers']): Promise<void> {
+    let id: number | string | null = null
+    let envelope: Envelope<unknown>
+    try {
+      if (!isBinary) throw new InputError('Malformed message: text frames are not part of the protocol.', 'This looks like a bug in the caller.')
+      const message = decodeFrame(data)
+      id = envelopeId(message)
+      const request = parseInput(requestFrameSchema, message, { input: 'the message', hint: 'This looks like a bug in the caller.' })
+      envelope = await dispatch(handlers, request.method, request.args, options.log)
+    } catch (e) {
+      envelope = { ok: false, error: toWireError(e, options.log) }
+    }
+    if (ws.readyState !== ws.OPEN) return
+    let reply: Uint8Array
+    try {
+      reply = encodeMessage({ id, envelope })
+    } catch (e) {
+      // A result the codec refuses (too deep, cyclic): a programming error, answered as one.
+      reply = encodeMessage({ id, envelope: { ok: false, error: toWireError(e, options.log) } })
+    }
+    ws.send(reply)
+  }
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject)
@@ -172,6 +193,17 @@ const requestFrameSchema = z.object({
   method: z.string().max(200),
   args: z.array(z.unknown()),
 })
+
+/**
+ * The id a reply may echo: a finite number or a short string, else none. Checked before the rest of
+ * the message, so nothing of an odd id (a deep structure, a megabyte of text) is ever re-encoded.
+ */
+function envelopeId(message: unknown): number | string | null {
+  const id = message !== null && typeof message === 'object' ? (message as { id?: unknown }).id : undefined
+  if (typeof id === 'number' && Number.isFinite(id)) return id
+  if (typeof id === 'string' && id.length <= 100) return id
+  return null
+}
 
 /** A frame the wire codec cannot read is the caller's mistake, said as one. */
 function decodeFrame(data: unknown): unknown {

@@ -1,6 +1,6 @@
 import type { Api, Envelope, EventName, Events, RequestName, Transport, WireError } from '../../src-core/contract'
 import { requestNames } from '../../src-core/contract'
-import { decodeMessage, encodeMessage } from '../../src-core/wire-codec'
+import { decodeMessage, encodeMessage, oversizeError } from '../../src-core/wire-codec'
 
 /**
  * The renderer's only door to main. In the desktop app the preload provides the transport as
@@ -72,9 +72,13 @@ export function webSocketTransport(url = `${location.protocol === 'https:' ? 'ws
     async request(name, args) {
       const ws = socket ?? (await connect())
       const id = nextId++
+      const message = encodeMessage({ id, method: name, args })
+      // The server would close the connection on a bigger one (maxPayload); say why instead.
+      const tooLarge = oversizeError(message.byteLength)
+      if (tooLarge) return { ok: false, error: { inputError: true, message: tooLarge.message, hint: tooLarge.hint, where: {} } }
       return new Promise((resolve) => {
         pending.set(id, resolve)
-        ws.send(encodeMessage({ id, method: name, args }))
+        ws.send(message)
       })
     },
     on(event, listener) {
