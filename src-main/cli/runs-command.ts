@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { InputError } from '../../src-core/errors'
 import { RunStore } from '../services/run-store'
@@ -9,6 +8,7 @@ import { formatNumber } from './format'
 import { integerOption } from './options'
 import { formatTextTable } from './text-table'
 import { UsageError } from './usage-error'
+import { writeFileAtomic } from '../services/atomic-write'
 
 export const runsUsage = `Usage: slope runs [--db PATH] [--json]
 
@@ -116,7 +116,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
         run.status === 'diverged' ? 'Lower the learning rate and train again.' : 'Export a completed run (see slope runs).',
       )
     }
-    await writeFile(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
+    await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     process.stdout.write(`model of run ${id} written to ${values.out}\n`)
     return 0
   } finally {

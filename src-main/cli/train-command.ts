@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { InputError, isInputError } from '../../src-core/errors'
 import type { RunDetail } from '../../src-core/contract'
@@ -23,6 +22,7 @@ import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-f
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
 import { formatTextTable } from './text-table'
+import { writeFileAtomic } from '../services/atomic-write'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
 
@@ -134,7 +134,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
     const run = services.store.getRun(runId)
     if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')
-    if (values.out && run.model) await writeFile(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
+    if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const timing = {
       load_ms: round3(loadMs),
       train_ms: round3(run.trainMs ?? 0),
