@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { InputError } from '../../src-core/errors'
 import { RunStore } from '../services/run-store'
-import { openDatabase } from '../services/database'
+import { openDatabaseForReading } from '../services/database'
 import { defaultDatabasePath } from '../services/paths'
 import { formatNumber } from './format'
 import { integerOption } from './options'
@@ -25,7 +25,7 @@ Write the model of a saved run as a model JSON document (resources/model.schema.
 /** Opens an existing database for the reading commands: a missing file is a message, never a new database. */
 function openStore(path: string): RunStore {
   if (!existsSync(path)) throw new InputError(`There is no database at ${path} yet.`, 'Train a run first (slope train), or give the right --db PATH.', { file: path })
-  return new RunStore(openDatabase(path), path)
+  return new RunStore(openDatabaseForReading(path), path)
 }
 
 export async function runsCommand(argv: string[]): Promise<number> {
