@@ -103,3 +103,19 @@ describe('workbooks are counted before SheetJS builds them', () => {
     expect(r.peakMB).toBeLessThan(BASE_MB)
   })
 })
+
+describe('CSV injection', () => {
+  it('slope predict escapes a header a spreadsheet would run; negative numbers stay numbers', async () => {
+    const evil = "=cmd|' /C calc'!A0"
+    const csv = join(dir, 'evil.csv')
+    writeFileSync(csv, `"${evil}",y\n-1,-3\n2,3\n-3,-5\n4,9\n`)
+    const model = join(dir, 'evil-model.json')
+    expect((await runCli(['train', csv, '--target', 'y', '--solver', 'lstsq', '--no-db', '--out', model])).code).toBe(0)
+    const out = join(dir, 'evil-pred.csv')
+    const r = await runCli(['predict', model, csv, '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    const lines = readFileSync(out, 'utf8').split('\n')
+    expect(lines[0]).toBe(`row,"'${evil}",y,predicted_y`)
+    expect(lines[1]).toMatch(/^2,-1,-3,-[\d.]+$/)
+  })
+})

@@ -5,6 +5,7 @@ import Papa from 'papaparse'
 import { InputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
 import { predictWithModel } from '../../src-core/model/predict-with-model'
+import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 import { writeFileAtomic } from '../services/atomic-write'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
@@ -56,7 +57,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
     cells.push(cellOut(result.predicted[i]!))
     rows.push(cells)
   }
-  const csv = `${Papa.unparse({ fields: header, data: rows }, { newline: '\n' })}\n`
+  // Headers come from the user's file: one named `=cmd|' /C calc'!A0` must not run in a spreadsheet.
+  const csv = `${Papa.unparse({ fields: header, data: rows }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
   if (values.out) await writeFileAtomic(values.out, csv)
   else process.stdout.write(csv)
 
