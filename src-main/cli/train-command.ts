@@ -10,6 +10,7 @@ import { describeFinding, diagnoseRun } from '../../src-core/train/diagnosis'
 import { formatFactor } from '../../src-core/train/diagnosis-messages'
 import { curvatureSentence } from './curvature-text'
 import { openServices } from '../services/app-services'
+import { writeFileAtomic } from '../services/atomic-write'
 import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
@@ -22,7 +23,6 @@ import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-f
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
 import { formatTextTable } from './text-table'
-import { writeFileAtomic } from '../services/atomic-write'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
 
