@@ -2,8 +2,8 @@ import { InputError } from '../errors'
 import { formatBytes, type ImportLimits } from './import-limits'
 import type { WorkbookFormat } from './parse-workbook'
 
-/** Called with each inflated chunk of one zip entry; throws an InputError when a cap is passed. */
-export type EntryScanner = (chunk: Uint8Array) => void
+/** Called with each inflated chunk of one zip entry, `last` with the end; throws an InputError when a cap is passed. */
+export type EntryScanner = (chunk: Uint8Array, last: boolean) => void
 
 /**
  * Counts what SheetJS would build from a workbook — cells, shared strings, bytes of XML per part —
@@ -31,7 +31,7 @@ export function workbookCensus(format: WorkbookFormat, fileName: string, limits:
     let carry = ''
     let rowRepeat = 1
     const pattern = sheetPart ? (format === 'xlsx' ? XLSX_CELL : ODS_TAG) : stringsPart ? XLSX_SHARED_STRING : null
-    return (chunk) => {
+    return (chunk, last) => {
       bytes += chunk.length
       if (bytes > limits.maxWorkbookPartBytes) {
         throw new InputError(
@@ -43,7 +43,7 @@ export function workbookCensus(format: WorkbookFormat, fileName: string, limits:
       if (!pattern) return
       const s = carry + text.decode(chunk)
       // Matches starting in the last CARRY characters are looked at again with the next chunk.
-      const stop = s.length - CARRY
+      const stop = last ? s.length : s.length - CARRY
       pattern.lastIndex = 0
       for (let m = pattern.exec(s); m && m.index < stop; m = pattern.exec(s)) {
         if (pattern === XLSX_CELL) cells++

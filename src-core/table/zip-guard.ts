@@ -67,7 +67,7 @@ export async function checkZipExpansion(
   maxInflatedBytes: number,
   fileName: string,
   /** Sees each entry's inflated bytes as they come (workbook-census.ts counts cells); may throw an InputError. */
-  scannerFor: (entry: string) => ((chunk: Uint8Array) => void) | null = () => null,
+  scannerFor: (entry: string) => ((chunk: Uint8Array, last: boolean) => void) | null = () => null,
 ): Promise<number> {
   const tooBig = () =>
     new InputError(
@@ -83,7 +83,7 @@ export async function checkZipExpansion(
     const data = bytes.subarray(dataStart, dataStart + e.compressedSize)
     const scan = scannerFor(e.name)
     if (e.method === 0) {
-      scan?.(data)
+      scan?.(data, true)
       total += data.length
     } else if (e.method === 8) {
       total += await inflatedSize(data, maxInflatedBytes - total, fileName, e.name, scan)
@@ -100,7 +100,7 @@ export async function checkZipExpansion(
 }
 
 /** Bytes that `data` (raw deflate) inflates to, stopping as soon as `budget` is exceeded. */
-async function inflatedSize(data: Uint8Array, budget: number, fileName: string, entry: string, scan: ((chunk: Uint8Array) => void) | null): Promise<number> {
+async function inflatedSize(data: Uint8Array, budget: number, fileName: string, entry: string, scan: ((chunk: Uint8Array, last: boolean) => void) | null): Promise<number> {
   // slice(): a copy backed by a plain ArrayBuffer, which is what Blob takes
   const stream = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream('deflate-raw'))
   const reader = stream.getReader()
@@ -108,11 +108,14 @@ async function inflatedSize(data: Uint8Array, budget: number, fileName: string, 
   try {
     for (;;) {
       const { done, value } = await reader.read()
-      if (done) return size
+      if (done) {
+        scan?.(new Uint8Array(0), true) // what the scanner held back at the end of a chunk
+        return size
+      }
       size += value.length
       if (scan) {
         try {
-          scan(value)
+          scan(value, false)
         } catch (e) {
           await reader.cancel()
           throw e
