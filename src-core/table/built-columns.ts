@@ -42,9 +42,9 @@ export class BuiltColumns {
     }
   }
 
-  result(where: { file: string; firstRowNumber: number; headerRow: number | null; rows: number; notes: string[] }): BuiltTable {
+  result(where: { file: string; firstRowNumber: number; headerRow: number | null; rows: number; notes: string[]; rowGaps?: readonly (readonly [number, number])[] }): BuiltTable {
     return {
-      table: new Table(this.keptNames, this.keptColumns, { file: where.file, firstRowNumber: where.firstRowNumber, cellText: this.cellText, excluded: this.excluded }),
+      table: new Table(this.keptNames, this.keptColumns, { file: where.file, firstRowNumber: where.firstRowNumber, cellText: this.cellText, excluded: this.excluded, rowGaps: where.rowGaps }),
       columns: this.reports,
       textColumns: this.textColumns,
       headerRow: where.headerRow,

@@ -17,6 +17,14 @@ export interface ImportLimits {
    * Also the cap on one Parquet row group's column chunks once decompressed.
    */
   maxInflatedBytes: number
+  /**
+   * Cells in a workbook's sheets (all of them: SheetJS reads every sheet) and distinct texts in its
+   * shared-string table, and bytes of XML in one part — counted while the zip guard inflates the
+   * file, before SheetJS builds anything (it costs ~300 bytes a cell). See workbook-census.ts.
+   */
+  maxWorkbookCells: number
+  maxSharedStrings: number
+  maxWorkbookPartBytes: number
   /** Rows × columns of the table. */
   maxCells: number
   maxColumns: number
@@ -31,6 +39,9 @@ export const DEFAULT_LIMITS: ImportLimits = {
   maxWorkbookBytes: 200 * 1024 ** 2,
   maxParquetBytes: 1024 ** 3,
   maxInflatedBytes: 1024 ** 3,
+  maxWorkbookCells: 5_000_000, // ~1.5 GB inside SheetJS; CSV has no such cost
+  maxSharedStrings: 1_000_000,
+  maxWorkbookPartBytes: 256 * 1024 ** 2, // below V8's longest string (~512 M characters), SheetJS holds a part as one
   maxCells: 100_000_000,
   maxColumns: 16_384, // Excel's own limit
   maxFieldChars: 1024 ** 2,

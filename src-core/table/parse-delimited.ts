@@ -41,11 +41,12 @@ export async function parseDelimited(
 ): Promise<DelimitedResult> {
   const sampleText = decodeSample(head, headComplete, settings.encoding, source.name)
   const delimiter = settings.delimiter ?? sniffDelimiter(sampleText)
-  const sampleRecords = Papa.parse<string[]>(sampleText, { delimiter, newline: '\n' }).data
+  const sample = sampleRows(sampleText, delimiter)
+  const sampleRecords = sample.records
   const decimal = settings.decimal ?? sniffDecimal(sampleRecords.slice(0, 200), delimiter)
 
   if (settings.fastPath) {
-    const plan = fastPathPlan(head, sampleText, sampleRecords, delimiter, decimal, settings.encoding, source.name, limits)
+    const plan = fastPathPlan(head, sampleText, sample, delimiter, decimal, settings.encoding, source.name, limits)
     if (plan) {
       const fast = await readNumeric(source, plan, limits, hooks)
       if (fast) return { ...fast, delimiter, decimal, fastPath: true }
@@ -53,6 +54,25 @@ export async function parseDelimited(
   }
   const built = await readGeneral(source, settings.encoding, delimiter, decimal, limits, hooks)
   return { ...built, delimiter, decimal, fastPath: false }
+}
+
+/** The sample's non-blank records and their row numbers (a megabyte of blank lines is no million arrays). */
+function sampleRows(text: string, delimiter: string): { records: string[][]; rowNumbers: number[] } {
+  const records: string[][] = []
+  const rowNumbers: number[] = []
+  let row = 0
+  Papa.parse<string[]>(text, {
+    delimiter,
+    newline: '\n',
+    step: (r) => {
+      row++
+      if (!(r.data.length === 1 && r.data[0] === '')) {
+        records.push(r.data)
+        rowNumbers.push(row)
+      }
+    },
+  })
+  return { records, rowNumbers }
 }
 
 /** The head decoded for sniffing, cut after its last complete line. */
@@ -93,14 +113,20 @@ async function readGeneral(
     const aggregate = partial + text
     // Our own loop over papaparse's Parser, as its ChunkStreamer does, because that streamer only
     // reads a Node stream or a browser File — and the core must run in both.
-    const parser = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' })
-    const result = parser.parse(aggregate, base, !last) as Papa.ParseResult<string[]>
-    const missingQuote = result.errors.find((e) => e.code === 'MissingQuotes')
-    if (missingQuote && quoteErrorRow === 0) quoteErrorRow = records + (missingQuote.row ?? 0) + 1
-    for (const record of result.data) {
+    // Row by row (`step`), not a result array per chunk: a megabyte of blank lines would be a
+    // million arrays at once; one at a time they die young and cost next to nothing.
+    // The raw Parser hands `step` a result whose `data` holds the one row (Papa.parse unwraps it; we do here).
+    const step = (row: Papa.ParseResult<string[]>) => {
+      const record = row.data[0]!
       records++
+      if (row.errors.length && quoteErrorRow === 0 && row.errors.some((e) => e.code === 'MissingQuotes')) quoteErrorRow = records
+      if (record.length === 1 && record[0] === '') return // a blank line: not stored (the builder numbers the rows after it)
       builder.addRow(toRow(record, records, decimal, fileName, limits))
     }
+    const parser = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"', step: step as unknown as Papa.ParseConfig['step'] })
+    const result = parser.parse(aggregate, base, !last) as Papa.ParseResult<string[]>
+    // An unclosed quote in the unfinished last row is reported here, after the rows stepped through.
+    if (quoteErrorRow === 0 && result.errors.some((e) => e.code === 'MissingQuotes')) quoteErrorRow = records + 1
     if (!last) {
       partial = aggregate.slice(result.meta.cursor - base)
       base = result.meta.cursor
@@ -188,7 +214,7 @@ interface FastPlan {
 function fastPathPlan(
   head: Uint8Array,
   sampleText: string,
-  records: string[][],
+  sample: { records: string[][]; rowNumbers: number[] },
   delimiter: string,
   decimal: DecimalSeparator,
   encoding: EncodingChoice,
@@ -196,12 +222,13 @@ function fastPathPlan(
   limits: ImportLimits,
 ): FastPlan | null {
   if (encoding.encoding.startsWith('utf-16') || delimiter.charCodeAt(0) >= 0x80 || delimiter.length !== 1) return null
+  const records = sample.records
   const firstLineEnd = sampleText.indexOf('\n')
   if (firstLineEnd < 0 || records.length < 2) return null
   const body = sampleText.slice(firstLineEnd + 1)
   if (body.includes('"') || /[^\x09\x0a\x20-\x7e]/.test(body)) return null
   const builder = new TableBuilder(fileName, limits, true)
-  records.forEach((r, i) => builder.addRow(toRow(r, i + 1, decimal, fileName, limits)))
+  sample.records.forEach((r, i) => builder.addRow(toRow(r, sample.rowNumbers[i]!, decimal, fileName, limits)))
   let built: BuiltTable
   try {
     built = builder.finish()

@@ -4,6 +4,7 @@ import type { ImportHooks } from './byte-source'
 import type { Cell } from './cell-value'
 import type { ImportLimits } from './import-limits'
 import { TableBuilder, type BuiltTable } from './table-builder'
+import { workbookCensus } from './workbook-census'
 import { checkZipExpansion, zipEntries } from './zip-guard'
 
 export type WorkbookFormat = 'xlsx' | 'xls' | 'ods'
@@ -46,7 +47,7 @@ export async function parseWorkbook(
   const kind = format.toUpperCase()
   if (format !== 'xls') {
     const entries = zipEntries(bytes, fileName, kind)
-    await checkZipExpansion(bytes, entries, limits.maxInflatedBytes, fileName)
+    await checkZipExpansion(bytes, entries, limits.maxInflatedBytes, fileName, workbookCensus(format, fileName, limits))
   }
   hooks.signal?.throwIfAborted()
   // Loaded on demand: 1 MB of library that a CSV import never needs.
@@ -131,6 +132,7 @@ function readSheet(
   let formulasWithoutValue = 0
   for (let r = range.startRow; r <= range.endRow; r++) {
     const row = rows[r]
+    if (!row) continue // a row the sheet does not have: blank, and blank rows cost nothing (a range may span a million)
     const cells: Cell[] = new Array<Cell>(width)
     for (let c = 0; c < width; c++) {
       const cell = row?.[range.startCol + c]

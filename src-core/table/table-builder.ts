@@ -86,6 +86,9 @@ export class TableBuilder {
   private levelIndex: (Map<string, number> | null)[] = []
   private codes: (Int32Array | null)[] = []
   private readonly notes: string[] = []
+  /** Blank rows skipped inside the data: (data row index, skipped before it in total). */
+  private readonly rowGaps: [number, number][] = []
+  private skipped = 0
 
   constructor(
     private readonly fileName: string,
@@ -98,10 +101,15 @@ export class TableBuilder {
     return this.rowCount
   }
 
+  /**
+   * A blank row (every cell empty) is never stored, anywhere in the file: ten million empty lines
+   * must cost nothing. Rows after it keep their spreadsheet numbers through `rowGaps`.
+   */
   addRow(row: SourceRow): void {
+    if (isBlank(row.cells)) return
     if (this.pending) {
       this.pending.push(row)
-      if (!isBlank(row.cells)) this.nonBlankPending++
+      this.nonBlankPending++
       if (this.nonBlankPending >= HEADER_SEARCH_ROWS) this.startColumns()
       return
     }
@@ -110,9 +118,6 @@ export class TableBuilder {
 
   finish(): BuiltTable {
     if (this.pending) this.startColumns()
-    // Trailing blank rows are not data (editors leave them); blank rows inside the data are rows
-    // whose cells are all missing, so that row numbers stay those of the spreadsheet.
-    while (this.rowCount > 0 && this.isBlankStored(this.rowCount - 1)) this.rowCount--
     if (this.names.length === 0) {
       throw new InputError(`${this.fileName} is empty.`, 'Choose a file with a header row and at least two data rows.', { file: this.fileName })
     }
@@ -170,7 +175,8 @@ export class TableBuilder {
     }
     if (droppedEmpty) this.notes.push(`${droppedEmpty} empty column${droppedEmpty > 1 ? 's' : ''} without a header ignored`)
     this.pending = null
-    return built.result({ file: this.fileName, firstRowNumber: this.firstDataRow, headerRow: this.headerRow, rows: n, notes: this.notes })
+    const rowGaps = this.rowGaps.filter(([index]) => index < n)
+    return built.result({ file: this.fileName, firstRowNumber: this.firstDataRow, headerRow: this.headerRow, rows: n, notes: this.notes, rowGaps })
   }
 
   private startColumns(): void {
@@ -259,6 +265,12 @@ export class TableBuilder {
       )
     }
     if (this.rowCount === this.capacity) this.grow(this.capacity * 2)
+    const gap = rowNumber - (this.firstDataRow + this.rowCount + this.skipped)
+    if (gap > 0) {
+      // Blank rows (never stored) came before this one.
+      this.skipped += gap
+      this.rowGaps.push([this.rowCount, this.skipped])
+    }
     const r = this.rowCount++
     // Rows of a text file may skip ahead (a blank line is one row); workbook rows come one by one.
     for (let c = 0; c < width; c++) {
@@ -317,11 +329,6 @@ export class TableBuilder {
       'Shorten or remove that cell (is it a whole document pasted into one cell?).',
       { file: this.fileName, row: rowNumber, column: this.names[c] },
     )
-  }
-
-  private isBlankStored(r: number): boolean {
-    for (let c = 0; c < this.width; c++) if (this.kinds[c]![r] !== KIND_EMPTY) return false
-    return true
   }
 }
 

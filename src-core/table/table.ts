@@ -8,6 +8,12 @@ export interface TableSource {
   cellText?: ReadonlyMap<number, ReadonlyMap<number, string>>
   /** Columns of the file that are not in the table, and why (e.g. they hold text). */
   excluded?: readonly ExcludedColumn[]
+  /**
+   * Where blank rows were skipped: pairs (data row index, rows skipped before it in total), by
+   * index. Blank rows are not stored (a file of ten million empty lines must cost nothing), so
+   * this keeps `rowNumber` the spreadsheet's row number after them.
+   */
+  rowGaps?: readonly (readonly [index: number, skipped: number])[]
 }
 
 export interface ExcludedColumn {
@@ -42,7 +48,7 @@ export class Table {
 
   /** The row number a spreadsheet would show for data row `i` (0-based). */
   rowNumber(i: number): number {
-    return (this.source.firstRowNumber ?? 1) + i
+    return (this.source.firstRowNumber ?? 1) + i + skippedBefore(this.source.rowGaps, i)
   }
 
   /** The original text of a cell that did not parse as a number, where the parser kept it. */
@@ -97,4 +103,18 @@ export class Table {
     )
   }
 
+}
+
+/** Blank rows skipped before data row `i`: the last gap at or before `i` (binary search). */
+function skippedBefore(gaps: TableSource['rowGaps'], i: number): number {
+  if (!gaps?.length) return 0
+  let lo = 0
+  let hi = gaps.length - 1
+  if (gaps[0]![0] > i) return 0
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (gaps[mid]![0] <= i) lo = mid
+    else hi = mid - 1
+  }
+  return gaps[lo]![1]
 }

@@ -61,7 +61,14 @@ export function zipEntries(bytes: Uint8Array, fileName: string, kind: string): Z
  * library expands the archive in memory. The declared sizes are not trusted (a bomb lies about
  * them), and overlapping entries (Fifield's "better zip bomb") are each counted in full.
  */
-export async function checkZipExpansion(bytes: Uint8Array, entries: readonly ZipEntry[], maxInflatedBytes: number, fileName: string): Promise<number> {
+export async function checkZipExpansion(
+  bytes: Uint8Array,
+  entries: readonly ZipEntry[],
+  maxInflatedBytes: number,
+  fileName: string,
+  /** Sees each entry's inflated bytes as they come (workbook-census.ts counts cells); may throw an InputError. */
+  scannerFor: (entry: string) => ((chunk: Uint8Array, last: boolean) => void) | null = () => null,
+): Promise<number> {
   const tooBig = () =>
     new InputError(
       `${fileName} expands to more than ${formatBytes(maxInflatedBytes)} when unpacked (a zip bomb, or a workbook too large for Slope).`,
@@ -74,10 +81,12 @@ export async function checkZipExpansion(bytes: Uint8Array, entries: readonly Zip
     if (e.declaredSize > maxInflatedBytes - total) throw tooBig()
     const dataStart = e.offset + 30 + view.getUint16(e.offset + 26, true) + view.getUint16(e.offset + 28, true)
     const data = bytes.subarray(dataStart, dataStart + e.compressedSize)
+    const scan = scannerFor(e.name)
     if (e.method === 0) {
+      scan?.(data, true)
       total += data.length
     } else if (e.method === 8) {
-      total += await inflatedSize(data, maxInflatedBytes - total, fileName, e.name)
+      total += await inflatedSize(data, maxInflatedBytes - total, fileName, e.name, scan)
     } else {
       throw new InputError(
         `${fileName} uses a zip compression method (${e.method}) that spreadsheets do not use.`,
@@ -91,7 +100,7 @@ export async function checkZipExpansion(bytes: Uint8Array, entries: readonly Zip
 }
 
 /** Bytes that `data` (raw deflate) inflates to, stopping as soon as `budget` is exceeded. */
-async function inflatedSize(data: Uint8Array, budget: number, fileName: string, entry: string): Promise<number> {
+async function inflatedSize(data: Uint8Array, budget: number, fileName: string, entry: string, scan: ((chunk: Uint8Array, last: boolean) => void) | null): Promise<number> {
   // slice(): a copy backed by a plain ArrayBuffer, which is what Blob takes
   const stream = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream('deflate-raw'))
   const reader = stream.getReader()
@@ -99,8 +108,19 @@ async function inflatedSize(data: Uint8Array, budget: number, fileName: string, 
   try {
     for (;;) {
       const { done, value } = await reader.read()
-      if (done) return size
+      if (done) {
+        scan?.(new Uint8Array(0), true) // what the scanner held back at the end of a chunk
+        return size
+      }
       size += value.length
+      if (scan) {
+        try {
+          scan(value, false)
+        } catch (e) {
+          await reader.cancel()
+          throw e
+        }
+      }
       if (size > budget) {
         await reader.cancel()
         return size

@@ -1,6 +1,7 @@
 import { isInputError } from '../../src-core/errors'
 import { formatListSentence } from '../../src-core/table/formats/registry'
 import { appVersion } from '../app-version'
+import { writeError } from '../services/atomic-write'
 import { defaultDatabasePath } from '../services/paths'
 import { UsageError } from './usage-error'
 
@@ -71,6 +72,16 @@ export async function main(argv: string[]): Promise<number> {
       const message = (e as Error).message.replace(/\s*\n\s*/g, ' ')
       process.stderr.write(`error: ${message} See slope ${name} --help.\n`)
       return 2
+    }
+    // A full or read-only disk met somewhere no service words it (a log, a temp file): still the
+    // user's situation to fix, not a bug to report.
+    const errno = e as NodeJS.ErrnoException
+    if (errno.code === 'ENOSPC' || errno.code === 'EDQUOT' || errno.code === 'EROFS') {
+      const mapped = writeError(errno.path ?? 'a file', errno)
+      if (isInputError(mapped)) {
+        process.stderr.write(`error: ${mapped.sentence}\n`)
+        return 1
+      }
     }
     process.stderr.write(`error: internal error: ${(e as Error).message ?? String(e)} — please report this (rerun with SLOPE_DEBUG=1 for details).\n`)
     if (process.env.SLOPE_DEBUG === '1') process.stderr.write(`${(e as Error).stack}\n`)

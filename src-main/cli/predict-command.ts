@@ -1,10 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import Papa from 'papaparse'
 import { InputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
 import { predictWithModel } from '../../src-core/model/predict-with-model'
+import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
+import { writeFileAtomic } from '../services/atomic-write'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { formatNumber } from './format'
@@ -55,8 +57,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
     cells.push(cellOut(result.predicted[i]!))
     rows.push(cells)
   }
-  const csv = `${Papa.unparse({ fields: header, data: rows }, { newline: '\n' })}\n`
-  if (values.out) await writeFile(values.out, csv)
+  // Headers come from the user's file: one named `=cmd|' /C calc'!A0` must not run in a spreadsheet.
+  const csv = `${Papa.unparse({ fields: header, data: rows }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
+  if (values.out) await writeFileAtomic(values.out, csv)
   else process.stdout.write(csv)
 
   const notes: string[] = [`predicted ${table.rowCount - result.missingRows} of ${table.rowCount} rows${values.out ? ` into ${values.out}` : ''}`]

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { InputError } from '../../src-core/errors'
 import { RunStore } from '../services/run-store'
-import { openDatabase } from '../services/database'
+import { openDatabaseForReading } from '../services/database'
 import { defaultDatabasePath } from '../services/paths'
 import { formatNumber } from './format'
 import { integerOption } from './options'
 import { formatTextTable } from './text-table'
 import { UsageError } from './usage-error'
+import { writeFileAtomic } from '../services/atomic-write'
 
 export const runsUsage = `Usage: slope runs [--db PATH] [--json]
 
@@ -25,7 +25,7 @@ Write the model of a saved run as a model JSON document (resources/model.schema.
 /** Opens an existing database for the reading commands: a missing file is a message, never a new database. */
 function openStore(path: string): RunStore {
   if (!existsSync(path)) throw new InputError(`There is no database at ${path} yet.`, 'Train a run first (slope train), or give the right --db PATH.', { file: path })
-  return new RunStore(openDatabase(path), path)
+  return new RunStore(openDatabaseForReading(path), path)
 }
 
 export async function runsCommand(argv: string[]): Promise<number> {
@@ -116,7 +116,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
         run.status === 'diverged' ? 'Lower the learning rate and train again.' : 'Export a completed run (see slope runs).',
       )
     }
-    await writeFile(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
+    await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     process.stdout.write(`model of run ${id} written to ${values.out}\n`)
     return 0
   } finally {

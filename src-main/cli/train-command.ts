@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { InputError, isInputError } from '../../src-core/errors'
 import type { RunDetail } from '../../src-core/contract'
@@ -11,6 +10,7 @@ import { describeFinding, diagnoseRun } from '../../src-core/train/diagnosis'
 import { formatFactor } from '../../src-core/train/diagnosis-messages'
 import { curvatureSentence } from './curvature-text'
 import { openServices } from '../services/app-services'
+import { writeFileAtomic } from '../services/atomic-write'
 import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
@@ -137,7 +137,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
     const run = services.store.getRun(runId)
     if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')
-    if (values.out && run.model) await writeFile(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
+    if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const timing = {
       load_ms: round3(loadMs),
       train_ms: round3(run.trainMs ?? 0),

@@ -186,3 +186,27 @@ describe('predictions CSV', () => {
     expect(parts.join('')).toBe(`row,x,predicted_y${CRLF}5,2,0.30000000000000004${CRLF}`)
   })
 })
+
+describe('CSV injection (OWASP): text that a spreadsheet would run is quoted, numbers stay numbers', () => {
+  it('headers and text cells beginning with = + - @ tab or CR get a leading single quote', async () => {
+    const evil = "=cmd|' /C calc'!A0"
+    const parts = await predictionCsvParts({
+      target: 'y',
+      features: [evil, '+x', '@sum', '-a', '\tb', '\rc', 'plain'],
+      rowNumber: (i) => i + 2,
+      featureColumns: [[-1.5], [2], [-3e-7], [-Infinity], [0], [NaN], [-0.25]],
+      actual: [-4],
+      predicted: [-5.5],
+    })
+    const [header, row] = Papa.parse<string[]>(parts.join(''), { newline: CRLF }).data
+    expect(header).toEqual(['row', "'=cmd|' /C calc'!A0", "'+x", "'@sum", "'-a", "'\tb", "'\rc", 'plain', 'y', 'predicted_y'])
+    expect(row).toEqual(['2', '-1.5', '2', '-3e-7', '-Infinity', '0', '', '-0.25', '-4', '-5.5'])
+  })
+
+  it('run names and dataset names in the metrics CSV are escaped too', () => {
+    const csv = metricsCsv([{ run: run({ name: '=HYPERLINK("http://x")', datasetName: '-data', learningRate: 0.5 }), outcome: null }])
+    const [, row] = Papa.parse<string[]>(csv, { newline: CRLF }).data
+    expect(row!.slice(0, 4)).toEqual(['1', '\'=HYPERLINK("http://x")', 'completed', "'-data"])
+    expect(csvLines([[-1, '=1+1', '-x\ny']])).toBe(`-1,"'=1+1","'-x\ny"${CRLF}`)
+  })
+})

@@ -1,6 +1,7 @@
 import Papa from 'papaparse'
 import type { RunSummary, StoredOutcome } from '../../../src-core/contract'
 import type { Metrics } from '../../../src-core/model/metrics'
+import { CSV_FORMULA_START } from '../../../src-core/table/csv-formula'
 
 /**
  * The CSV files the Export tab writes: one row of metrics per run, the loss histories side by side,
@@ -19,15 +20,20 @@ export function csvNumber(x: number | null | undefined): string {
   return x === null || x === undefined || Number.isNaN(x) ? '' : String(x)
 }
 
-function cellText(cell: Cell): string {
-  return typeof cell === 'number' ? csvNumber(cell) : (cell ?? '')
+/** Numbers stay numbers (papaparse writes them with String(x) and never formula-escapes them); missing is empty. */
+function cellValue(cell: Cell): string | number {
+  if (typeof cell === 'number') return Number.isNaN(cell) ? '' : cell
+  return cell ?? ''
 }
 
-/** Rows of cells → CSV lines (each ending in CRLF), header first when given. */
+/**
+ * Rows of cells → CSV lines (each ending in CRLF), header first when given. Text cells and
+ * headers that a spreadsheet would run as a formula get a leading single quote (csv-formula.ts).
+ */
 export function csvLines(rows: readonly (readonly Cell[])[], header?: readonly string[]): string {
-  const data = rows.map((r) => r.map(cellText))
+  const data = rows.map((r) => r.map(cellValue))
   if (!header && data.length === 0) return ''
-  return `${Papa.unparse(header ? [[...header], ...data] : data, { newline: CSV_NEWLINE })}${CSV_NEWLINE}`
+  return `${Papa.unparse(header ? [[...header], ...data] : data, { newline: CSV_NEWLINE, escapeFormulae: CSV_FORMULA_START })}${CSV_NEWLINE}`
 }
 
 // ---------------------------------------------------------------- chunked building
