@@ -65,9 +65,14 @@ export default {
         anyDataset: 'Any dataset',
         group: 'Sweep',
         anyGroup: 'Any sweep',
-        groupOption: 'Sweep {label} ({n} runs)',
+        groupOption: '{label} ({n} runs)',
         starred: 'Starred only',
         clear: 'Clear filters',
+      },
+      groups: {
+        named: '{name}',
+        rates: 'lr sweep {min}…{max}, {n} rates',
+        empty: 'a sweep with no run left',
       },
       actions: {
         sweep: 'Learning-rate sweep…',
@@ -219,9 +224,14 @@ export default {
         anyDataset: '所有数据集',
         group: '扫描',
         anyGroup: '所有扫描',
-        groupOption: '扫描 {label}（{n} 次训练）',
+        groupOption: '{label}（{n} 次训练）',
         starred: '仅星标',
         clear: '清除筛选',
+      },
+      groups: {
+        named: '{name}',
+        rates: '学习率扫描 {min}…{max}，{n} 个学习率',
+        empty: '已无训练的扫描',
       },
       actions: {
         sweep: '学习率扫描…',
