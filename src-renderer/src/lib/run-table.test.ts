@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../../src-core/contract'
-import { emptyFilter, filterRuns, formatRate, groupLabelParts, groupsOf, isFiltering, parseTags, sortRuns, sweepName, tagsOf } from './run-table'
+import { distinguishingLabels, emptyFilter, filterRuns, formatRate, groupLabelParts, groupsOf, isFiltering, parseTags, sortRuns, sweepName, tagsOf } from './run-table'
 
 function run(id: number, over: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -140,7 +140,7 @@ describe('sweep labels', () => {
   it('labels an unnamed sweep by its range and number of rates, never its id', () => {
     // 9 rates from 1e-4 to 1 (half-decade steps), twice (SGD and Adam): 18 runs
     const rates = Array.from({ length: 9 }, (_, i) => 1e-4 * 10 ** (i / 2))
-    const sweep = ['sgd', 'adam'].flatMap((o, k) => rates.map((lr, i) => run(10 + 9 * k + i, { name: `sweep ${o} lr=${lr}`, optimizer: o, groupId: G1, learningRate: lr })))
+    const sweep = (['sgd', 'adam'] as const).flatMap((o, k) => rates.map((lr, i) => run(10 + 9 * k + i, { name: `sweep ${o} lr=${lr}`, optimizer: o, groupId: G1, learningRate: lr })))
     const [g] = groupsOf(sweep)
     expect(g!.count).toBe(18)
     expect(groupLabelParts(g!)).toEqual({ key: 'rates', values: { min: '1e-4', max: '1', n: 9 } })
@@ -155,5 +155,22 @@ describe('sweep labels', () => {
     expect(formatRate(1)).toBe('1')
     expect(formatRate(0.1)).toBe('0.1')
     expect(formatRate(12345)).toBe('1.23e4')
+  })
+})
+
+describe('what tells compared runs apart', () => {
+  const label = (o: string) => o.toUpperCase()
+  it('the rate when only rates differ, optimizer first when both do', () => {
+    const sweep = [run(1, { learningRate: 10 ** -2.5 }), run(2, { learningRate: 1 })]
+    expect([...distinguishingLabels(sweep, label, 'lstsq').values()]).toEqual(['lr 3.16e-3', 'lr 1'])
+    const both = [...sweep, run(3, { optimizer: 'adam', learningRate: 1 })]
+    expect([...distinguishingLabels(both, label, 'lstsq').values()]).toEqual(['SGD · lr 3.16e-3', 'SGD · lr 1', 'ADAM · lr 1'])
+  })
+
+  it('the names when neither differs; least squares by its solver', () => {
+    const same = [run(1, { name: 'a' }), run(2, { name: 'b' })]
+    expect([...distinguishingLabels(same, label, 'lstsq').values()]).toEqual(['a', 'b'])
+    const mixed = [run(1), run(2, { solver: 'lstsq' })]
+    expect([...distinguishingLabels(mixed, label, 'least squares').values()]).toEqual(['SGD', 'least squares'])
   })
 })

@@ -31,7 +31,7 @@ export function formatRate(x: number): string {
  * "<name> [optimizer ]lr=<rate>" (services/training.ts), with "sweep" when the user gave none. Null
  * when the sweep was not named or its runs no longer share one (renamed).
  */
-export function sweepName(members: readonly Pick<RunSummary, 'name' | 'optimizer'>[]): string | null {
+export function sweepName(members: readonly { name: string; optimizer: string }[]): string | null {
   // Main puts the optimizer in the name only when the sweep had several.
   const severalOptimizers = new Set(members.map((r) => r.optimizer)).size > 1
   let shared: string | null = null
@@ -200,4 +200,22 @@ export function groupsOf(runs: readonly RunSummary[]): SweepGroup[] {
     }
   })
   return groups.sort((a, b) => b.newestId - a.newestId)
+}
+
+/**
+ * What tells compared runs apart, first and in full (legends, the settings table's headers,
+ * tooltips): the optimizer when they differ in it, the learning rate when they differ in it
+ * ("SGD · lr 3.16e-3"); the run's name when neither differs. `optimizerLabel` names an optimizer.
+ */
+export function distinguishingLabels(runs: readonly RunSummary[], optimizerLabel: (name: string) => string, lstsq: string): Map<RunSummary['id'], string> {
+  const gd = runs.filter((r) => r.solver === 'gd')
+  const optimizers = new Set(runs.map((r) => (r.solver === 'lstsq' ? 'lstsq' : r.optimizer))).size > 1
+  const rates = new Set(gd.map((r) => r.learningRate)).size > 1
+  return new Map(
+    runs.map((r) => {
+      if (r.solver === 'lstsq') return [r.id, optimizers || rates ? lstsq : r.name]
+      const parts = [...(optimizers ? [optimizerLabel(r.optimizer)] : []), ...(rates ? [`lr ${formatRate(r.learningRate)}`] : [])]
+      return [r.id, parts.length ? parts.join(' · ') : r.name]
+    }),
+  )
 }
