@@ -34,7 +34,8 @@ async function allFinished(page: Page, count: number): Promise<void> {
 
 test('a sweep over four learning rates: one group, curves compared, loss vs rate with the diverged run marked, only the rate differs', async ({ app }) => {
   await openTutorial(app)
-  // Raw x (up to 10.8): plain gradient descent is stable below lr ≈ 0.023 and overflows within 100 epochs at lr = 1.
+  // Raw x (up to 10.8): plain gradient descent is stable below lr ≈ 0.023 (the oracle's lr_max_stable);
+  // lr = 1 overflows within 100 epochs and lr = 0.1 grows where the oracle proves it unstable: both diverge.
   await app.getByTestId('standardize').uncheck()
   await app.getByTestId('tab-runs').click()
   await app.getByTestId('open-sweep').click()
@@ -59,7 +60,10 @@ test('a sweep over four learning rates: one group, curves compared, loss vs rate
   expect(new Set(groupLabels).size).toBe(1)
   await expect(row(app, 'sweep lr=1')).toHaveAttribute('data-status', 'diverged')
   await expect(row(app, 'sweep lr=1').locator('[data-testid^="run-status-"]')).toHaveText('diverged')
-  for (const name of ['sweep lr=0.001', 'sweep lr=0.01', 'sweep lr=0.1']) await expect(row(app, name)).toHaveAttribute('data-status', 'completed')
+  await expect(row(app, 'sweep lr=0.1')).toHaveAttribute('data-status', 'diverged')
+  for (const name of ['sweep lr=0.001', 'sweep lr=0.01']) await expect(row(app, name)).toHaveAttribute('data-status', 'completed')
+  // The sweep was not named: it is labelled by its rates.
+  expect(groupLabels[0]).toBe('lr sweep 1e-3…1, 4 rates')
   // lr = 0.01 after 100 epochs from w = b = 0: the CLI (and PyTorch) give 0.2070640 (README, same data and settings).
   await expect(row(app, 'sweep lr=0.01').locator('[data-testid^="run-final-"]')).toHaveText('0.2071')
   // The loss at w = b = 0 (epoch 0) is mean(y²) = 5.9467032: the best a diverging run ever had.
@@ -70,8 +74,10 @@ test('a sweep over four learning rates: one group, curves compared, loss vs rate
   await expect(compare.getByTestId('legend-entry')).toContainText(['sweep lr=0.001', 'sweep lr=0.01', 'sweep lr=0.1', 'sweep lr=1'])
   const points = compare.getByTestId('rate-point')
   await expect(points).toHaveCount(4)
-  await expect(compare.locator('[data-testid="rate-point"][data-diverged="true"]')).toHaveCount(1)
-  await expect(compare.locator('[data-testid="rate-point"][data-diverged="true"]')).toContainText('sweep lr=1')
+  await expect(compare.locator('[data-testid="rate-point"][data-diverged="true"]')).toHaveCount(2)
+  await expect(compare.locator('[data-testid="rate-point"][data-diverged="true"]')).toContainText(['sweep lr=0.1', 'sweep lr=1'])
+  // The oracle's lines: one sweep, one optimizer, the same data and settings but the rate.
+  await expect(compare.getByTestId('oracle-lines')).toContainText('0.0231')
 
   // Settings: everything but the learning rate is shared.
   const diff = compare.getByTestId('config-diff')
@@ -91,7 +97,7 @@ test('a sweep over four learning rates: one group, curves compared, loss vs rate
   // The same view in Chinese and the dark theme (for looking at, like the other screenshots).
   await app.getByTestId('language').selectOption('zh-CN')
   await app.getByTestId('theme').click()
-  await expect(app.locator('[data-testid^="run-row-"][data-status="diverged"] [data-testid^="run-status-"]')).toHaveText('已发散')
+  await expect(app.locator('[data-testid^="run-row-"][data-status="diverged"] [data-testid^="run-status-"]')).toHaveText(['已发散', '已发散'])
   await screenshot(app, 'compare-zh-dark')
 })
 
@@ -272,7 +278,7 @@ test('restart keeps runs: another server on the same database lists them with th
         })),
       )
     const before = await read()
-    expect(before.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'diverged'])
+    expect(before.map((r) => r.status)).toEqual(['completed', 'completed', 'diverged', 'diverged'])
 
     await first.stop()
     again = await startSlope(first.database)
