@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../../src-core/contract'
-import { emptyFilter, filterRuns, groupLabel, groupsOf, isFiltering, parseTags, sortRuns, tagsOf } from './run-table'
+import { distinguishingLabels, emptyFilter, filterRuns, formatRate, groupLabelParts, groupsOf, isFiltering, parseTags, sortRuns, sweepName, tagsOf } from './run-table'
 
 function run(id: number, over: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -52,13 +52,13 @@ describe('filtering runs', () => {
     expect(isFiltering(emptyFilter())).toBe(false)
   })
 
-  it('text matches name, notes, dataset, tags and group label, ignoring case', () => {
+  it('text matches name, notes, dataset and tags, ignoring case', () => {
     const by = (text: string) => ids(filterRuns(runs, { ...emptyFilter(), text }))
     expect(by('SWEEP')).toEqual([2, 3, 5])
     expect(by('adam')).toEqual([5]) // in the notes
     expect(by('longley')).toEqual([4])
     expect(by('econ')).toEqual([4])
-    expect(by('3f9a1c')).toEqual([2, 3])
+    expect(by('3f9a1c')).toEqual([]) // a sweep's random id is nothing people see
     expect(by('  ')).toEqual([1, 2, 3, 4, 5])
   })
 
@@ -108,12 +108,69 @@ describe('tags and groups', () => {
     expect(parseTags('')).toEqual([])
   })
 
-  it('lists tags in use and groups newest first with counts', () => {
+  it('lists tags in use and groups newest first with counts, names and rate ranges', () => {
     expect(tagsOf(runs)).toEqual(['econ', 'keep'])
     expect(groupsOf(runs)).toEqual([
-      { groupId: G2, label: 'aa00ff', count: 1, newestId: 5 },
-      { groupId: G1, label: '3f9a1c', count: 2, newestId: 3 },
+      // "other sweep" is not a name main gives a sweep's run (no "lr=…"): renamed, so no name
+      { groupId: G2, name: null, minRate: 0.01, maxRate: 0.01, rateCount: 1, count: 1, newestId: 5 },
+      // "sweep lr=…": main's default prefix, i.e. the user named it nothing
+      { groupId: G1, name: null, minRate: 0.001, maxRate: 1, rateCount: 2, count: 2, newestId: 3 },
     ])
-    expect(groupLabel(G1)).toBe('3f9a1c')
+  })
+})
+
+describe('sweep labels', () => {
+  it('reads back the name given, with or without the optimizer axis, Chinese too', () => {
+    const named = (names: string[], optimizers: string[] = names.map(() => 'sgd')) => names.map((name, i) => ({ name, optimizer: optimizers[i]! }))
+    expect(sweepName(named(['销售 sweep lr=0.0001', '销售 sweep lr=0.00316', '销售 sweep lr=1']))).toBe('销售 sweep')
+    expect(sweepName(named(['big one sgd lr=0.1', 'big one adam lr=0.1', 'big one rmsprop lr=1'], ['sgd', 'adam', 'rmsprop']))).toBe('big one')
+    // one optimizer: a last word that names one is part of the sweep's name
+    expect(sweepName(named(['try sgd lr=0.1', 'try sgd lr=1']))).toBe('try sgd')
+  })
+
+  it('has no name for the default prefix, renamed runs or runs that disagree', () => {
+    const sgd = (...names: string[]) => names.map((name) => ({ name, optimizer: 'sgd' }))
+    expect(sweepName(sgd('sweep lr=0.001', 'sweep lr=0.01'))).toBeNull()
+    expect(sweepName([{ name: 'sweep sgd lr=0.001', optimizer: 'sgd' }, { name: 'sweep adam lr=0.01', optimizer: 'adam' }])).toBeNull()
+    expect(sweepName(sgd('mine lr=0.001', 'my favourite'))).toBeNull()
+    expect(sweepName(sgd('a lr=0.001', 'b lr=0.01'))).toBeNull()
+    expect(sweepName([])).toBeNull()
+  })
+
+  it('labels an unnamed sweep by its range and number of rates, never its id', () => {
+    // 9 rates from 1e-4 to 1 (half-decade steps), twice (SGD and Adam): 18 runs
+    const rates = Array.from({ length: 9 }, (_, i) => 1e-4 * 10 ** (i / 2))
+    const sweep = (['sgd', 'adam'] as const).flatMap((o, k) => rates.map((lr, i) => run(10 + 9 * k + i, { name: `sweep ${o} lr=${lr}`, optimizer: o, groupId: G1, learningRate: lr })))
+    const [g] = groupsOf(sweep)
+    expect(g!.count).toBe(18)
+    expect(groupLabelParts(g!)).toEqual({ key: 'rates', values: { min: '1e-4', max: '1', n: 9 } })
+    const named = groupsOf(sweep.map((r) => ({ ...r, name: r.name.replace(/^sweep/, 'housing') })))[0]!
+    expect(groupLabelParts(named)).toEqual({ key: 'named', values: { name: 'housing' } })
+  })
+
+  it('formats rates in full: exponent form below 0.01, three significant digits', () => {
+    expect(formatRate(10 ** -2.5)).toBe('3.16e-3')
+    expect(formatRate(1e-4)).toBe('1e-4')
+    expect(formatRate(0.0316227766)).toBe('0.0316')
+    expect(formatRate(1)).toBe('1')
+    expect(formatRate(0.1)).toBe('0.1')
+    expect(formatRate(12345)).toBe('1.23e4')
+  })
+})
+
+describe('what tells compared runs apart', () => {
+  const label = (o: string) => o.toUpperCase()
+  it('the rate when only rates differ, optimizer first when both do', () => {
+    const sweep = [run(1, { learningRate: 10 ** -2.5 }), run(2, { learningRate: 1 })]
+    expect([...distinguishingLabels(sweep, label, 'lstsq').values()]).toEqual(['lr 3.16e-3', 'lr 1'])
+    const both = [...sweep, run(3, { optimizer: 'adam', learningRate: 1 })]
+    expect([...distinguishingLabels(both, label, 'lstsq').values()]).toEqual(['SGD · lr 3.16e-3', 'SGD · lr 1', 'ADAM · lr 1'])
+  })
+
+  it('the names when neither differs; least squares by its solver', () => {
+    const same = [run(1, { name: 'a' }), run(2, { name: 'b' })]
+    expect([...distinguishingLabels(same, label, 'lstsq').values()]).toEqual(['a', 'b'])
+    const mixed = [run(1), run(2, { solver: 'lstsq' })]
+    expect([...distinguishingLabels(mixed, label, 'least squares').values()]).toEqual(['SGD', 'least squares'])
   })
 })

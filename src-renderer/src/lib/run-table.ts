@@ -16,9 +16,56 @@ export function isFiltering(f: RunTableFilter): boolean {
   return f.text.trim() !== '' || f.status !== '' || f.starredOnly || f.tag !== '' || f.datasetId !== null || f.groupId !== null
 }
 
-/** A sweep's group as people see it: the first 6 hex digits of its id (main makes them random UUIDs). */
-export function groupLabel(groupId: string): string {
-  return groupId.replaceAll('-', '').slice(0, 6)
+/**
+ * Learning rates for people, never cut: three significant digits, in exponent form below 0.01 or
+ * from 10⁴ on ("3.16e-3", "1e-4", "0.0316", "1"), so a rate column 60 px wide holds every value.
+ */
+export function formatRate(x: number): string {
+  if (!Number.isFinite(x)) return String(x)
+  if (x !== 0 && (Math.abs(x) < 1e-2 || Math.abs(x) >= 1e4)) return x.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e')
+  return String(Number(x.toPrecision(3)))
+}
+
+/**
+ * The name a sweep was given, read back from its runs' names: main names them
+ * "<name> [optimizer ]lr=<rate>" (services/training.ts), with "sweep" when the user gave none. Null
+ * when the sweep was not named or its runs no longer share one (renamed).
+ */
+export function sweepName(members: readonly { name: string; optimizer: string }[]): string | null {
+  // Main puts the optimizer in the name only when the sweep had several.
+  const severalOptimizers = new Set(members.map((r) => r.optimizer)).size > 1
+  let shared: string | null = null
+  for (const r of members) {
+    const tail = /\s+lr=\S+$/u.exec(r.name)
+    if (!tail) return null // not a sweep's run name (renamed)
+    let prefix = r.name.slice(0, tail.index)
+    if (severalOptimizers) {
+      if (!prefix.endsWith(` ${r.optimizer}`)) return null
+      prefix = prefix.slice(0, -r.optimizer.length - 1)
+    }
+    if (shared !== null && prefix !== shared) return null
+    shared = prefix
+  }
+  return shared === null || shared === '' || shared === 'sweep' ? null : shared
+}
+
+/** A sweep as the filters and the table show it: its name, or the range of rates it tried. */
+export interface SweepGroup {
+  groupId: string
+  /** The name the user gave it; null when none (labelled by its rates instead). */
+  name: string | null
+  minRate: number
+  maxRate: number
+  /** Distinct learning rates (a sweep over two optimizers has twice as many runs). */
+  rateCount: number
+  count: number
+  newestId: number
+}
+
+/** What a sweep's label says, as an i18n key and its values (`runs.groups.*`). */
+export function groupLabelParts(g: SweepGroup): { key: 'named'; values: { name: string } } | { key: 'rates'; values: { min: string; max: string; n: number } } {
+  if (g.name !== null) return { key: 'named', values: { name: g.name } }
+  return { key: 'rates', values: { min: formatRate(g.minRate), max: formatRate(g.maxRate), n: g.rateCount } }
 }
 
 /**
@@ -36,7 +83,8 @@ export function filterRuns(runs: readonly RunSummary[], f: RunTableFilter): RunS
     if (f.datasetId !== null && r.datasetId !== f.datasetId) return false
     if (f.groupId !== null && r.groupId !== f.groupId) return false
     if (!text) return true
-    const haystack = [r.name, r.notes, r.datasetName, r.target, ...r.tags, r.groupId ? groupLabel(r.groupId) : '']
+    // A sweep's name is part of each of its runs' names, so searching names finds the sweep.
+    const haystack = [r.name, r.notes, r.datasetName, r.target, ...r.tags]
     return haystack.some((s) => s.toLowerCase().includes(text))
   })
 }
@@ -130,15 +178,44 @@ export function tagsOf(runs: readonly RunSummary[]): string[] {
   return [...new Set(runs.flatMap((r) => r.tags))].sort(collator.compare)
 }
 
-/** Sweep groups present in the list, newest first, with their run counts. */
-export function groupsOf(runs: readonly RunSummary[]): { groupId: string; label: string; count: number; newestId: number }[] {
-  const groups = new Map<string, { groupId: string; label: string; count: number; newestId: number }>()
+/** Sweep groups present in the list, newest first, with their run counts, names and rate ranges. */
+export function groupsOf(runs: readonly RunSummary[]): SweepGroup[] {
+  const members = new Map<string, RunSummary[]>()
   for (const r of runs) {
     if (!r.groupId) continue
-    const g = groups.get(r.groupId) ?? { groupId: r.groupId, label: groupLabel(r.groupId), count: 0, newestId: 0 }
-    g.count++
-    g.newestId = Math.max(g.newestId, r.id)
-    groups.set(r.groupId, g)
+    const list = members.get(r.groupId) ?? []
+    list.push(r)
+    members.set(r.groupId, list)
   }
-  return [...groups.values()].sort((a, b) => b.newestId - a.newestId)
+  const groups = [...members].map(([groupId, rs]): SweepGroup => {
+    const rates = rs.map((r) => r.learningRate)
+    return {
+      groupId,
+      name: sweepName(rs),
+      minRate: Math.min(...rates),
+      maxRate: Math.max(...rates),
+      rateCount: new Set(rates).size,
+      count: rs.length,
+      newestId: Math.max(...rs.map((r) => r.id)),
+    }
+  })
+  return groups.sort((a, b) => b.newestId - a.newestId)
+}
+
+/**
+ * What tells compared runs apart, first and in full (legends, the settings table's headers,
+ * tooltips): the optimizer when they differ in it, the learning rate when they differ in it
+ * ("SGD · lr 3.16e-3"); the run's name when neither differs. `optimizerLabel` names an optimizer.
+ */
+export function distinguishingLabels(runs: readonly RunSummary[], optimizerLabel: (name: string) => string, lstsq: string): Map<RunSummary['id'], string> {
+  const gd = runs.filter((r) => r.solver === 'gd')
+  const optimizers = new Set(runs.map((r) => (r.solver === 'lstsq' ? 'lstsq' : r.optimizer))).size > 1
+  const rates = new Set(gd.map((r) => r.learningRate)).size > 1
+  return new Map(
+    runs.map((r) => {
+      if (r.solver === 'lstsq') return [r.id, optimizers || rates ? lstsq : r.name]
+      const parts = [...(optimizers ? [optimizerLabel(r.optimizer)] : []), ...(rates ? [`lr ${formatRate(r.learningRate)}`] : [])]
+      return [r.id, parts.length ? parts.join(' · ') : r.name]
+    }),
+  )
 }

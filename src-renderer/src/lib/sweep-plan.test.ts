@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { logSpacedRates, planSweep, rangeAround } from './sweep-plan'
+import { divergingRates, logSpacedRates, planSweep, rangeAround, stableRange } from './sweep-plan'
 
 describe('log-spaced learning rates', () => {
   it('four rates from 1e-3 to 1 are the four decades', () => {
@@ -48,5 +48,24 @@ describe('a range around the finder’s suggestion', () => {
   it('one decade either side, two significant digits', () => {
     expect(rangeAround(0.0123)).toEqual({ min: 0.0012, max: 0.12 })
     expect(rangeAround(3)).toEqual({ min: 0.3, max: 30 })
+  })
+})
+
+describe('the oracle’s range and marks', () => {
+  // One feature, no intercept, x = (1, 2, 3): H = 2/n·XᵀX = 2·14/3 = 28/3, so λ = 28/3,
+  // lr_max_stable = 2/λ = 3/14 and lr_optimal = 1/λ = 3/28 (docs/learning-rates.md, one eigenvalue).
+  const oracle = { lr_max_stable: 3 / 14, lr_optimal: 3 / 28 }
+
+  it('runs from lr_optimal/100 to 2·lr_max_stable, two significant digits', () => {
+    expect(stableRange(oracle)).toEqual({ min: 0.0011, max: 0.43 })
+  })
+
+  it('offers nothing for an adaptive optimizer (no bound)', () => {
+    expect(stableRange({ lr_max_stable: null, lr_optimal: null })).toBeNull()
+  })
+
+  it('marks exactly the rates above lr_max_stable', () => {
+    expect(divergingRates([0.1, 3 / 14, 0.22, 1], oracle.lr_max_stable)).toEqual([false, false, true, true])
+    expect(divergingRates([0.1, 10], null)).toEqual([false, false])
   })
 })

@@ -33,3 +33,22 @@ export function rangeAround(suggestion: number): { min: number; max: number } {
   const round = (x: number) => Number(x.toPrecision(2))
   return { min: round(suggestion / 10), max: round(suggestion * 10) }
 }
+
+/**
+ * The oracle's range for a sweep (docs/learning-rates.md): from lr_optimal/100 (slow, surely
+ * stable) to 2·lr_max_stable (surely diverging), so the sweep shows both sides of the threshold.
+ * Two significant digits, as people type rates; null when the oracle bounds nothing (adaptive
+ * optimizers, or no spectrum).
+ */
+export function stableRange(curvature: { lr_max_stable: number | null; lr_optimal: number | null }): { min: number; max: number } | null {
+  const { lr_max_stable: lrMax, lr_optimal: lrOptimal } = curvature
+  if (lrMax === null || !(lrMax > 0) || !Number.isFinite(lrMax)) return null
+  const round = (x: number) => Number(x.toPrecision(2))
+  const low = lrOptimal !== null && lrOptimal > 0 && Number.isFinite(lrOptimal) ? lrOptimal : lrMax / 2
+  return { min: round(low / 100), max: round(lrMax * 2) }
+}
+
+/** For each rate, whether the oracle proves it diverges (above lr_max_stable); all false without a bound. */
+export function divergingRates(rates: readonly number[], lrMaxStable: number | null): boolean[] {
+  return rates.map((lr) => lrMaxStable !== null && lr > lrMaxStable)
+}
