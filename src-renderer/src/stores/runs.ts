@@ -87,25 +87,41 @@ export const useRuns = defineStore('runs', () => {
         }, () => {})
       }
     })
-    let refreshing: Promise<void> | null = null
-    a.on('runs.changed', async ({ runIds, deleted }) => {
+    // A sweep's 64 runs each start and finish: 128 "changed" events in a few seconds. They are
+    // gathered for 100 ms and answered with one list refresh and one batch of details, so the
+    // comparison recomputes once per batch rather than once per event (bench suite `ui`).
+    const pending = new Set<RunId>()
+    let flushing: ReturnType<typeof setTimeout> | null = null
+    const flush = async () => {
+      flushing = null
+      const ids = [...pending]
+      pending.clear()
+      await refresh()
+      // Finished runs: fetch each outcome once, then their live histories are no longer needed.
+      const finished = ids.filter((id) => {
+        const summary = list.value.find((r) => r.id === id)
+        return summary && !ACTIVE.includes(summary.status) && (details.value.has(id) || live.value.has(id))
+      })
+      if (finished.length === 0) return
+      const loaded = await Promise.all(finished.map((id) => api()['runs.get'](id).catch((e: unknown) => (notices.error(e), null))))
+      const next = new Map(details.value)
+      finished.forEach((id, i) => {
+        const detail = loaded[i]
+        if (detail) next.set(id, detail)
+        live.value.delete(id)
+      })
+      details.value = next
+      scheduleFrame()
+    }
+    a.on('runs.changed', ({ runIds, deleted }) => {
       if (deleted) {
         const next = new Map(details.value)
         for (const id of runIds) next.delete(id)
         details.value = next
         selected.value = selected.value.filter((id) => !runIds.includes(id))
       }
-      refreshing ??= refresh().finally(() => (refreshing = null))
-      await refreshing
-      for (const id of runIds) {
-        const summary = list.value.find((r) => r.id === id)
-        // A finished run: fetch its outcome once, then its live history is no longer needed.
-        if (summary && !ACTIVE.includes(summary.status) && (details.value.has(id) || live.value.has(id))) {
-          await load(id, true)
-          live.value.delete(id)
-          scheduleFrame()
-        }
-      }
+      for (const id of runIds) pending.add(id)
+      flushing ??= setTimeout(() => void flush(), 100)
     })
   }
 
