@@ -46,6 +46,8 @@ export const datasetUploadSchema = z.object({
   names: z.array(columnName).max(10_000),
   columns: z.array(f64).max(10_000),
   firstRowNumber: z.number().int().min(1).default(2),
+  /** [data row index, blank rows skipped before it so far]: blank rows are not stored, their numbers are kept. */
+  rowGaps: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).max(10_000_000).default([]),
   excluded: z.array(z.object({ name: z.string(), reason: z.string() })).default([]),
   /** [column index, data row, original text] of cells kept for messages. */
   cellText: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0), z.string().max(10_000)])).max(100_000).default([]),
@@ -251,6 +253,8 @@ export interface DatasetSummary {
 export interface DatasetData extends DatasetSummary {
   data: Float64Array[]
   firstRowNumber: number
+  /** See datasetUploadSchema: spreadsheet rows of data rows after skipped blank rows (table.ts spreadsheetRow). */
+  rowGaps: [number, number][]
 }
 
 /** What a finished gradient-descent or least-squares run produced, in original units. */

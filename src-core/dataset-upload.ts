@@ -16,6 +16,7 @@ export function tableToUpload(
     names: plain.names,
     columns: plain.columns,
     firstRowNumber: plain.source.firstRowNumber ?? 2,
+    rowGaps: (plain.source.rowGaps ?? []).map(([i, n]) => [i, n] as [number, number]),
     excluded: [...(plain.source.excluded ?? [])],
     cellText: plain.source.cellText,
     importInfo: meta.importInfo ?? {},
@@ -23,11 +24,11 @@ export function tableToUpload(
 }
 
 /** The Table an upload describes; a shape no table can have (a name twice…) is an InputError sentence. */
-export function tableFromUpload(upload: Pick<DatasetUpload, 'names' | 'columns' | 'fileName' | 'firstRowNumber' | 'excluded' | 'cellText'>): Table {
+export function tableFromUpload(upload: Pick<DatasetUpload, 'names' | 'columns' | 'fileName' | 'firstRowNumber' | 'rowGaps' | 'excluded' | 'cellText'>): Table {
   return tableFromPlain({
     names: upload.names,
     columns: upload.columns,
-    source: { file: upload.fileName, firstRowNumber: upload.firstRowNumber ?? 2, excluded: upload.excluded ?? [], cellText: upload.cellText ?? [] },
+    source: { file: upload.fileName, firstRowNumber: upload.firstRowNumber ?? 2, rowGaps: upload.rowGaps ?? [], excluded: upload.excluded ?? [], cellText: upload.cellText ?? [] },
   })
 }
 

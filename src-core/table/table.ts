@@ -48,7 +48,7 @@ export class Table {
 
   /** The row number a spreadsheet would show for data row `i` (0-based). */
   rowNumber(i: number): number {
-    return (this.source.firstRowNumber ?? 1) + i + skippedBefore(this.source.rowGaps, i)
+    return spreadsheetRow(this.source, i)
   }
 
   /** The original text of a cell that did not parse as a number, where the parser kept it. */
@@ -103,6 +103,11 @@ export class Table {
     )
   }
 
+}
+
+/** The spreadsheet row of data row `i` (0-based): what Table.rowNumber says, for code holding only the source. */
+export function spreadsheetRow(source: Pick<TableSource, 'firstRowNumber' | 'rowGaps'>, i: number): number {
+  return (source.firstRowNumber ?? 1) + i + skippedBefore(source.rowGaps, i)
 }
 
 /** Blank rows skipped before data row `i`: the last gap at or before `i` (binary search). */

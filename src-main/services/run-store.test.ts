@@ -5,6 +5,9 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src-core/errors'
+import { tableToUpload } from '../../src-core/dataset-upload'
+import { importBytes } from '../../src-core/testing/import-helpers'
+import { spreadsheetRow } from '../../src-core/table/table'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { sha256, tutorialUpload } from '../testing/datasets'
 import { tempDir } from '../testing/temp'
@@ -140,6 +143,18 @@ describe('datasets', () => {
     expect(t.cellText(1, 3)).toBe('n/a')
     expect(t.rowNumber(0)).toBe(5)
     expect(store.getDataset(d.id).excluded).toEqual([{ name: 'city', reason: 'holds text' }])
+  })
+
+  it('keeps the spreadsheet rows of data after blank rows the importer skipped', async () => {
+    // Header row 1, data rows 2–3, two blank lines (rows 4–5), data rows 6–7.
+    const imported = await importBytes(new TextEncoder().encode('x,y\n1,2\n2,3\n,\n\n3,5\n4,8\n'), 'gaps.csv')
+    expect([0, 1, 2, 3].map((i) => imported.table.rowNumber(i))).toEqual([2, 3, 6, 7])
+    const store = freshStore()
+    const d = store.addDataset(tableToUpload(imported.table, { name: 'gaps', fileName: 'gaps.csv', sha256: sha256('gaps') }))
+    const t = store.loadTable(d.id)
+    expect([0, 1, 2, 3].map((i) => t.rowNumber(i))).toEqual([2, 3, 6, 7])
+    const data = store.getDatasetData(d.id)
+    expect([0, 1, 2, 3].map((i) => spreadsheetRow(data, i))).toEqual([2, 3, 6, 7])
   })
 
   it('a column named "__proto__" is stored and loaded like any other', () => {

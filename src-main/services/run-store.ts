@@ -86,6 +86,7 @@ interface RunRow {
 
 interface DatasetSource {
   firstRowNumber: number
+  rowGaps: [number, number][]
   excluded: ExcludedColumn[]
   cellText: CellTextTriple[]
   importInfo: Record<string, string | number | boolean | null>
@@ -138,7 +139,7 @@ export class RunStore {
       )
       .get(upload.sha256, rows, JSON.stringify(upload.names)) as { id: number } | undefined
     if (existing) return this.getDataset(existing.id)
-    const source: DatasetSource = { firstRowNumber: upload.firstRowNumber, excluded: upload.excluded, cellText: upload.cellText, importInfo: upload.importInfo, oneHot: upload.oneHot }
+    const source: DatasetSource = { firstRowNumber: upload.firstRowNumber, rowGaps: upload.rowGaps, excluded: upload.excluded, cellText: upload.cellText, importInfo: upload.importInfo, oneHot: upload.oneHot }
     const id = this.write(() =>
       this.db.transaction(() => {
         const result = this.db
@@ -170,14 +171,14 @@ export class RunStore {
     const summary = this.getDataset(id)
     const columns = this.db.prepare('SELECT data FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(id) as { data: Buffer }[]
     const source = this.datasetSource(id)
-    return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber }
+    return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber, rowGaps: source.rowGaps }
   }
 
   /** The dataset as a Table for training, with its row numbering and cell texts for messages. */
   loadTable(id: DatasetId): Table {
     const data = this.getDatasetData(id)
     const source = this.datasetSource(id)
-    return tableFromPlain({ names: data.columns, columns: data.data, source: { file: data.fileName, firstRowNumber: source.firstRowNumber, cellText: source.cellText, excluded: source.excluded } })
+    return tableFromPlain({ names: data.columns, columns: data.data, source: { file: data.fileName, firstRowNumber: source.firstRowNumber, rowGaps: source.rowGaps, cellText: source.cellText, excluded: source.excluded } })
   }
 
   /** Deletes a dataset; one with runs only when `withRuns` (the UI asks first). */
@@ -430,7 +431,7 @@ export class RunStore {
 
   private datasetSource(id: DatasetId): DatasetSource {
     const row = this.db.prepare('SELECT source FROM datasets WHERE id = ?').get(id) as { source: string }
-    return { firstRowNumber: 2, excluded: [], cellText: [], importInfo: {}, oneHot: [], ...(JSON.parse(row.source) as Partial<DatasetSource>) }
+    return { firstRowNumber: 2, rowGaps: [], excluded: [], cellText: [], importInfo: {}, oneHot: [], ...(JSON.parse(row.source) as Partial<DatasetSource>) }
   }
 
   private datasetSummary(r: DatasetRow): DatasetSummary {
