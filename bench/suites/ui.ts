@@ -4,6 +4,18 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium } from '@playwright/test'
 import { startSlope } from '../../e2e/app/slope-server'
+
+/**
+ * Starts recording every animation frame's interval in the page (and forgets earlier chart timings).
+ * A string: tsx would wrap inner functions in a __name() helper the page lacks.
+ */
+const RECORD_FRAMES = `(() => {
+  window.frames_ = []
+  let last = performance.now()
+  const tick = (now) => { window.frames_.push(now - last); last = now; requestAnimationFrame(tick) }
+  requestAnimationFrame(tick)
+  performance.clearMeasures('loss-chart-render')
+})()`
 import type { BenchContext, BenchRow, BenchSuite } from '../bench-suite'
 
 /**
@@ -45,14 +57,7 @@ const suite: BenchSuite = {
       await page.getByTestId('lr').fill('0.0001')
       await page.getByTestId('lr').press('Enter')
       await page.getByTestId('epochs').fill('10000000')
-      // Page scripts as strings: tsx would wrap inner functions in a __name() helper the page lacks.
-      await page.evaluate(`(() => {
-        window.frames_ = []
-        let last = performance.now()
-        const tick = (now) => { window.frames_.push(now - last); last = now; requestAnimationFrame(tick) }
-        requestAnimationFrame(tick)
-        performance.clearMeasures('loss-chart-render')
-      })()`)
+      await page.evaluate(RECORD_FRAMES)
       await page.getByTestId('start').click()
       await page.waitForTimeout(ctx.quick ? 2000 : 5000)
       const live = (await page.evaluate(`({
@@ -96,13 +101,7 @@ const suite: BenchSuite = {
         await page.getByTestId(box).getByTestId('lr').press('Enter')
       }
       await page.getByTestId('sweep-count').fill('64')
-      await page.evaluate(`(() => {
-        window.frames_ = []
-        let last = performance.now()
-        const tick = (now) => { window.frames_.push(now - last); last = now; requestAnimationFrame(tick) }
-        requestAnimationFrame(tick)
-        performance.clearMeasures('loss-chart-render')
-      })()`)
+      await page.evaluate(RECORD_FRAMES)
       const sweepStart = Date.now()
       await page.getByTestId('sweep-launch').click()
       await page.getByTestId('rate-point').nth(63).waitFor({ state: 'attached' })

@@ -1,5 +1,5 @@
 import type { Chart as ChartInstance, Plugin } from 'chart.js'
-import { Chart } from './chart'
+import { Chart, type ChartTheme } from './chart'
 
 /**
  * Vertical lines at given x values with a label near the top, one per entry of
@@ -12,6 +12,28 @@ export interface RateLine {
   text: string
   background: string
 }
+/**
+ * The oracle's two rates as lines — the largest stable rate in the theme's "bad" colour, the fastest
+ * in its "good" colour — labelled by `label` (the chart's own words for each). Rates that are absent
+ * or not positive (no claim, e.g. Adam) draw nothing.
+ */
+/** The oracle's rates that can be drawn: present, positive and finite. */
+export function drawableRates(rates: { maxStable: number | null | undefined; optimal: number | null | undefined }): { x: number; kind: 'max' | 'optimal' }[] {
+  const ok = (x: number | null | undefined): x is number => x != null && x > 0 && Number.isFinite(x)
+  return [
+    ...(ok(rates.maxStable) ? [{ x: rates.maxStable, kind: 'max' as const }] : []),
+    ...(ok(rates.optimal) ? [{ x: rates.optimal, kind: 'optimal' as const }] : []),
+  ]
+}
+
+export function oracleRateLines(
+  rates: { maxStable: number | null | undefined; optimal: number | null | undefined },
+  theme: Pick<ChartTheme, 'color' | 'surface'>,
+  label: (kind: 'max' | 'optimal', x: number) => string,
+): RateLine[] {
+  return drawableRates(rates).map(({ x, kind }) => ({ x, color: theme.color(kind === 'max' ? '--bad' : '--good'), text: label(kind, x), background: theme.surface }))
+}
+
 const rateLines: Plugin<'scatter', { lines?: RateLine[] }> = {
   id: 'rateLines',
   afterDatasetsDraw(chart: ChartInstance, _args, options) {
