@@ -1,41 +1,14 @@
 import { deflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { inputError } from '../testing/import-helpers'
+import { zipArchive } from '../testing/xlsx-file'
 import { DEFAULT_LIMITS } from './import-limits'
 import { workbookCensus } from './workbook-census'
 import { checkZipExpansion, zipEntries } from './zip-guard'
 
-/** A one-entry zip (stored sizes may lie), built with node:zlib as the deflate reference. */
+/** A one-entry zip whose declared inflated size may lie (the shared test writer, with a pre-deflated part). */
 function zipOf(name: string, content: Uint8Array, declaredSize = content.length): Uint8Array {
-  const data = deflateRawSync(content)
-  const n = new TextEncoder().encode(name)
-  const local = new DataView(new ArrayBuffer(30))
-  local.setUint32(0, 0x04034b50, true)
-  local.setUint16(8, 8, true)
-  local.setUint32(18, data.length, true)
-  local.setUint32(22, declaredSize, true)
-  local.setUint16(26, n.length, true)
-  const central = new DataView(new ArrayBuffer(46))
-  central.setUint32(0, 0x02014b50, true)
-  central.setUint16(10, 8, true)
-  central.setUint32(20, data.length, true)
-  central.setUint32(24, declaredSize, true)
-  central.setUint16(28, n.length, true)
-  central.setUint32(42, 0, true)
-  const end = new DataView(new ArrayBuffer(22))
-  end.setUint32(0, 0x06054b50, true)
-  end.setUint16(8, 1, true)
-  end.setUint16(10, 1, true)
-  end.setUint32(12, 46 + n.length, true)
-  end.setUint32(16, 30 + n.length + data.length, true)
-  const parts = [new Uint8Array(local.buffer), n, data, new Uint8Array(central.buffer), n, new Uint8Array(end.buffer)]
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
+  return zipArchive({ [name]: { data: deflateRawSync(content), size: declaredSize } })
 }
 
 describe('zip guard', () => {

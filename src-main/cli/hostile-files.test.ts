@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../testing/run-cli'
 import { tempDir } from '../testing/temp'
-import { numericRows, repeatedPart, SHEET_HEAD, SHEET_TAIL, STRINGS_HEAD, STRINGS_TAIL, xlsxFile } from '../testing/xlsx-file'
+import { numericRows, repeatedPart, SHEET_HEAD, SHEET_TAIL, STRINGS_HEAD, STRINGS_TAIL, xlsxFile } from '../../src-core/testing/xlsx-file'
 
 /**
  * Hostile files against the real `slope` command: time and memory bounded by the data kept, not
