@@ -33,3 +33,61 @@ export function eventJobId(event: WorkerEvent): string {
 export function isTerminal(event: WorkerEvent): boolean {
   return event.type !== 'progress' && event.type !== 'started'
 }
+
+/** One place a host runs jobs on: a worker thread or a page, and the job it holds (null when free). */
+export interface HostSlot {
+  job: ComputeJob | null
+}
+
+/**
+ * What both compute hosts share: slots that hold one job each, the FIFO queue of jobs waiting for
+ * a free slot, and the pump that starts the next job when one frees up. A host says how to find a
+ * free slot (the pool may grow one) and how to hand a job to it; a job whose start throws fails.
+ */
+export abstract class JobHost<S extends HostSlot> {
+  protected readonly slots: S[] = []
+  protected readonly queue: ComputeJob[] = []
+  protected starting = true
+
+  enqueue(job: ComputeJob): void {
+    this.queue.push(job)
+    this.pump()
+  }
+
+  /** Takes a job that has not started out of the queue; false when it is running (or was never queued). */
+  dequeue(job: ComputeJob): boolean {
+    const index = this.queue.indexOf(job)
+    if (index < 0) return false
+    this.queue.splice(index, 1)
+    return true
+  }
+
+  /** Whether some slot still holds a job. */
+  get busy(): boolean {
+    return this.slots.some((s) => s.job)
+  }
+
+  /** Starts nothing more (shutting down); jobs still queued stay where they are. */
+  stopStarting(): void {
+    this.starting = false
+  }
+
+  protected abstract freeSlot(): S | null
+  protected abstract startOn(slot: S, job: ComputeJob): void
+
+  protected pump(): void {
+    if (!this.starting) return
+    while (this.queue.length) {
+      const slot = this.freeSlot()
+      if (!slot) return
+      const job = this.queue.shift()!
+      slot.job = job
+      try {
+        this.startOn(slot, job)
+      } catch (e) {
+        slot.job = null
+        job.fail(e)
+      }
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { workerEventSchema } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
 import { tableToPlain, type ComputeStart, type ControlAction, type WorkerEvent } from '../../src-core/protocol'
-import { eventJobId, isTerminal, type ComputeJob } from './compute-job'
+import { eventJobId, isTerminal, JobHost, type ComputeJob, type HostSlot } from './compute-job'
 
 /** A page that computes WebGL runs for main: it receives jobs and control actions, and reports back. */
 export interface ComputeProvider {
@@ -13,9 +13,8 @@ export interface ComputeProvider {
   control(runId: string, action: ControlAction): void
 }
 
-interface Slot {
+interface Slot extends HostSlot {
   provider: ComputeProvider
-  job: ComputeJob | null
 }
 
 /**
@@ -23,11 +22,7 @@ interface Slot {
  * queue of WebGL jobs waiting for one. A page's reports are untrusted: each is checked against the
  * contract's worker-event schema before the job sees it, and a malformed one fails the job it held.
  */
-export class ComputeProviders {
-  private readonly slots: Slot[] = []
-  private readonly queue: ComputeJob[] = []
-  private starting = true
-
+export class ComputeProviders extends JobHost<Slot> {
   /** A page offers its GPU; returns how to take the offer back (page closed, connection lost). */
   register(provider: ComputeProvider): () => void {
     const slot: Slot = { provider, job: null }
@@ -85,32 +80,9 @@ export class ComputeProviders {
     }
   }
 
-  enqueue(job: ComputeJob): void {
-    this.queue.push(job)
-    this.pump()
-  }
-
-  /** Takes a job that has not started out of the queue; false when a page is computing it (or it was never queued). */
-  dequeue(job: ComputeJob): boolean {
-    const index = this.queue.indexOf(job)
-    if (index < 0) return false
-    this.queue.splice(index, 1)
-    return true
-  }
-
   /** Passes cancel / pause / resume to the page computing the job, if one is. */
   control(job: ComputeJob, action: ControlAction): void {
     this.slots.find((s) => s.job === job)?.provider.control(job.id, action)
-  }
-
-  /** Whether some page still holds a job. */
-  get busy(): boolean {
-    return this.slots.some((s) => s.job)
-  }
-
-  /** Starts nothing more (shutting down). */
-  stopStarting(): void {
-    this.starting = false
   }
 
   /** Forgets every page (their connections close with the app). */
@@ -119,23 +91,15 @@ export class ComputeProviders {
     this.slots.length = 0
   }
 
-  private pump(): void {
-    if (!this.starting) return
-    while (this.queue.length) {
-      const slot = this.slots.find((s) => s.job === null)
-      if (!slot) return
-      const job = this.queue.shift()!
-      slot.job = job
-      try {
-        const start = job.begin()
-        const table = tableToPlain(start.table)
-        slot.provider.start(
-          start.kind === 'run' ? { kind: 'run', message: { type: 'start', ...start.message, table } } : { kind: 'lr-finder', message: { type: 'lr-finder', ...start.message, table } },
-        )
-      } catch (e) {
-        slot.job = null
-        job.fail(e)
-      }
-    }
+  protected freeSlot(): Slot | null {
+    return this.slots.find((s) => s.job === null) ?? null
+  }
+
+  protected startOn(slot: Slot, job: ComputeJob): void {
+    const start = job.begin()
+    const table = tableToPlain(start.table)
+    slot.provider.start(
+      start.kind === 'run' ? { kind: 'run', message: { type: 'start', ...start.message, table } } : { kind: 'lr-finder', message: { type: 'lr-finder', ...start.message, table } },
+    )
   }
 }

@@ -1,11 +1,10 @@
 import type { Worker } from 'node:worker_threads'
 import { tableToTransfer, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
-import { eventJobId, isTerminal, type ComputeJob } from './compute-job'
+import { eventJobId, isTerminal, JobHost, type ComputeJob, type HostSlot } from './compute-job'
 import type { WorkerFactory } from './train-worker'
 
-interface Slot {
+interface Slot extends HostSlot {
   worker: Worker
-  job: ComputeJob | null
 }
 
 /**
@@ -13,39 +12,13 @@ interface Slot {
  * it. Workers start on first need and are reused across jobs; one that dies fails its job with the
  * reason and is replaced by the next job that needs it. Data go in as transferred ArrayBuffers.
  */
-export class WorkerPool {
-  private readonly slots: Slot[] = []
-  private readonly queue: ComputeJob[] = []
-  private starting = true
-
+export class WorkerPool extends JobHost<Slot> {
   constructor(
     private readonly spawn: WorkerFactory,
     private readonly size: number,
   ) {
+    super()
     if (!(size >= 1)) throw new Error('poolSize must be at least 1')
-  }
-
-  enqueue(job: ComputeJob): void {
-    this.queue.push(job)
-    this.pump()
-  }
-
-  /** Takes a job that has not started out of the queue; false when it is running (or was never queued). */
-  dequeue(job: ComputeJob): boolean {
-    const index = this.queue.indexOf(job)
-    if (index < 0) return false
-    this.queue.splice(index, 1)
-    return true
-  }
-
-  /** Whether some worker still holds a job. */
-  get busy(): boolean {
-    return this.slots.some((s) => s.job)
-  }
-
-  /** Starts nothing more (shutting down); jobs still queued stay where they are. */
-  stopStarting(): void {
-    this.starting = false
   }
 
   /** Terminates every worker. */
@@ -55,23 +28,7 @@ export class WorkerPool {
     this.slots.length = 0
   }
 
-  private pump(): void {
-    if (!this.starting) return
-    while (this.queue.length) {
-      const slot = this.freeSlot()
-      if (!slot) return
-      const job = this.queue.shift()!
-      slot.job = job
-      try {
-        this.start(slot.worker, job)
-      } catch (e) {
-        slot.job = null
-        job.fail(e)
-      }
-    }
-  }
-
-  private freeSlot(): Slot | null {
+  protected freeSlot(): Slot | null {
     const free = this.slots.find((s) => s.job === null)
     if (free) return free
     return this.slots.length < this.size ? this.addSlot() : null
@@ -96,7 +53,7 @@ export class WorkerPool {
     return slot
   }
 
-  private start(worker: Worker, job: ComputeJob): void {
+  protected startOn({ worker }: Slot, job: ComputeJob): void {
     const start = job.begin()
     const transfer = start.table.columns.map((c) => c.buffer as ArrayBuffer)
     const table = tableToTransfer(start.table)
