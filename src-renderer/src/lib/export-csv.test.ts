@@ -1,7 +1,7 @@
 import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../../src-core/contract'
-import { buildCsvParts, csvLines, csvNumber, ExportCancelled, historyCsvParts, metricsCsv, metricsHeader, predictionCsvParts } from './export-csv'
+import { buildCsvParts, csvLines, csvNumber, csvWritesBom, encodeCsvParts, ExportCancelled, historyCsvParts, metricsCsv, metricsHeader, predictionCsvParts } from './export-csv'
 
 const CRLF = '\r\n'
 
@@ -208,5 +208,25 @@ describe('CSV injection (OWASP): text that a spreadsheet would run is quoted, nu
     const [, row] = Papa.parse<string[]>(csv, { newline: CRLF }).data
     expect(row!.slice(0, 4)).toEqual(['1', '\'=HYPERLINK("http://x")', 'completed', "'-data"])
     expect(csvLines([[-1, '=1+1', '-x\ny']])).toBe(`-1,"'=1+1","'-x\ny"${CRLF}`)
+  })
+})
+
+describe('CSV for Excel: UTF-8 with a byte-order mark', () => {
+  it('auto writes the BOM exactly when a header is not ASCII; the explicit choices always or never', () => {
+    expect(csvWritesBom(['row', 'x', 'predicted_y'], 'auto')).toBe(false)
+    expect(csvWritesBom(['row', '地区=北京'], 'auto')).toBe(true)
+    expect(csvWritesBom(['loss #1 café'], 'auto')).toBe(true)
+    expect(csvWritesBom(['地区'], 'utf8')).toBe(false)
+    expect(csvWritesBom(['x'], 'utf8-bom')).toBe(true)
+  })
+
+  it('the saved bytes start with EF BB BF, then the CSV unchanged', async () => {
+    const header = ['row', '地区=北京', 'predicted_y']
+    const parts = encodeCsvParts(csvLines([[2, 1, 0.5]], header).split(/(?<=\r\n)/), header, 'auto')
+    const bytes = new Uint8Array(await new Blob(parts).arrayBuffer())
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)).toBe(`\uFEFFrow,地区=北京,predicted_y${CRLF}2,1,0.5${CRLF}`)
+    const plain = new Uint8Array(await new Blob(encodeCsvParts(['x\r\n'], ['x'], 'auto')).arrayBuffer())
+    expect([...plain]).toEqual([0x78, 0x0d, 0x0a])
   })
 })

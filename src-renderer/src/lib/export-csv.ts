@@ -36,6 +36,30 @@ export function csvLines(rows: readonly (readonly Cell[])[], header?: readonly s
   return `${Papa.unparse(header ? [[...header], ...data] : data, { newline: CSV_NEWLINE, escapeFormulae: CSV_FORMULA_START })}${CSV_NEWLINE}`
 }
 
+// ---------------------------------------------------------------- for Excel: UTF-8 with a BOM
+
+/**
+ * Excel opens a CSV without a byte-order mark in the system's ANSI code page, so "地区" becomes
+ * mojibake; with U+FEFF first it reads UTF-8. pandas, R and DuckDB read either (pandas needs
+ * `encoding="utf-8-sig"` to drop the mark from the first header), so the mark is only written when
+ * asked, or by default when a header is not ASCII — the case where Excel would garble it.
+ */
+export const UTF8_BOM = '\uFEFF'
+/** `auto`: with the BOM when any header is not ASCII. */
+export const csvEncodings = ['auto', 'utf8', 'utf8-bom'] as const
+export type CsvEncoding = (typeof csvEncodings)[number]
+
+/** Whether a CSV with this header is written with the BOM under `encoding`. */
+export function csvWritesBom(header: readonly string[], encoding: CsvEncoding): boolean {
+  if (encoding === 'auto') return header.some((h) => /[^\u0000-\u007f]/.test(h))
+  return encoding === 'utf8-bom'
+}
+
+/** The CSV's parts with the BOM in front when `encoding` (for this header) asks for it. */
+export function encodeCsvParts(parts: readonly string[], header: readonly string[], encoding: CsvEncoding): string[] {
+  return csvWritesBom(header, encoding) ? [UTF8_BOM, ...parts] : [...parts]
+}
+
 // ---------------------------------------------------------------- chunked building
 
 /** Thrown when the user cancels a chunked export (`signal` aborted). */
@@ -143,7 +167,9 @@ export function metricsRow(run: RunSummary, outcome: Pick<StoredOutcome, 'metric
   ]
 }
 
-export function metricsCsv(runs: readonly { run: RunSummary; outcome: Pick<StoredOutcome, 'metrics'> | null }[]): string {
+export type MetricsSource = readonly { run: RunSummary; outcome: Pick<StoredOutcome, 'metrics'> | null }[]
+
+export function metricsCsv(runs: MetricsSource): string {
   return csvLines(
     runs.map(({ run, outcome }) => metricsRow(run, outcome)),
     metricsHeader,
@@ -208,18 +234,16 @@ export function predictionHeader(p: Pick<PredictionSource, 'target' | 'features'
   return ['row', ...p.features, ...(p.actual ? [p.target] : []), `predicted_${p.target}`]
 }
 
+/** Row `i` of the predictions file (CSV or XLSX), in `predictionHeader`'s order. */
+export function predictionRow(p: PredictionSource, i: number): Cell[] {
+  const row: Cell[] = [p.rowNumber(i)]
+  for (const c of p.featureColumns) row.push(c[i]!)
+  if (p.actual) row.push(p.actual[i]!)
+  row.push(p.predicted[i]!)
+  return row
+}
+
 /** Same columns as `slope predict`: row, the model's features, the target when the file has it, predicted_<target>. */
 export function predictionCsvParts(p: PredictionSource, options: ChunkOptions = {}): Promise<string[]> {
-  return buildCsvParts(
-    predictionHeader(p),
-    p.predicted.length,
-    (i) => {
-      const row: Cell[] = [p.rowNumber(i)]
-      for (const c of p.featureColumns) row.push(c[i]!)
-      if (p.actual) row.push(p.actual[i]!)
-      row.push(p.predicted[i]!)
-      return row
-    },
-    options,
-  )
+  return buildCsvParts(predictionHeader(p), p.predicted.length, (i) => predictionRow(p, i), options)
 }

@@ -30,7 +30,7 @@ export default {
         save: 'Save model JSON…',
       },
       history: {
-        title: 'Metrics and loss history (CSV)',
+        title: 'Metrics and loss history (CSV, XLSX)',
         intro: 'Metrics: one row per run. History: one row per epoch, a loss column (and validation loss) per run.',
         forRuns: '{n} run(s): {names}',
         saveMetrics: 'Save metrics CSV…',
@@ -82,6 +82,14 @@ export default {
         predictedCol: 'predicted {target}',
         residual: 'residual',
       },
+      files: {
+        encoding: 'CSV encoding',
+        encodings: { auto: 'Automatic: for Excel (with BOM) when a column name is not ASCII', utf8: 'UTF-8', 'utf8-bom': 'For Excel (UTF-8 with BOM)' },
+        saveMetricsXlsx: 'Save metrics XLSX…',
+        savePredictionsXlsx: 'Save predictions XLSX…',
+        tooManyRows: '{rows} rows do not fit in an XLSX sheet ({max} at most): save them as CSV instead.',
+        chartTitle: 'Loss — {datasets}',
+      },
     },
   },
   'zh-CN': {
@@ -114,7 +122,7 @@ export default {
         save: '保存模型 JSON…',
       },
       history: {
-        title: '指标与损失历史（CSV）',
+        title: '指标与损失历史（CSV、XLSX）',
         intro: '指标：每个运行一行。历史：每轮一行，每个运行一列损失（以及验证损失）。',
         forRuns: '{n} 个运行：{names}',
         saveMetrics: '保存指标 CSV…',
@@ -165,6 +173,14 @@ export default {
         row: '行',
         predictedCol: '预测的 {target}',
         residual: '残差',
+      },
+      files: {
+        encoding: 'CSV 编码',
+        encodings: { auto: '自动：列名含非 ASCII 字符时按 Excel 格式（带 BOM）', utf8: 'UTF-8', 'utf8-bom': 'Excel 格式（带 BOM 的 UTF-8）' },
+        saveMetricsXlsx: '保存指标 XLSX…',
+        savePredictionsXlsx: '保存预测 XLSX…',
+        tooManyRows: '{rows} 行超出 XLSX 工作表的上限（最多 {max} 行）：请改存为 CSV。',
+        chartTitle: '损失 — {datasets}',
       },
     },
   },
