@@ -49,7 +49,8 @@ function readSheet(bytes: Buffer): { name: string; rows: unknown[][]; types: str
 
 const csvRows = (bytes: Buffer) => new TextDecoder('utf-8').decode(bytes).trimEnd().split('\r\n').map((l) => l.split(','))
 
-test('a one-hot model: the table shows 地区 beside its columns; predictions as CSV for Excel (BOM) and XLSX; metrics and history CSV offer the BOM, metrics also XLSX', async ({ app }) => {
+/** Trains least squares on a file with a Chinese text column one-hot encoded, and predicts a new file with its model on the Export tab. */
+async function predictShops(app: Page): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'slope-excel-'))
   // y = 1 + 2x + 3·[地区 = 北京] − [地区 = 深圳] exactly (上海 is the reference: first in code-point order).
   const effect: Record<string, number> = { 上海: 0, 北京: 3, 深圳: -1 }
@@ -69,12 +70,19 @@ test('a one-hot model: the table shows 地区 beside its columns; predictions as
   await app.getByTestId('tab-export').click()
   await app.getByTestId('predict-file-input').setInputFiles(newFile)
   await expect(app.getByTestId('predicted-rows')).toHaveText('2 of 3')
+}
 
+test('the prediction table shows the text column 地区 right before its one-hot columns', async ({ app }) => {
+  await predictShops(app)
   // The source column stands right before its first 0/1 column, with each row's text.
   const header = await app.getByTestId('prediction-table').locator('.header > span').allTextContents()
   expect(header.slice(0, 5)).toEqual(['Row', 'x', '地区', '地区=北京', '地区=深圳'])
   await expect(app.getByTestId('prediction-row-0')).toContainText('北京')
   await expect(app.getByTestId('prediction-row-1')).toContainText('深圳')
+})
+
+test('predictions as CSV for Excel (BOM by default: a header is not ASCII) and as XLSX; metrics and history CSV offer the BOM, metrics also XLSX', async ({ app }) => {
+  await predictShops(app)
 
   // CSV: automatic encoding writes the BOM (a header is not ASCII); plain UTF-8 when chosen.
   await expect(app.getByTestId('predict-encoding')).toHaveValue('auto')
