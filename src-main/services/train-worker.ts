@@ -6,13 +6,20 @@ import { Worker } from 'node:worker_threads'
 export type WorkerFactory = () => Worker
 
 /**
- * The training worker from the TypeScript sources, through the tsx bootstrap (CLI, browser mode,
- * tests). Startup costs ~0.2 s once per pool slot; workers are reused across runs.
+ * The training worker for plain Node (CLI, browser mode, tests). Bundled into out/cli/ by
+ * scripts/build-cli.mjs, this module sits beside the built worker and starts it directly; run from
+ * the TypeScript sources (tests), it starts train.ts through the tsx bootstrap (~0.2 s once per pool
+ * slot). Workers are reused across runs.
  */
-export const sourceTrainWorker: WorkerFactory = () =>
-  new Worker(new URL('../workers/tsx-bootstrap.mjs', import.meta.url), {
-    workerData: { entry: new URL('../workers/train.ts', import.meta.url).href },
-  })
+export const sourceTrainWorker: WorkerFactory = import.meta.url.endsWith('.ts')
+  ? () =>
+      new Worker(new URL('../workers/tsx-bootstrap.mjs', import.meta.url), {
+        workerData: { entry: new URL('../workers/train.ts', import.meta.url).href },
+      })
+  : () =>
+      new Worker(new URL('./train-worker.js', import.meta.url), {
+        workerData: { helperEntry: fileURLToPath(new URL('./gradient-thread.js', import.meta.url)) },
+      })
 
 /**
  * The bundled worker electron-vite emits beside the main bundle (out/main/workers/train.js); in a
