@@ -3,7 +3,7 @@
 // (through tsx it spent ~0.4 s compiling at every start, and again in each worker). `npm install`
 // and `npm ci` run it (package.json `prepare`); tests call ensureCliBuilt() so they never run a
 // stale build.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -34,7 +34,6 @@ const zodWithoutLocales = {
  */
 export async function buildCli() {
   const { build } = await import('esbuild')
-  rmSync(cliOutDir, { recursive: true, force: true })
   const result = await build({
     absWorkingDir: root,
     entryPoints: {
@@ -59,12 +58,27 @@ export async function buildCli() {
     sourcemap: 'linked',
     plugins: [zodWithoutLocales],
     metafile: true,
+    write: false,
     logLevel: 'warning',
     legalComments: 'none',
   })
+  // Written file by file through a rename, chunks before the entries that import them, so a
+  // `slope` process started meanwhile (tests run in parallel) reads either the old build or the new
+  // one, never half a file. Chunk names carry a hash: old ones are removed once a minute old.
+  mkdirSync(cliOutDir, { recursive: true })
+  const isEntry = (path) => !/[\\/]chunk-[^\\/]*$/.test(path)
+  const files = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)))
+  for (const file of files) {
+    writeFileSync(`${file.path}.tmp`, file.contents)
+    renameSync(`${file.path}.tmp`, file.path)
+  }
+  const written = new Set(files.map((f) => f.path))
+  for (const name of readdirSync(cliOutDir)) {
+    const path = join(cliOutDir, name)
+    if (name.startsWith('chunk-') && !written.has(path) && Date.now() - statSync(path).mtimeMs > 60_000) rmSync(path, { force: true })
+  }
   // The sources this build read, for the freshness check below (tests, the demo, the bench).
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !p.includes(':'))
-  mkdirSync(cliOutDir, { recursive: true })
   writeFileSync(inputsFile, JSON.stringify({ inputs: [...inputs, 'scripts/build-cli.mjs', 'package.json'] }))
   return result
 }
