@@ -8,6 +8,7 @@ export type BaselineJob =
   | { kind: 'numpy_gd'; rows: number; features: number; dtype: 'float32' | 'float64'; epochs: number; reps: number }
   | { kind: 'numpy_read'; rows: number; features: number; dtype: 'float32' | 'float64'; reps: number }
   | { kind: 'numpy_lstsq'; rows: number; features: number; reps: number }
+  | { kind: 'statsmodels_ols'; rows: number; features: number; reps: number }
 
 export interface BaselineResult {
   ms: number
@@ -18,7 +19,7 @@ const script = fileURLToPath(new URL('./reference/baselines.py', import.meta.url
 
 /** Why a baseline cannot run (the note shown in its place), or null. */
 export function baselineMissing(kind: BaselineJob['kind']): string | null {
-  return pythonModuleMissing(kind.startsWith('torch') ? 'torch' : 'numpy')
+  return pythonModuleMissing(kind.startsWith('torch') ? 'torch' : kind.startsWith('statsmodels') ? 'statsmodels' : 'numpy')
 }
 
 /** Runs jobs one Python process at a time per job (so a job's memory is freed before the next). */

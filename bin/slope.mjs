@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// The `slope` command. Runs the TypeScript sources through tsx's loader, so `npx slope` works in a
-// fresh clone right after `npm install` with no build step.
-import { register } from 'tsx/esm/api'
-
-register()
-const { main } = await import('../src-main/cli/main.ts')
-process.exitCode = await main(process.argv.slice(2))
+// The `slope` command: runs the JavaScript that scripts/build-cli.mjs bundles into out/cli/ (run by
+// `npm install` / `npm ci` through package.json's `prepare`), so it starts without a TypeScript
+// compiler.
+// The bundle is minified: SLOPE_DEBUG=1's stack traces point into the sources through its maps.
+if (process.env.SLOPE_DEBUG === '1') process.setSourceMapsEnabled(true)
+let cli
+try {
+  cli = await import('../out/cli/main.js')
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !/out[\\/]cli[\\/]main\.js/.test(String(e.message))) throw e
+  process.stderr.write('error: the slope command is not built yet. Run npm install (or npm run build:cli) in the Slope folder, then try again.\n')
+  process.exit(1)
+}
+process.exitCode = await cli.main(process.argv.slice(2))

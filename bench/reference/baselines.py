@@ -13,6 +13,11 @@ Jobs:
   {"kind": "numpy_read", "rows", "features", "dtype", "reps"}   -> X.sum(): one read of X.
   {"kind": "numpy_lstsq", "rows", "features", "reps"}           -> numpy.linalg.lstsq with an
                                                                    intercept column (LAPACK gelsd).
+  {"kind": "statsmodels_ols", "rows", "features", "reps"}       -> statsmodels OLS(y, add_constant(X))
+                                                                   .fit() and its summary statistics
+                                                                   (bse, tvalues, pvalues, conf_int, F):
+                                                                   what an analyst runs, and what Slope
+                                                                   reports.
 Result: {"ms": median milliseconds of the whole job (all epochs), "version": library version}.
 """
 import json
@@ -102,9 +107,23 @@ def numpy_lstsq(job):
     return {"ms": median_ms(lambda: np.linalg.lstsq(a, y, rcond=None), job["reps"]), "version": np.__version__}
 
 
+def statsmodels_ols(job):
+    import statsmodels
+    import statsmodels.api as sm
+
+    x, y = data({**job, "dtype": "float64"})
+
+    def fit():
+        a = sm.add_constant(x)  # inside the timing: Slope too builds its design matrix per fit
+        r = sm.OLS(y, a).fit()
+        return r.bse, r.tvalues, r.pvalues, r.conf_int(), r.fvalue, r.rsquared_adj
+
+    return {"ms": median_ms(fit, job["reps"]), "version": statsmodels.__version__}
+
+
 def main():
     jobs = json.load(sys.stdin)
-    kinds = {"torch_gd": torch_gd, "numpy_gd": numpy_gd, "numpy_read": numpy_read, "numpy_lstsq": numpy_lstsq}
+    kinds = {"torch_gd": torch_gd, "numpy_gd": numpy_gd, "numpy_read": numpy_read, "numpy_lstsq": numpy_lstsq, "statsmodels_ols": statsmodels_ols}
     json.dump([kinds[j["kind"]](j) for j in jobs], sys.stdout)
 
 

@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Random } from '../../src-core/random'
 import { systemPython } from '../../src-core/testing/python'
 import type { BenchContext, BenchRow, BenchSuite } from '../bench-suite'
+import { ensureCliBuilt } from '../../scripts/build-cli.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const COLUMNS = 9
@@ -71,8 +72,9 @@ const suite: BenchSuite = {
       const numericBytes = rows * COLUMNS * 8
       ctx.log(`import: ${rows.toLocaleString('en-US')} × ${COLUMNS} CSV, ${(bytes / 1e6).toFixed(1)} MB`)
       const slope = join(root, 'bin/slope.mjs')
+      await ensureCliBuilt()
 
-      timed(process.execPath, [slope, 'inspect', file, '--json']) // warm-up (tsx's transform cache, page cache)
+      timed(process.execPath, [slope, 'inspect', file, '--json']) // warm-up (page cache)
       const inspectMs = median(Array.from({ length: repetitions }, () => timed(process.execPath, [slope, 'inspect', file, '--json']).ms))
 
       let pandasMs: number | null = null

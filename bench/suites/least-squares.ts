@@ -6,12 +6,14 @@ import { streamBoundMs } from '../stream-bound'
 
 /**
  * Exact least squares (blocked Householder QR + one step of double-double refinement, with all
- * statistics) against numpy.linalg.lstsq (LAPACK) on the same shape, and the stream bound of X.
+ * statistics) against numpy.linalg.lstsq (LAPACK) on the same shape, statsmodels' OLS(...).fit()
+ * with the same statistics (what an analyst would run), and the stream bound of X.
  */
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = []
   const shapes: [number, number][] = ctx.quick ? [[100_000, 16]] : [[100_000, 16], [1_000_000, 32]]
   const note = baselineMissing('numpy_lstsq')
+  const statsmodelsNote = baselineMissing('statsmodels_ols')
   for (const [n, d] of shapes) {
     const data = syntheticData(n, d, 2, 'f64')
     const X = data.X as Float64Array
@@ -21,18 +23,24 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const ms = await medianMs(() => leastSquares({ X, y, features, intercept: true }), reps, 1)
     const typescriptMs = await medianMs(() => leastSquares({ X, y, features, intercept: true }, { wasm: false }), ctx.quick ? 1 : 3, 1)
     const numpy = runBaseline({ kind: 'numpy_lstsq', rows: n, features: d, reps })
+    const statsmodels = runBaseline({ kind: 'statsmodels_ols', rows: n, features: d, reps })
     const bound = await streamBoundMs(X, reps)
     const label = `${n / 1000}k×${d}`.replace('1000k', '1M')
     rows.push({
       suite: 'least squares',
       case: `${label} f64 with intercept (ms per fit)`,
       ms,
-      baselines: { 'numpy lstsq': numpy?.ms ?? null, 'TypeScript kernels': typescriptMs, 'stream bound': bound.ms },
-      ratios: { 'numpy lstsq': numpy ? ms / numpy.ms : null, 'TypeScript kernels': ms / typescriptMs, 'stream bound': ms / bound.ms },
-      notes: note ? `numpy skipped: ${note}` : 'Slope includes standard errors, t, p, intervals, R², F',
+      baselines: { 'numpy lstsq': numpy?.ms ?? null, 'statsmodels OLS.fit': statsmodels?.ms ?? null, 'TypeScript kernels': typescriptMs, 'stream bound': bound.ms },
+      ratios: {
+        'numpy lstsq': numpy ? ms / numpy.ms : null,
+        'statsmodels OLS.fit': statsmodels ? ms / statsmodels.ms : null,
+        'TypeScript kernels': ms / typescriptMs,
+        'stream bound': ms / bound.ms,
+      },
+      notes: [note && `numpy skipped: ${note}`, statsmodelsNote && `statsmodels skipped: ${statsmodelsNote}`].filter(Boolean).join('; ') || 'Slope and statsmodels include standard errors, t, p, intervals, R², F',
       extra: { rows: n, features: d },
     })
-    ctx.log(`${label}: ${ms.toFixed(0)} ms (numpy ${numpy?.ms.toFixed(0)} ms, TypeScript kernels ${typescriptMs.toFixed(0)} ms)`)
+    ctx.log(`${label}: ${ms.toFixed(0)} ms (numpy ${numpy?.ms.toFixed(0)} ms, statsmodels ${statsmodels?.ms.toFixed(0)} ms, TypeScript kernels ${typescriptMs.toFixed(0)} ms)`)
   }
   return rows
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureCliBuilt } from '../../scripts/build-cli.mjs'
 
 const root = join(import.meta.dirname, '..', '..')
 
@@ -20,6 +21,7 @@ export interface SlopeServer {
  * training workers and the database are all real.
  */
 export async function startSlope(database = join(mkdtempSync(join(tmpdir(), 'slope-e2e-')), 'slope.db')): Promise<SlopeServer> {
+  await ensureCliBuilt() // the built command, as current as the sources
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/slope.mjs'), 'web', '--no-open', '--port', '0', '--db', database], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],

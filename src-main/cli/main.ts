@@ -32,7 +32,17 @@ type Command = (argv: string[]) => Promise<number>
 // Each command is loaded when it runs: `slope inspect` need not compile the training code (about
 // 140 ms of the CLI's start through tsx).
 const commands = new Map<string, { run: Command }>([
-  ['train', { run: async (argv) => (await import('./train-command')).trainCommand(argv) }],
+  [
+    'train',
+    {
+      run: async (argv) => {
+        // The training worker starts loading on another core while this one loads the command and
+        // reads the file (the tutorial's whole run is otherwise two start-ups in a row).
+        if (!argv.includes('--help') && !argv.includes('-h')) (await import('../services/train-worker')).prestartTrainWorker()
+        return (await import('./train-command')).trainCommand(argv)
+      },
+    },
+  ],
   ['predict', { run: async (argv) => (await import('./predict-command')).predictCommand(argv) }],
   ['lr', { run: async (argv) => (await import('./lr-command')).lrCommand(argv) }],
   ['inspect', { run: async (argv) => (await import('./inspect-command')).inspectCommand(argv) }],

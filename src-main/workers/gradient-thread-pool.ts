@@ -64,3 +64,36 @@ export class NodeGradientThreadPool implements GradientThreadPool {
     this.workers.length = 0
   }
 }
+
+/**
+ * A pool whose threads start at its first `attach`, i.e. only when a backend loads data of more
+ * than one chunk: a run on small data (the tutorial's 15 rows) never pays for starting helpers it
+ * cannot use (~20 ms of CPU each, on the cores the run itself needs). A failed start is retried at
+ * the next attach.
+ */
+export class DeferredGradientThreadPool implements GradientThreadPool {
+  private started: Promise<NodeGradientThreadPool> | null = null
+
+  constructor(
+    readonly helpers: number,
+    private readonly entry: URL | string = sourceHelperEntry,
+  ) {}
+
+  async attach(setup: HelperSetup): Promise<void> {
+    this.started ??= NodeGradientThreadPool.start(this.helpers, this.entry)
+    let pool: NodeGradientThreadPool
+    try {
+      pool = await this.started
+    } catch (e) {
+      this.started = null
+      throw e
+    }
+    await pool.attach(setup)
+  }
+
+  async close(): Promise<void> {
+    const started = this.started
+    this.started = null
+    if (started) await (await started.catch(() => null))?.close()
+  }
+}

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { CpuBackend } from '../../src-core/backends/cpu/cpu-backend'
 import type { WorkerEvent, WorkerRequest } from '../../src-core/protocol'
 import { runLrFinderMessage, runStartMessage } from '../../src-core/train/run-in-worker'
-import { NodeGradientThreadPool, sourceHelperEntry } from './gradient-thread-pool'
+import { DeferredGradientThreadPool, sourceHelperEntry } from './gradient-thread-pool'
 
 /**
  * node:worker_threads entry: trains one run at a time with the CPU backend, off the main
@@ -13,15 +13,15 @@ const port = parentPort
 if (!port) throw new Error('workers/train.ts must run as a worker thread')
 
 const helperEntry: string | URL = (workerData as { helperEntry?: string } | null)?.helperEntry ?? sourceHelperEntry
-let pool: NodeGradientThreadPool | null = null
+let pool: DeferredGradientThreadPool | null = null
 
-async function helpers(count: number): Promise<NodeGradientThreadPool | null> {
+async function helpers(count: number): Promise<DeferredGradientThreadPool | null> {
   if (count <= 0) return null
   if (pool && pool.helpers !== count) {
     await pool.close()
     pool = null
   }
-  pool ??= await NodeGradientThreadPool.start(count, helperEntry)
+  pool ??= new DeferredGradientThreadPool(count, helperEntry)
   return pool
 }
 
@@ -29,7 +29,7 @@ const post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => port.postMessage(
 
 port.on('message', async (message: WorkerRequest) => {
   if (message.type === 'start') {
-    let threads: NodeGradientThreadPool | null = null
+    let threads: DeferredGradientThreadPool | null = null
     try {
       threads = await helpers(message.helperThreads ?? 0)
     } catch {

@@ -89,8 +89,14 @@ export class CpuBackend implements ComputeBackend {
       helpersAttached: false,
     }
     if (this.pool && this.pool.helpers > 0 && layout.maxChunks > 1) {
-      await this.pool.attach({ module, memory, layout })
-      this.wasm.helpersAttached = true
+      try {
+        await this.pool.attach({ module, memory, layout })
+        this.wasm.helpersAttached = true
+      } catch {
+        // Helpers could not start (a deferred pool starts them here): this thread sums every chunk
+        // alone, and any helper that did attach is released.
+        publishStop(layout, memory)
+      }
     }
     this.kernelInUse = 'wasm'
   }
