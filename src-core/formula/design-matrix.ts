@@ -1,6 +1,6 @@
 import { InputError } from '../errors'
 import { byCodePoint } from '../table/one-hot'
-import type { Table } from '../table/table'
+import { Table, type TableSource } from '../table/table'
 import type { TextColumn } from '../table/table-builder'
 import { formulaError, type FormulaNode } from './formula-syntax'
 import { formulaTerms, type CategoricalFactor, type ElementwiseFunction, type Factor, type FormulaColumns, type FormulaTerms, type NumericFactor, type Term } from './formula-terms'
@@ -377,4 +377,15 @@ class DesignBuilder {
       { row: this.data.table.rowNumber(r), column: factor.columns.length === 1 ? factor.columns[0] : undefined },
     )
   }
+}
+
+/**
+ * The design as a table the training path takes unchanged: the response first, then one column per
+ * design column, named as patsy names them — so least squares, gradient descent (standardized per
+ * design column) and every statistic work per term. Row numbers stay the file's.
+ */
+export function designTable(design: FormulaDesign, source: TableSource): Table {
+  if (!design.response) throw new InputError(`Formula "${design.formula}" has no response.`, 'Write the column to predict left of "~", e.g. y ~ x.')
+  const { cellText: _cellText, excluded: _excluded, ...rest } = source // both index the file's columns, not these
+  return new Table([design.response.name, ...design.columns.map((c) => c.name)], [design.response.values, ...design.values], rest)
 }
