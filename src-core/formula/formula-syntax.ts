@@ -49,7 +49,7 @@ const IDENT_START = /[\p{L}\p{Nl}_]/u
 const IDENT_PART = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}.]/u
 
 export function formulaError(text: string, pos: number, problem: string, hint: string): InputError {
-  return new InputError(`Formula "${text}": ${problem} at ${pos}.`, hint)
+  return new InputError(`Formula "${text}" at ${pos}: ${problem}${problem.endsWith('?') ? '' : '.'}`, hint)
 }
 
 function tokenize(text: string): Token[] {

@@ -260,7 +260,7 @@ class TermBuilder {
 
   private unknownFunction(node: Extract<FormulaNode, { kind: 'call' }>): InputError {
     const near = closestName(node.callee, ALL_FUNCTIONS)
-    return this.error(node.pos, `unknown function ${node.callee}()${near ? `; did you mean ${near}()` : ''}`, `Functions are ${ALL_FUNCTIONS.map((f) => `${f}()`).join(', ')}.`)
+    return this.error(node.pos, `unknown function ${node.callee}()${near ? `; did you mean ${near}()?` : ''}`, `Functions are ${ALL_FUNCTIONS.map((f) => `${f}()`).join(', ')}.`)
   }
 
   private singleArgument(node: Extract<FormulaNode, { kind: 'call' }>): FormulaNode {
@@ -293,7 +293,7 @@ class TermBuilder {
     const near = closestName(node.name, this.columns.names)
     throw this.error(
       node.pos,
-      `unknown column \`${node.name}\`${near ? `; did you mean \`${near}\`` : ''}`,
+      `unknown column \`${node.name}\`${near ? `; did you mean \`${near}\`?` : ''}`,
       `Columns are: ${this.columns.names.map((n) => `\`${n}\``).join(', ')}. Names with spaces or symbols go in backticks.`,
     )
   }

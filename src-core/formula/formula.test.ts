@@ -116,16 +116,16 @@ describe('formula errors name the position and the problem', () => {
   }
 
   it('an unknown column, with the closest name', async () => {
-    expect(await message('销售额 ~ 价钱')).toBe('Formula "销售额 ~ 价钱": unknown column `价钱`; did you mean `价格` at 7.')
+    expect(await message('销售额 ~ 价钱')).toBe('Formula "销售额 ~ 价钱" at 7: unknown column `价钱`; did you mean `价格`?')
   })
 
   it('an unknown function, a missing parenthesis, a text column in arithmetic, a bad power, an unknown level', async () => {
-    expect(await message('销售额 ~ lg(价格)')).toContain('unknown function lg(); did you mean log() at 7')
-    expect(await message('销售额 ~ log(价格')).toContain('the formula ends where a closing ")" for log( should come at 13')
-    expect(await message('销售额 ~ log(城市)')).toContain('column `城市` holds text, so log(城市) cannot compute with it at 11')
-    expect(await message('销售额 ~ (价格 + 广告费)^0')).toContain('"^" needs a whole number of at least 1 at 18')
-    expect(await message('销售额 ~ C(城市, Treatment("广州"))')).toContain('"广州" is not a level of column `城市` at 23')
-    expect(await message('销售额 ~ 价格 ~ 广告费')).toContain('unexpected "~" where a term (one "~" per formula) should come at 10')
+    expect(await message('销售额 ~ lg(价格)')).toContain('" at 7: unknown function lg(); did you mean log()?')
+    expect(await message('销售额 ~ log(价格')).toContain('" at 13: the formula ends where a closing ")" for log( should come.')
+    expect(await message('销售额 ~ log(城市)')).toContain('" at 11: column `城市` holds text, so log(城市) cannot compute with it.')
+    expect(await message('销售额 ~ (价格 + 广告费)^0')).toContain('" at 18: "^" needs a whole number of at least 1.')
+    expect(await message('销售额 ~ C(城市, Treatment("广州"))')).toContain('" at 23: "广州" is not a level of column `城市`.')
+    expect(await message('销售额 ~ 价格 ~ 广告费')).toContain('" at 10: unexpected "~" where a term (one "~" per formula) should come.')
   })
 
   it('log of a non-positive value names the spreadsheet row and the column', async () => {

@@ -61,7 +61,7 @@ describe('slope train --formula', () => {
   it('names the position and the nearest column of an unknown name, and refuses --target beside it', async () => {
     const unknown = await runCli(['train', tutorial, '--formula', 'y ~ xx', '--no-db'])
     expect(unknown.code).toBe(1)
-    expect(unknown.stderr).toContain('unknown column `xx`; did you mean `x` at 5')
+    expect(unknown.stderr).toContain('Formula "y ~ xx" at 5: unknown column `xx`; did you mean `x`?')
     const both = await runCli(['train', tutorial, '--formula', 'y ~ x', '--target', 'y', '--no-db'])
     expect(both.code).not.toBe(0)
     expect(both.stderr).toContain('--formula names the columns itself, so --target cannot go with it.')
