@@ -4,7 +4,9 @@ Reads JSON on stdin: {"export": {dataset name: csv path}, "cases": [{"csv", "for
 First writes each named statsmodels dataset to its CSV (integral float columns as integers, so
 pandas reads them back as int64 and patsy names their levels "3", not "3.0"); then fits
 statsmodels' ols(formula, data) on each case's CSV (read with round-trip float parsing) and
-prints a JSON list of {"names", "params", "bse"}.
+prints a JSON list of {"names", "params", "bse"} — and "predicted", fit.predict on the rows of
+the case's "predict_csv" when it has one (patsy rebuilds the design with the training levels and
+scale()/center() statistics).
 """
 import json
 import sys
@@ -30,5 +32,8 @@ out = []
 for case in job["cases"]:
     data = pd.read_csv(case["csv"], float_precision="round_trip")
     fit = ols(case["formula"], data, eval_env=env).fit()
-    out.append({"names": list(fit.params.index), "params": list(fit.params.values), "bse": list(fit.bse.values)})
+    result = {"names": list(fit.params.index), "params": list(fit.params.values), "bse": list(fit.bse.values)}
+    if "predict_csv" in case:
+        result["predicted"] = list(fit.predict(pd.read_csv(case["predict_csv"], float_precision="round_trip")).values)
+    out.append(result)
 json.dump(out, sys.stdout)

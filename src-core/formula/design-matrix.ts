@@ -46,8 +46,8 @@ export interface FormulaDesign {
   columns: DesignColumnInfo[]
   values: Float64Array[]
   state: FormulaState
-  /** Rows whose categorical value the state does not know (prediction only): missing in the design. */
-  unknownLevelRows: number
+  /** Per row, 1 where a categorical value is one the state does not know (prediction only): missing in the design. */
+  unknownLevelRows: Uint8Array
 }
 
 export function formulaColumns(data: FormulaData): FormulaColumns {
@@ -65,7 +65,7 @@ export function formulaColumns(data: FormulaData): FormulaColumns {
  * missing.
  */
 export function buildDesign(formula: string, data: FormulaData, state?: FormulaState): FormulaDesign {
-  const terms = formulaTerms(formula, formulaColumns(data))
+  const terms = formulaTerms(formula, formulaColumns(data), state !== undefined)
   return new DesignBuilder(terms, data, state).build()
 }
 
@@ -174,7 +174,7 @@ class DesignBuilder {
   private readonly numeric = new Map<string, Float64Array>()
   private readonly coded = new Map<string, CodedFactor>()
   private readonly state: FormulaState = { factors: [], transforms: [] }
-  private unknownRows = new Set<number>()
+  private unknownRows: Uint8Array
 
   constructor(
     private readonly terms: FormulaTerms,
@@ -183,6 +183,7 @@ class DesignBuilder {
   ) {
     const first = data.textColumns.values().next().value
     this.rows = data.table.columns.length > 0 ? data.table.rowCount : (first?.codes.length ?? 0)
+    this.unknownRows = new Uint8Array(this.rows)
   }
 
   private error(pos: number, problem: string, hint: string): InputError {
@@ -214,7 +215,7 @@ class DesignBuilder {
         backTransform: response.transform === 'center' ? 'uncenter' : response.transform === 'scale' ? 'unscale' : (inverse ?? null),
       }
     }
-    return { formula: formula.text, intercept, response: responseOut, columns, values, state: this.state, unknownLevelRows: this.unknownRows.size }
+    return { formula: formula.text, intercept, response: responseOut, columns, values, state: this.state, unknownLevelRows: this.unknownRows }
   }
 
   private addSubterm(term: Term, subterm: Subterm, columns: DesignColumnInfo[], values: Float64Array[]): void {
@@ -288,7 +289,7 @@ class DesignBuilder {
     for (let r = 0; r < this.rows; r++) {
       const t = rowText(r)
       const i = t === null ? undefined : index.get(t)
-      if (t !== null && i === undefined) this.unknownRows.add(r)
+      if (t !== null && i === undefined) this.unknownRows[r] = 1
       codes[r] = i ?? -1
     }
     const coded = { levels, reference, codes }
@@ -384,8 +385,9 @@ class DesignBuilder {
  * design column, named as patsy names them — so least squares, gradient descent (standardized per
  * design column) and every statistic work per term. Row numbers stay the file's.
  */
-export function designTable(design: FormulaDesign, source: TableSource): Table {
-  if (!design.response) throw new InputError(`Formula "${design.formula}" has no response.`, 'Write the column to predict left of "~", e.g. y ~ x.')
+export function designTable(design: FormulaDesign, source: TableSource, responseOptional = false): Table {
+  if (!design.response && !responseOptional) throw new InputError(`Formula "${design.formula}" has no response.`, 'Write the column to predict left of "~", e.g. y ~ x.')
   const { cellText: _cellText, excluded: _excluded, ...rest } = source // both index the file's columns, not these
-  return new Table([design.response.name, ...design.columns.map((c) => c.name)], [design.response.values, ...design.values], rest)
+  const response = design.response ? { names: [design.response.name], values: [design.response.values] } : { names: [], values: [] }
+  return new Table([...response.names, ...design.columns.map((c) => c.name)], [...response.values, ...design.values], rest)
 }

@@ -44,7 +44,7 @@ describe.skipIf(missing !== null)(`formulas against statsmodels' ols(formula, da
   beforeAll(() => {
     const exported = Object.fromEntries(cases.filter((c) => !c.data.endsWith('.csv')).map((c) => [c.data, csvOf(c.data)]))
     reference = runPythonJson(script, { export: exported, cases: cases.map((c) => ({ csv: csvOf(c.data), formula: c.patsy ?? c.formula })) })
-  })
+  }, 120_000) // statsmodels' import and eleven fits: seconds on a busy machine
 
   cases.forEach((c, k) => {
     it(`${c.formula}: term names, coefficients and standard errors within 1e-9`, async () => {

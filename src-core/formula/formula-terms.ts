@@ -89,15 +89,17 @@ function uniqueTerms(terms: readonly Term[]): Term[] {
 
 const expr = (terms: Term[], intercept = false, interceptRemoved = false): Expr => ({ intercept, interceptRemoved, terms: uniqueTerms(terms) })
 
-export function formulaTerms(text: string, columns: FormulaColumns): FormulaTerms {
+/** `optionalResponse` (prediction): data without the response's columns give a null response. */
+export function formulaTerms(text: string, columns: FormulaColumns, optionalResponse = false): FormulaTerms {
   const formula = parseFormula(text)
-  return new TermBuilder(formula, columns).build()
+  return new TermBuilder(formula, columns, optionalResponse).build()
 }
 
 class TermBuilder {
   constructor(
     private readonly formula: ParsedFormula,
     private readonly columns: FormulaColumns,
+    private readonly optionalResponse: boolean,
   ) {}
 
   private error(pos: number, problem: string, hint: string): InputError {
@@ -107,7 +109,7 @@ class TermBuilder {
   build(): FormulaTerms {
     const { response, rhs } = this.formula
     let responseFactor: NumericFactor | null = null
-    if (response) {
+    if (response && !(this.optionalResponse && namesIn(response).some((n) => !this.columns.kindOf(n)))) {
       const inner = response.kind === 'paren' ? response.inner : response
       if (inner.kind === 'binary' || inner.kind === 'unary' || inner.kind === 'number') {
         throw this.error(inner.pos, 'the response is not one column or function of columns', 'Write one response left of "~", e.g. y or log(y); arithmetic goes in I(…).')
@@ -332,6 +334,23 @@ class TermBuilder {
     }
     visit(node)
     return found
+  }
+}
+
+function namesIn(node: FormulaNode): string[] {
+  switch (node.kind) {
+    case 'name':
+      return [node.name]
+    case 'paren':
+      return namesIn(node.inner)
+    case 'unary':
+      return namesIn(node.operand)
+    case 'binary':
+      return [...namesIn(node.left), ...namesIn(node.right)]
+    case 'call':
+      return node.args.flatMap(namesIn)
+    default:
+      return []
   }
 }
 

@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { lre, nistDir } from '../../src-core/testing/nist'
+import { pythonModuleMissing, runPythonJson } from '../../src-core/testing/python'
 import { runCli } from '../testing/run-cli'
 
 const tmp = mkdtempSync(join(tmpdir(), 'slope-formula-cli-'))
@@ -65,5 +67,44 @@ describe('slope train --formula', () => {
     const both = await runCli(['train', tutorial, '--formula', 'y ~ x', '--target', 'y', '--no-db'])
     expect(both.code).not.toBe(0)
     expect(both.stderr).toContain('--formula names the columns itself, so --target cannot go with it.')
+  })
+})
+
+const statsmodelsMissing = pythonModuleMissing('statsmodels')
+
+describe.skipIf(statsmodelsMissing !== null)(`slope predict with a formula model${statsmodelsMissing ? ` (skipped: ${statsmodelsMissing})` : ''}`, () => {
+  it('predicts what statsmodels’ fit.predict does on new rows, with the training levels and scale() statistics, and back-transforms log(y)', async () => {
+    const script = fileURLToPath(new URL('../../bench/reference/statsmodels_ols.py', import.meta.url))
+    const train = join(tmp, 'grunfeld.csv')
+    runPythonJson(script, { export: { grunfeld: train }, cases: [] })
+    // New rows: every other training row with value and capital changed, so that scale() must use the training statistics.
+    const [header, ...lines] = readFileSync(train, 'utf8').trim().split('\n')
+    const cols = header!.split(',')
+    const fresh = lines
+      .filter((_, i) => i % 2 === 0)
+      .map((l) => l.split(','))
+      .map((cells) => cells.map((c, j) => (cols[j] === 'value' || cols[j] === 'capital' ? String(Number(c) * 1.25 + 3) : c)).join(','))
+    const newRows = join(tmp, 'grunfeld-new.csv')
+    writeFileSync(newRows, `${header}\n${fresh.join('\n')}\n`)
+    const formula = 'log(invest) ~ value * firm + scale(capital)'
+    const [reference] = runPythonJson<{ predicted: number[] }[]>(script, { export: {}, cases: [{ csv: train, formula, predict_csv: newRows }] })
+
+    const model = join(tmp, 'grunfeld-model.json')
+    const t = await runCli(['train', train, '--formula', formula, '--solver', 'lstsq', '--no-db', '--out', model])
+    expect(t.code, t.stderr).toBe(0)
+    const doc = JSON.parse(readFileSync(model, 'utf8'))
+    expect(doc.formula).toMatchObject({ text: formula, response_column: 'invest', back_transform: 'exp' })
+    const p = await runCli(['predict', model, newRows])
+    expect(p.code, p.stderr).toBe(0)
+    const out = p.stdout.trim().split('\n').map((l) => l.split(','))
+    const h = out[0]!
+    expect(h.slice(-2)).toEqual(['predicted_log(invest)', 'predicted_invest'])
+    const rows = out.slice(1)
+    expect(rows).toHaveLength(reference!.predicted.length)
+    rows.forEach((r, i) => {
+      const predicted = Number(r[h.length - 2])
+      expect(Math.abs(predicted - reference!.predicted[i]!) / Math.abs(reference!.predicted[i]!), `row ${i}`).toBeLessThan(1e-9)
+      expect(Number(r[h.length - 1])).toBeCloseTo(Math.exp(predicted), 9)
+    })
   })
 })

@@ -17,6 +17,7 @@ import { sourceTrainWorker } from '../services/train-worker'
 import type { OneHotEncoding } from '../../src-core/table/one-hot'
 import { columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
 import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
+import { formulaDocument } from '../../src-core/formula/formula-document'
 import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { integerOption } from './options'
@@ -150,6 +151,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     for (const s of stopSignals) process.off(s, onStop)
 
     const run = services.store.getRun(runId)
+    if (design && run.model) run.model = { ...run.model, formula: formulaDocument(design) }
     if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const timing = {
