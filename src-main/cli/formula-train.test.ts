@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { lre, nistDir } from '../../src-core/testing/nist'
-import { pythonModuleMissing, runPythonJson } from '../../src-core/testing/python'
-import { runCli } from '../testing/run-cli'
+import { pythonModuleMissing, runPythonJson, systemPython } from '../../src-core/testing/python'
+import { repoRoot, runCli } from '../testing/run-cli'
 
 const tmp = mkdtempSync(join(tmpdir(), 'slope-formula-cli-'))
 const tutorial = 'resources/examples/tutorial.csv'
@@ -105,6 +106,23 @@ describe.skipIf(statsmodelsMissing !== null)(`slope predict with a formula model
       const predicted = Number(r[h.length - 2])
       expect(Math.abs(predicted - reference!.predicted[i]!) / Math.abs(reference!.predicted[i]!), `row ${i}`).toBeLessThan(1e-9)
       expect(Number(r[h.length - 1])).toBeCloseTo(Math.exp(predicted), 9)
+    })
+
+    // README's Python recipe for formula models, run as written on the same files.
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const recipe = /```python\n(import csv, json, math, re\n[\s\S]*?)```/.exec(readme)![1]!
+    const dir = mkdtempSync(join(tmp, 'recipe-'))
+    writeFileSync(join(dir, 'recipe.py'), recipe)
+    copyFileSync(model, join(dir, 'model.json'))
+    copyFileSync(newRows, join(dir, 'new.csv'))
+    const py = spawnSync(systemPython, ['recipe.py'], { cwd: dir, encoding: 'utf8' })
+    expect(py.status, py.stderr).toBe(0)
+    const printed = py.stdout.trim().split('\n').map((l) => l.split(' ').map(Number))
+    expect(printed).toHaveLength(rows.length)
+    printed.forEach(([y, back], i) => {
+      const predicted = Number(rows[i]![h.length - 2])
+      expect(Math.abs(y! - predicted) / Math.abs(predicted), `recipe row ${i}`).toBeLessThan(1e-12)
+      expect(back).toBeCloseTo(Number(rows[i]![h.length - 1]), 9)
     })
   }, 120_000) // two Python runs and two CLI runs on a busy machine
 })
