@@ -28,6 +28,40 @@ const metricsSchema = z
 
 const byName = (what: string) => z.record(z.string(), z.number().nullable()).describe(`${what}, keyed by feature name and "${INTERCEPT_KEY}".`)
 
+const formulaSchema = z.object({
+  text: z.string().describe('The formula as written, e.g. "log(y) ~ x + I(x ^ 2) + city".'),
+  response_column: z.string().nullable().describe('The data column the response reads (null when several).'),
+  back_transform: z
+    .enum(['exp', 'pow10', 'pow2', 'expm1', 'square', 'log', 'uncenter', 'unscale'])
+    .nullable()
+    .describe('How a prediction of the response (target) goes back to response_column’s units; exp of a log prediction is the median, not the mean.'),
+  terms: z
+    .array(
+      z.object({
+        name: z.string().describe('The feature (design column) name.'),
+        term: z.string().describe('The formula term it belongs to, e.g. "x:city".'),
+        factors: z
+          .array(
+            z.object({
+              kind: z.enum(['numeric', 'level']).describe('numeric: the value of an expression; level: 1 where column equals level, else 0.'),
+              name: z.string().describe('The expression as written in the formula (numeric) or the factor (level).'),
+              columns: z.array(z.string()).optional().describe('Data columns a numeric factor reads.'),
+              column: z.string().optional().describe('The categorical data column (level).'),
+              level: z.string().optional().describe('The level this indicator is 1 for.'),
+            }),
+          )
+          .describe('The feature is the product of these factors.'),
+      }),
+    )
+    .describe('One per feature, in the order of `features`.'),
+  factors: z
+    .array(z.object({ name: z.string(), levels: z.array(z.string()), reference: z.string() }))
+    .describe('Categorical factors: their levels (code-point order, numbers as Python prints them) and the reference level; a value not listed is unknown to the model.'),
+  transforms: z
+    .array(z.object({ name: z.string(), mean: z.number(), scale: z.number() }))
+    .describe('scale()/center() factors: (value − mean) / scale with the training data’s mean and standard deviation (ddof 0; scale 1 for center).'),
+})
+
 export const modelDocumentSchema = z
   .object({
     format: z.literal(MODEL_FORMAT).describe('Always "slope-linear-model".'),
@@ -98,6 +132,7 @@ export const modelDocumentSchema = z
       )
       .optional()
       .describe('Text columns one-hot encoded into 0/1 features (slope train --one-hot); a value not listed here is unknown to the model.'),
+    formula: formulaSchema.optional().describe('The model as a formula (slope train --formula): how to build the features from a data file (README "Formulas").'),
     statistics: z
       .object({
         std_errors: byName('Standard errors'),

@@ -1,5 +1,7 @@
 import { InputError } from '../errors'
 import { readModelDocument, type LoadedModel, type ModelDocument } from '../model-file'
+import { buildDesign, designTable } from '../formula/design-matrix'
+import { backTransform, formulaStateOf } from '../formula/formula-document'
 import { oneHotEncode, type EncodableImport } from '../table/one-hot'
 import { Table } from '../table/table'
 import { computeMetrics, type Metrics } from './metrics'
@@ -25,6 +27,8 @@ export interface ModelPrediction {
   missingFeatureRows: number
   /** Of those: rows whose value of a one-hot encoded column the model never saw, per column. */
   unknownLevels: { column: string; rows: number }[]
+  /** A formula's transformed response (log(y) ~ …) predicted in its column's units (y), where invertible. */
+  backTransformed: { column: string; predicted: Float64Array } | null
 }
 
 /**
@@ -40,8 +44,17 @@ export function predictWithModel(data: Table | EncodableImport, model: LoadedMod
   let table: Table
   let unknown: Uint8Array | null = null
   const unknownLevels: { column: string; rows: number }[] = []
+  const formula = model.document.formula
   if (data instanceof Table) {
     table = data
+  } else if (formula) {
+    // The model's formula builds the features from the file, with the training levels and statistics.
+    const design = buildDesign(formula.text, data, formulaStateOf(formula))
+    table = designTable(design, data.table.source, true)
+    unknown = design.unknownLevelRows
+    let rows = 0
+    for (const u of unknown) rows += u
+    if (rows > 0) unknownLevels.push({ column: formula.factors.map((f) => f.name).join(', '), rows })
   } else if (trained.size === 0) {
     table = data.table
   } else {
@@ -73,6 +86,10 @@ export function predictWithModel(data: Table | EncodableImport, model: LoadedMod
     missingRows,
     missingFeatureRows,
     unknownLevels,
+    backTransformed:
+      formula?.back_transform && formula.response_column
+        ? { column: formula.response_column, predicted: predicted.map((v) => backTransform(formula.back_transform!, v, model.target, formula)) }
+        : null,
   }
 }
 

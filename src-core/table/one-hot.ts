@@ -36,7 +36,7 @@ export function dummyName(column: string, level: string): string {
 }
 
 /** Code-point order, as Python sorts str (and so pandas' get_dummies orders its columns). */
-function byCodePoint(a: string, b: string): number {
+export function byCodePoint(a: string, b: string): number {
   const x = [...a]
   const y = [...b]
   for (let i = 0; i < Math.min(x.length, y.length); i++) {

@@ -19,7 +19,9 @@ the row number, the model's features, the target if FILE has it, and predicted_<
 A row with a missing feature cell gets an empty prediction, unless the model was trained with
 --missing mean (then the training mean is filled in, as in training). Text columns the model was
 trained on one-hot encoded (features "column=level") are encoded the same way; a value the model
-never saw leaves that row without a prediction.
+never saw leaves that row without a prediction. A model trained with --formula builds its features
+from FILE by its formula; for a transformed response (log(y) ~ …) a last column predicted_y takes
+the prediction back to y's units (exp of a log: the median).
 
 ${importOptionsUsage}
 `
@@ -47,7 +49,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const result = predictWithModel(file, model)
   const table = result.table
 
-  const header = ['row', ...model.features, ...(result.actual ? [model.target] : []), `predicted_${model.target}`]
+  const back = result.backTransformed
+  const header = ['row', ...model.features, ...(result.actual ? [model.target] : []), `predicted_${model.target}`, ...(back ? [`predicted_${back.column}`] : [])]
   const featureColumns = model.features.map((f) => table.column(f))
   const rows: (string | number)[][] = []
   for (let i = 0; i < table.rowCount; i++) {
@@ -55,6 +58,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
     for (const c of featureColumns) cells.push(cellOut(c[i]!))
     if (result.actual) cells.push(cellOut(result.actual[i]!))
     cells.push(cellOut(result.predicted[i]!))
+    if (back) cells.push(cellOut(back.predicted[i]!))
     rows.push(cells)
   }
   // Headers come from the user's file: one named `=cmd|' /C calc'!A0` must not run in a spreadsheet.

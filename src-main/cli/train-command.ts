@@ -16,6 +16,8 @@ import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
 import type { OneHotEncoding } from '../../src-core/table/one-hot'
 import { columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
+import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
+import { formulaDocument } from '../../src-core/formula/formula-document'
 import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { integerOption } from './options'
@@ -25,12 +27,16 @@ import { formatNumber, formatModelEquation } from './format'
 import { formatTextTable } from './text-table'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
+       slope train FILE --formula "y ~ x + I(x ^ 2)" [options]
 
 Fit y = w·x + b to the columns of FILE (${formatListSentence()}; see slope inspect FILE).
 
 ${importOptionsUsage}
 
 ${columnOptionsUsage}
+  --formula "y ~ …"        the model as a formula (README "Formulas"): transformations, poly(x, k),
+                           interactions a:b and a*b, factors C(col, Treatment("level")), - 1;
+                           instead of --target/--features (their shorthand: target ~ f1 + f2 + …)
 
 ${settingsUsage()}
 
@@ -56,6 +62,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       ...importOptionSpecs,
       ...settingOptionSpecs(),
       ...columnOptionSpecs,
+      formula: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
       'print-every': { type: 'string' },
@@ -70,14 +77,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'slope train needs a FILE.' : `slope train takes one FILE, got ${positionals.length}.`)
-  if (!values.target) throw new UsageError('slope train needs --target COL (the column to predict).')
+  if (values.formula !== undefined) {
+    const clash = (['target', 'features', 'feature', 'one-hot'] as const).find((k) => values[k] !== undefined)
+    if (clash) throw new UsageError(`--formula names the columns itself, so --${clash} cannot go with it.`)
+  } else if (!values.target) throw new UsageError('slope train needs --target COL (the column to predict), or --formula "y ~ …".')
   const input = readSettingFlags(values as CliValues)
+  if (values.formula !== undefined && input.intercept === false) throw new UsageError('--formula says whether there is an intercept: write - 1 (or + 0) in the formula instead of --no-intercept.')
   if (input.backend === 'webgl') {
     throw new InputError('The WebGL backend needs a browser’s GPU, so the command line trains on the CPU.', 'Use --backend cpu, or train with WebGL in the app (npm start / slope web).')
   }
 
   const features = featuresFrom(values)
-  const config = withFlag(() => parseTrainConfig(input))
+  let config = withFlag(() => parseTrainConfig(input))
   const printEvery = integerOption('print-every', values['print-every']) ?? (config.epochs <= 1000 ? 1 : Math.ceil(config.epochs / 1000))
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
 
@@ -85,7 +96,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const loadStart = performance.now()
   const file = await importFile(positionals[0]!, importOptionsFrom(values))
-  const { table, oneHot } = encodedTable(file, values)
+  // A formula builds its design columns here, and training takes them as the table's columns.
+  const design: FormulaDesign | null = values.formula !== undefined ? buildDesign(values.formula, file) : null
+  const { table, oneHot } = design ? { table: designTable(design, file.table.source), oneHot: [] } : encodedTable(file, values)
+  const target = design ? design.response!.name : values.target!
+  if (design) config = withFlag(() => parseTrainConfig({ ...input, intercept: design.intercept }))
   const loadMs = performance.now() - loadStart
 
   const json = values.json === true
@@ -102,8 +117,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     })
     const runId = services.training.start({
       datasetId: dataset.id,
-      target: values.target,
-      features: features.length ? features : undefined,
+      target,
+      features: design ? design.columns.map((c) => c.name) : features.length ? features : undefined,
       config,
       name: values.name,
     })
@@ -136,6 +151,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     for (const s of stopSignals) process.off(s, onStop)
 
     const run = services.store.getRun(runId)
+    if (design && run.model) run.model = { ...run.model, formula: formulaDocument(design) }
     if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const timing = {
@@ -144,8 +160,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       epochs_per_s: run.trainMs ? Math.round((run.epochsRun / run.trainMs) * 1000) : null,
     }
     if (json) {
-      process.stdout.write(`${JSON.stringify({ ...jsonReport(run, timing), one_hot: oneHot.map(oneHotJson) })}\n`)
+      process.stdout.write(`${JSON.stringify({ ...jsonReport(run, timing), one_hot: oneHot.map(oneHotJson), ...(design ? { formula: formulaJson(design) } : {}) })}\n`)
     } else {
+      if (design) process.stdout.write(`formula ${design.formula}: ${design.columns.length} design columns${design.intercept ? ' and the intercept' : ', no intercept'}\n`)
       for (const e of oneHot) process.stdout.write(`one-hot "${e.column}": reference "${e.reference}"; features ${e.names.map((n) => `"${n}"`).join(', ')}\n`)
       process.stdout.write(textSummary(run, timing))
       if (values.out) process.stdout.write(run.model ? `model written to ${values.out}\n` : `no model written: the run ${run.status}\n`)
@@ -159,6 +176,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
 function oneHotJson(e: OneHotEncoding) {
   return { column: e.column, reference: e.reference, levels: e.levels, features: e.names }
+}
+
+function formulaJson(design: FormulaDesign) {
+  return { text: design.formula, response: design.response?.name ?? null, back_transform: design.response?.backTransform ?? null, intercept: design.intercept, columns: design.columns.map((c) => c.name), factors: design.state.factors, transforms: design.state.transforms }
 }
 
 function round3(x: number): number {
