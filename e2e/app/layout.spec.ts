@@ -123,6 +123,12 @@ test('the loss surface has a colour scale: its labelled levels rise from the exa
   const shown = await levels.evaluateAll((els) => els.map((e) => ({ text: e.textContent!, level: Number(e.getAttribute('data-level')) })))
   for (const { text, level } of shown) expect(Math.abs(Number(text.replace(/[,\s]/g, '')) - level)).toBeLessThanOrEqual(level * 1e-3)
   for (let i = 1; i < shown.length; i++) expect(shown[i]!.level).toBeGreaterThan(shown[i - 1]!.level)
+  // Every label is whole and clear of the next one (the Fit tab's three columns make the plot narrow).
+  const boxes = await levels.evaluateAll((els) => els.map((e) => ({ left: e.getBoundingClientRect().left, textRight: e.getBoundingClientRect().left + e.scrollWidth, right: e.getBoundingClientRect().right })))
+  for (const [i, b] of boxes.entries()) {
+    expect(b.textRight, `label ${i} cut`).toBeLessThanOrEqual(b.right + 0.5)
+    if (i > 0) expect(b.left, `label ${i} overlaps the one before`).toBeGreaterThanOrEqual(boxes[i - 1]!.right - 0.5)
+  }
   // Levels lie above the minimum of the loss: the least-squares fit's training MSE (shown in the metrics).
   const lowest = Number(await app.getByTestId('metric-mse').getByTestId('train').textContent())
   expect(lowest).toBeGreaterThan(0)
