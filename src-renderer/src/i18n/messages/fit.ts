@@ -68,6 +68,7 @@ export default {
       hover: '{x}, {y}: loss {loss}',
       hover1: '{x}: loss {loss}',
       pathPoints: '{n} points of the path',
+      surfaceScale: 'Loss at the contour lines (darker = lower)',
     },
   },
   'zh-CN': {
@@ -139,6 +140,7 @@ export default {
       hover: '{x}，{y}：损失 {loss}',
       hover1: '{x}：损失 {loss}',
       pathPoints: '路径上的 {n} 个点',
+      surfaceScale: '等高线处的损失（颜色越深越低）',
     },
   },
 }
