@@ -320,7 +320,7 @@ export interface RunSummary {
   notes: string
   error: string | null
   /** A failed run's bad input with the fixes the Train tab offers as buttons (null otherwise). */
-  failure: FixableText | null
+  failure?: FixableText | null
 }
 
 export interface RunDetail extends RunSummary {

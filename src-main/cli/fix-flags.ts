@@ -15,8 +15,9 @@ export const flagName: FixNamer = (fix) => {
     case 'toggle':
       return fix.value === 'false' ? `--no-${cli.flag}` : `--${cli.flag}`
     case 'composite':
-      // A composite's value names the flag that gives it (init "explicit" is --init-weights).
-      return fix.value !== undefined && Object.hasOwn(cli.flags, fix.value) ? `--${fix.value}` : settingFlag(fix.setting) + (fix.value === undefined ? '' : ` ${fix.value}`)
+      // Given initial parameters have their own flag; other kinds are the first flag's value (--schedule cosine).
+      if (fix.setting === 'init' && fix.value === 'explicit') return '--init-weights'
+      return settingFlag(fix.setting) + (fix.value === undefined ? '' : ` ${fix.value}`)
     default:
       return fix.value === undefined ? `--${cli.flag}` : `--${cli.flag} ${fix.value}`
   }
