@@ -6,7 +6,10 @@ import { settingDescriptor, settingFlag } from '../../src-core/train/settings'
  * `--encoding`, `--no-standardize`. (The app names the same fix by its control; src-core/errors.ts.)
  */
 export const flagName: FixNamer = (fix) => {
-  if (isImportOption(fix.setting)) return fix.value === undefined ? `--${fix.setting}` : `--${fix.setting} ${fix.value}`
+  if (isImportOption(fix.setting)) {
+    const flag = fix.setting === 'oneHot' ? 'one-hot' : fix.setting
+    return fix.value === undefined ? `--${flag}` : `--${flag} ${fix.value}`
+  }
   const cli = settingDescriptor(fix.setting).cli
   switch (cli.kind) {
     case 'switch':
