@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src-core/errors'
+import { InputError, nameNoteFixes } from '../../src-core/errors'
 import { cliSentence, flagName } from './fix-flags'
 
 describe('the CLI names fixes by their flags', () => {
@@ -16,5 +16,9 @@ describe('the CLI names fixes by their flags', () => {
     const e = new InputError('{0} applies to workbooks.', 'Leave out {0}.', {}, [{ setting: 'sheet' }])
     expect(cliSentence(e)).toBe('--sheet applies to workbooks. Leave out --sheet.')
     expect(e.sentence).toBe('“Sheet” applies to workbooks. Leave out “Sheet”.')
+  })
+
+  it('names an import note’s inline fix as its flag', () => {
+    expect(nameNoteFixes('encoding detected as gb18030; if the text looks wrong, give it with {encoding}', flagName)).toBe('encoding detected as gb18030; if the text looks wrong, give it with --encoding')
   })
 })
