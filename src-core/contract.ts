@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { FixableText } from './errors'
 import type { ModelDocument } from './model-file'
 import type { CurvatureJson } from './model/curvature'
 import type { LeastSquaresFit } from './model/least-squares'
@@ -318,6 +319,8 @@ export interface RunSummary {
   tags: string[]
   notes: string
   error: string | null
+  /** A failed run's bad input with the fixes the Train tab offers as buttons (null otherwise). */
+  failure?: FixableText | null
 }
 
 export interface RunDetail extends RunSummary {

@@ -1,5 +1,5 @@
 import type { WebglCapability } from './backends/webgl/capability'
-import type { InputErrorLocation } from './errors'
+import type { FixableText, InputErrorLocation } from './errors'
 import type { TrainConfig } from './train/config'
 import type { FitOutcome, PreparedInfo } from './train/fit-model'
 import type { LrFinderOutcome } from './train/lr-finder'
@@ -176,6 +176,8 @@ export interface FailedMessage {
   message: string
   hint: string
   where: InputErrorLocation
+  /** Bad input's words before the fixes are named, with the fixes (src-core/errors.ts); absent for a bug. */
+  text?: FixableText
 }
 
 export interface LrFinderDoneMessage {

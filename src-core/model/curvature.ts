@@ -382,7 +382,7 @@ function isAdaptive(name: string): boolean {
 export function learningRateOracle(spectrum: HessianSpectrum, settings: OptimizerSettings): LearningRateOracle {
   const { rows } = spectrum
   if (!(settings.learningRate > 0 && Number.isFinite(settings.learningRate))) {
-    throw new InputError(`The learning rate must be a positive number, not ${settings.learningRate}.`, 'Change the learning rate (--lr) and try again.')
+    throw new InputError(`The learning rate must be a positive number, not ${settings.learningRate}.`, 'Change {0} and try again.', {}, [{ setting: 'learningRate' }])
   }
   const batch = settings.batchSize === null || settings.batchSize >= rows ? rows : settings.batchSize
   const stepsPerEpoch = Math.ceil(rows / batch)

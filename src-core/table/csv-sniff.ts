@@ -17,7 +17,7 @@ const DELIMITER_NAMES = new Map<string, string>([
 export function normalizeDelimiter(raw: string): string {
   const d = DELIMITER_NAMES.get(raw.toLowerCase()) ?? raw
   if ([...d].length !== 1 || d === '"' || d === '\n' || d === '\r') {
-    throw new InputError(`The delimiter must be one character (or tab, comma, semicolon, pipe, space); got "${raw}".`, 'For example --delimiter ";" or --delimiter tab.')
+    throw new InputError(`The delimiter must be one character (or tab, comma, semicolon, pipe, space); got "${raw}".`, 'For example {0} or {1}.', {}, [{ setting: 'delimiter', value: '";"' }, { setting: 'delimiter', value: 'tab' }])
   }
   return d
 }

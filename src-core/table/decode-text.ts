@@ -154,13 +154,14 @@ export class TextChunkDecoder {
       return this.decoder.decode(bytes, { stream: !last })
     } catch {
       const where = rowsSoFar > 0 ? ` after row ${rowsSoFar.toLocaleString('en-US')}` : ''
-      const how = this.choice.source === 'given' ? 'as given with --encoding' : this.choice.source === 'bom' ? 'as its byte-order mark says' : 'as detected from its first bytes'
+      const how = this.choice.source === 'given' ? 'as given with {0}' : this.choice.source === 'bom' ? 'as its byte-order mark says' : 'as detected from its first bytes'
       throw new InputError(
         `${this.fileName} is not valid ${this.choice.encoding} text${where} (read ${how}).`,
         this.choice.encoding === 'utf-8'
-          ? 'Give its encoding with --encoding (e.g. gb18030 or windows-1252), or save it as "CSV UTF-8" from your spreadsheet program.'
-          : 'Give the right encoding with --encoding, or save it as "CSV UTF-8" from your spreadsheet program.',
+          ? 'Give its encoding with {0} (e.g. gb18030 or windows-1252), or save it as "CSV UTF-8" from your spreadsheet program.'
+          : 'Give the right encoding with {0}, or save it as "CSV UTF-8" from your spreadsheet program.',
         { file: this.fileName, row: rowsSoFar > 0 ? rowsSoFar : undefined },
+        [{ setting: 'encoding' }],
       )
     }
   }

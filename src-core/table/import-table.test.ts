@@ -73,7 +73,7 @@ describe('text fixtures agree with pandas.read_csv + describe()', () => {
   it('a UTF-8 file read as GBK on request fails with the encoding named, when its bytes are not GBK', async () => {
     const bytes = new TextEncoder().encode('名,x\n甲,1\n乙,2\n')
     const e = await inputError(importBytes(bytes, 'u.csv', { encoding: 'shift_jis' }))
-    expect(e.message).toMatch(/^u\.csv is not valid shift_jis text .*\(read as given with --encoding\)\.$/)
+    expect(e.message).toMatch(/^u\.csv is not valid shift_jis text .*\(read as given with “Encoding”\)\.$/)
   })
 
   it('duplicate and empty header names are made unique and reported', async () => {
@@ -159,12 +159,12 @@ describe('workbooks written by openpyxl, LibreOffice and odfpy', () => {
     expect((await importFixture('openpyxl.xlsx', { sheet: '1' })).sheet).toBe('Lookup')
     const e = await inputError(importFixture('openpyxl.xlsx', { sheet: 'Sales' }))
     expect(e.message).toBe('openpyxl.xlsx has no sheet "Sales".')
-    expect(e.hint).toBe('Its sheets are "Lookup", "数据", "Notes" (--sheet takes a name or a number from 1).')
+    expect(e.hint).toBe('Its sheets are "Lookup", "数据", "Notes" (“Sheet” takes a name or a number from 1).')
   })
 
   it('text options on a workbook and --sheet on a text file are refused', async () => {
-    expect((await inputError(importFixture('openpyxl.xlsx', { encoding: 'gbk' }))).message).toContain('--encoding applies to text files')
-    expect((await inputError(importFixture('gbk.csv', { sheet: 'x' }))).message).toContain('--sheet applies to workbooks')
+    expect((await inputError(importFixture('openpyxl.xlsx', { encoding: 'gbk' }))).message).toContain('“Encoding” applies to text files')
+    expect((await inputError(importFixture('gbk.csv', { sheet: 'x' }))).message).toContain('“Sheet” applies to workbooks')
   })
 
   it('truncated, fake and zip-bomb workbooks are refused before any library expands them', async () => {

@@ -61,8 +61,9 @@ export async function importTable(source: ByteSource, options: ImportOptions = {
   const refused = FILE_OPTIONS.find((o) => options[o] && !reader.options.includes(o))
   if (refused) {
     const takers = readersTaking(refused).map((r) => r.label).join(' and ')
-    const own = reader.options.length ? ` (${reader.label} take ${reader.options.map((o) => `--${o}`).join(', ')})` : ''
-    throw new InputError(`--${refused} applies to ${takers}, but ${fileName} is ${reader.aFile(format)}.`, `Leave out --${refused}${own}.`, { file: fileName })
+    const own = reader.options.length ? ` (${reader.label} take ${reader.options.map((_, i) => `{${i + 1}}`).join(', ')})` : ''
+    const fixes = [refused, ...reader.options].map((setting) => ({ setting }))
+    throw new InputError(`{0} applies to ${takers}, but ${fileName} is ${reader.aFile(format)}.`, `Leave out {0}${own}.`, { file: fileName }, fixes)
   }
   const result = await reader.read({ source, file, head, complete, format, options, limits, hooks })
   return withDateNote(result)

@@ -48,8 +48,9 @@ export function rowsPassingPolicy(
         if (policy === 'error') {
           throw new InputError(
             describeBadCell(table, c, i),
-            'Choose "drop rows" (--missing drop) or "mean-impute" (--missing mean) for missing values, or fix the cell.',
+            'Choose {0} or {1}, or fix the cell.',
             { file: table.source.file, row: table.rowNumber(i), column: table.names[c] },
+            [{ setting: 'missing', value: 'drop' }, { setting: 'missing', value: 'mean' }],
           )
         }
         ok = false

@@ -95,8 +95,9 @@ export function oneHotEncode(
       if (sorted.length < 2) {
         throw new InputError(
           `Column "${column}" has ${sorted.length === 1 ? `only one value ("${sorted[0]}")` : 'no values'}, so one-hot encoding would give no feature.`,
-          'Leave it out of --one-hot.',
+          'Leave it out of {0}.',
           { file: table.source.file, column },
+          [{ setting: 'oneHot' }],
         )
       }
       reference = sorted[0]!
@@ -150,7 +151,8 @@ function notEncodable(imported: EncodableImport, column: string): InputError {
   }
   return new InputError(
     `Column "${column}" is ${report.type === 'empty' ? 'empty' : `a ${report.type} column`}; one-hot encoding is for text columns with a few distinct values.`,
-    report.type === 'empty' ? 'Leave it out of --one-hot.' : 'Use it as a feature directly.',
+    report.type === 'empty' ? 'Leave it out of {0}.' : 'Use it as a feature directly.',
     { file, column },
+    [{ setting: 'oneHot' }],
   )
 }

@@ -86,14 +86,14 @@ function chooseSheet(wb: WorkBook, wanted: string | null, fileName: string): str
   if (wanted === null) {
     // The first visible worksheet: a hidden first sheet is usually lookup data, not the table.
     const visible = names.find((_, i) => !wb.Workbook?.Sheets?.[i]?.Hidden)
-    if (visible === undefined) throw new InputError(`${fileName} has no visible sheet.`, `Name one with --sheet (sheets: ${list}).`, { file: fileName })
+    if (visible === undefined) throw new InputError(`${fileName} has no visible sheet.`, `Name one with {0} (sheets: ${list}).`, { file: fileName }, [{ setting: 'sheet' }])
     return visible
   }
   if (names.includes(wanted)) return wanted
   const folded = names.filter((n) => n.toLowerCase() === wanted.toLowerCase())
   if (folded.length === 1) return folded[0]!
   if (/^\d+$/.test(wanted) && Number(wanted) >= 1 && Number(wanted) <= names.length) return names[Number(wanted) - 1]!
-  throw new InputError(`${fileName} has no sheet "${wanted}".`, `Its sheets are ${list} (--sheet takes a name or a number from 1).`, { file: fileName })
+  throw new InputError(`${fileName} has no sheet "${wanted}".`, `Its sheets are ${list} ({0} takes a name or a number from 1).`, { file: fileName }, [{ setting: 'sheet' }])
 }
 
 function readSheet(
@@ -108,7 +108,7 @@ function readSheet(
   const rows = (ws?.['!data'] ?? []) as (CellObject[] | undefined)[]
   const ref = ws?.['!ref']
   if (!ref || rows.length === 0) {
-    throw new InputError(`${where} is empty.`, 'Choose the sheet that holds the table with --sheet.', { file: fileName })
+    throw new InputError(`${where} is empty.`, 'Choose the sheet that holds the table with {0}.', { file: fileName }, [{ setting: 'sheet' }])
   }
   const { s, e } = lib.range(ref)
   const range = { startRow: s.r, startCol: s.c, endRow: e.r, endCol: e.c }

@@ -21,7 +21,9 @@ describe('prepareData: missing values', () => {
     const e = error(() => prepareData(table(), { ...base, target: 'y' }))
     expect(e.message).toBe('Column "a" has an empty cell (data.csv, row 4).')
     expect(e.where).toEqual({ file: 'data.csv', row: 4, column: 'a' })
-    expect(e.hint).toContain('--missing drop')
+    // The fixes as data (the CLI words them --missing drop, the app as its control), none as a flag here.
+    expect(e.fixes).toEqual([{ setting: 'missing', value: 'drop' }, { setting: 'missing', value: 'mean' }])
+    expect(e.hint).toBe('Choose “Missing or non-numeric cells: Drop those rows” or “Missing or non-numeric cells: Fill features with the training mean”, or fix the cell.')
   })
 
   it('"error" quotes text found where a number belongs', () => {

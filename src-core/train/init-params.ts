@@ -18,7 +18,9 @@ export function initialParams(init: InitConfig, features: readonly string[], int
     if (init.weights.length !== d) {
       throw new InputError(
         `${init.weights.length} initial weight${init.weights.length === 1 ? '' : 's'} given for ${d} feature${d === 1 ? '' : 's'} (${features.join(', ')}).`,
-        'Give one initial weight per feature, in the order of the features (--init-weights).',
+        'Give one initial weight per feature, in the order of the features ({0}).',
+        {},
+        [{ setting: 'init', value: 'explicit' }],
       )
     }
     params.set(init.weights)

@@ -65,6 +65,6 @@ export async function runLrFinderMessage(message: LrFinderMessage, post: Post, b
 }
 
 function failure(runId: string, e: unknown): WorkerEvent {
-  if (isInputError(e)) return { type: 'failed', runId, inputError: true, message: e.message, hint: e.hint, where: e.where }
+  if (isInputError(e)) return { type: 'failed', runId, inputError: true, message: e.message, hint: e.hint, where: e.where, text: e.text }
   return { type: 'failed', runId, inputError: false, message: (e as Error)?.message ?? String(e), hint: '', where: {} }
 }

@@ -147,7 +147,7 @@ describe('slope errors: one line, exit 1 for input, 2 for usage, never a stack t
     writeFileSync(file, 'x,y\n1,2\n2,n/a\n3,4\n4,5\n')
     const r = await runCli(['train', file, '--target', 'y'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe('error: Column "y" has text where a number belongs ("n/a") (bad.csv, row 3). Choose "drop rows" (--missing drop) or "mean-impute" (--missing mean) for missing values, or fix the cell.\n')
+    expect(r.stderr).toBe('error: Column "y" has text where a number belongs ("n/a") (bad.csv, row 3). Choose --missing drop or --missing mean, or fix the cell.\n')
     const ok = await runCli(['train', file, '--target', 'y', '--missing', 'drop', '--epochs', '3'])
     expect(ok.code).toBe(0)
     expect(ok.stdout).toContain('dropped 1 rows with missing values')

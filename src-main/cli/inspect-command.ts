@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util'
+import { nameNoteFixes } from '../../src-core/errors'
 import { formatKinds } from '../../src-core/table/formats/registry'
 import { describeImport } from '../../src-core/table/import-table'
 import { serialToIso, type ColumnReport } from '../../src-core/table/table-builder'
 import { importFile, type ImportedFile } from '../services/import-file'
+import { flagName } from './fix-flags'
 import { formatNumber } from './format'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { formatTextTable } from './text-table'
@@ -55,7 +57,7 @@ export function inspectDocument(file: ImportedFile, ms: number) {
     sheets: file.sheets,
     header_row: file.headerRow,
     details: file.details,
-    notes: file.notes,
+    notes: file.notes.map((note) => nameNoteFixes(note, flagName)),
     columns: file.columns.map((c) => ({
       name: c.name,
       type: c.type,
@@ -80,7 +82,7 @@ function inspectText(file: ImportedFile): string {
   const described = describeImport(file)
   lines.push(`${file.fileName}: ${described.kind}, ${file.rows.toLocaleString('en-US')} rows, ${file.columns.length} columns`)
   lines.push(...described.lines)
-  for (const note of file.notes) lines.push(`note: ${note}`)
+  for (const note of file.notes) lines.push(`note: ${nameNoteFixes(note, flagName)}`)
   lines.push('')
   const header = ['column', 'type', 'missing', 'non-numeric', 'min', 'max', 'mean', 'std', 'first non-numeric']
   const rows = file.columns.map((c) => columnRow(c))

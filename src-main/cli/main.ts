@@ -3,6 +3,7 @@ import { formatListSentence } from '../../src-core/table/formats/registry'
 import { appVersion } from '../app-version'
 import { writeError } from '../services/atomic-write'
 import { defaultDatabasePath } from '../services/paths'
+import { cliSentence } from './fix-flags'
 import { UsageError } from './usage-error'
 
 const usage = () => `slope ${appVersion} — fit linear regressions by gradient descent, with the exact fit beside them.
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest)
   } catch (e) {
     if (isInputError(e)) {
-      process.stderr.write(`error: ${e.sentence}\n`)
+      process.stderr.write(`error: ${cliSentence(e)}\n`)
       return 1
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -89,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     if (errno.code === 'ENOSPC' || errno.code === 'EDQUOT' || errno.code === 'EROFS') {
       const mapped = writeError(errno.path ?? 'a file', errno)
       if (isInputError(mapped)) {
-        process.stderr.write(`error: ${mapped.sentence}\n`)
+        process.stderr.write(`error: ${cliSentence(mapped)}\n`)
         return 1
       }
     }

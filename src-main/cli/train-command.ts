@@ -152,7 +152,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
     const run = services.store.getRun(runId)
     if (design && run.model) run.model = { ...run.model, formula: formulaDocument(design) }
-    if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')
+    if (run.status === 'failed') throw run.failure ? InputError.fromText(run.failure) : new InputError(run.error ?? 'Training failed.')
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const timing = {
       load_ms: round3(loadMs),
@@ -194,7 +194,8 @@ export function withFlag<T>(parse: () => T): T {
     const setting = isInputError(e) ? e.where.setting : undefined
     if (!setting || !Object.hasOwn(settings, setting)) throw e
     const error = e as InputError
-    throw new InputError(`${error.message.replace(/\.$/, '')} (${settingFlag(setting as SettingName)}).`, error.hint, error.where)
+    const text = error.text ?? { message: error.message, hint: error.hint, fixes: [] }
+    throw new InputError(`${text.message.replace(/\.$/, '')} (${settingFlag(setting as SettingName)}).`, text.hint, error.where, text.fixes)
   }
 }
 

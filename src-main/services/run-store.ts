@@ -17,6 +17,7 @@ import { InputError } from '../../src-core/errors'
 import type { ModelDocument } from '../../src-core/model-file'
 import { parseInput } from '../../src-core/parse-input'
 import { tableFromPlain, type CellTextTriple } from '../../src-core/protocol'
+import { decodeRunError } from '../../src-core/run-error-record'
 import type { ExcludedColumn, Table } from '../../src-core/table/table'
 import type { TrainConfig } from '../../src-core/train/config'
 import { databaseError } from './database'
@@ -490,7 +491,7 @@ function runSummary(r: RunRow): RunSummary {
     starred: r.starred === 1,
     tags: r.tags ? (JSON.parse(r.tags) as string[]) : [],
     notes: r.notes,
-    error: r.error,
+    ...storedError(r.error),
   }
 }
 
@@ -504,4 +505,10 @@ export function fromBlob(b: Buffer | Uint8Array): Float64Array {
   const out = new Float64Array(b.byteLength / 8)
   new Uint8Array(out.buffer).set(b)
   return out
+}
+
+/** The `error` column as the summary's sentence and, for bad input with fixes, its structured form. */
+function storedError(stored: string | null): Pick<RunSummary, 'error' | 'failure'> {
+  const decoded = decodeRunError(stored)
+  return { error: decoded?.sentence ?? null, failure: decoded?.failure ?? null }
 }

@@ -5,6 +5,7 @@ import { curvatureRequestSchema, lrFinderSchema, startRunSchema, sweepSchema, ty
 import { curvatureReport } from '../../src-core/train/learning-rates'
 import { InputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
+import { encodeRunError } from '../../src-core/run-error-record'
 import { createControl, setControl, type ControlAction, type WorkerEvent } from '../../src-core/protocol'
 import { parseTrainConfig, switchOptimizer, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
@@ -355,7 +356,7 @@ export class TrainingService {
 
   private failRun(job: RunJob, e: unknown): void {
     try {
-      this.store.finishRun(job.runId, { status: 'failed', error: failureSentence(e) })
+      this.store.finishRun(job.runId, { status: 'failed', error: encodeRunError(e, failureSentence(e)) })
     } catch {
       // the store itself is failing (disk full); the run stays as it was and reads 'interrupted' once this process is gone
     }
@@ -384,7 +385,8 @@ export class TrainingService {
 
 /** A worker's `failed` message as the error it stands for. */
 function reportedError(event: Extract<WorkerEvent, { type: 'failed' }>): Error {
-  return event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message)
+  if (!event.inputError) return new Error(event.message)
+  return event.text ? InputError.fromText(event.text, event.where) : new InputError(event.message, event.hint, event.where)
 }
 
 /** What a failed run's record says: the sentence of bad input, else what broke. */

@@ -47,7 +47,7 @@ export const delimitedText: FormatReader<'csv'> = {
       hooks,
     )
     if (encoding.source === 'detected' && encoding.encoding !== 'utf-8') {
-      delimited.notes.push(`encoding detected as ${encoding.encoding}; if the text looks wrong, give it with --encoding`)
+      delimited.notes.push(`encoding detected as ${encoding.encoding}; if the text looks wrong, give it with {encoding}`)
     }
     return { ...delimited, fileName, format: 'csv', encoding: encoding.encoding, encodingSource: encoding.source, sheet: null, sheets: [], details: {} }
   },

@@ -168,9 +168,10 @@ describe('Parquet files Slope cannot read get one sentence naming the file and w
   it('file options are refused, naming the formats that take them', async () => {
     const bytes = bytesOf(await duck.write('options.parquet', TYPES))
     const sheet = await inputError(importBytes(bytes, 'o.parquet', { sheet: 'x' }))
-    expect(sheet.sentence).toBe('--sheet applies to workbooks, but o.parquet is a Parquet file. Leave out --sheet.')
+    expect(sheet.sentence).toBe('“Sheet” applies to workbooks, but o.parquet is a Parquet file. Leave out “Sheet”.')
+    expect(sheet.fixes).toEqual([{ setting: 'sheet' }])
     const encoding = await inputError(importBytes(bytes, 'o.parquet', { encoding: 'gbk' }))
-    expect(encoding.message).toBe('--encoding applies to text files, but o.parquet is a Parquet file.')
+    expect(encoding.message).toBe('“Encoding” applies to text files, but o.parquet is a Parquet file.')
   })
 
   it('the caps of the other formats: cells, columns, file size, decompressed size, cell length', async () => {

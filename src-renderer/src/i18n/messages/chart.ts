@@ -13,6 +13,8 @@ export default {
       validation: 'validation',
       resetZoom: 'Reset zoom',
       zoomHint: 'Wheel or Ctrl-drag to zoom, Shift-drag to pan',
+      logEpochs: 'Log epoch axis',
+      optimum: 'Lowest possible loss (exact optimum): {loss}',
     },
   },
   'zh-CN': {
@@ -28,6 +30,8 @@ export default {
       validation: '验证',
       resetZoom: '重置缩放',
       zoomHint: '滚轮或 Ctrl+拖动缩放，Shift+拖动平移',
+      logEpochs: '轮次对数坐标',
+      optimum: '可达到的最低损失（精确最优）：{loss}',
     },
   },
 }

@@ -33,6 +33,19 @@ export default {
       suggested: 'Suggested learning rate: {lr}',
       noSuggestion: 'The loss never fell: try a larger range.',
       useSuggestion: 'Use it',
+      fix: {
+        separator: ': ',
+        fixes: 'Fix it:',
+        apply: 'Set this and show the control; then press Start.',
+      },
+      lstsq: {
+        title: 'Exact least-squares fit',
+        noEpochs: 'Least squares solves for the optimum directly: there are no epochs to chart.',
+        coefficient: 'Coefficient',
+        loss: 'Training loss (MSE)',
+        r2: 'R²',
+        openFit: 'See the fit on the Fit tab',
+      },
     },
   },
   'zh-CN': {
@@ -68,6 +81,19 @@ export default {
       suggested: '建议的学习率：{lr}',
       noSuggestion: '损失从未下降：请扩大搜索范围。',
       useSuggestion: '使用该值',
+      fix: {
+        separator: '：',
+        fixes: '解决办法：',
+        apply: '设为该值并显示对应控件，然后按“开始”。',
+      },
+      lstsq: {
+        title: '精确最小二乘拟合',
+        noEpochs: '最小二乘直接求出最优解：没有可绘制的轮次。',
+        coefficient: '系数',
+        loss: '训练损失（MSE）',
+        r2: 'R²',
+        openFit: '在“拟合”标签页查看拟合',
+      },
     },
   },
 }
