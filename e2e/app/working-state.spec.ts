@@ -133,6 +133,8 @@ test('each tab opens at its top, not at the previous tab’s scroll position', a
   await open(page, slope)
   await page.setViewportSize({ width: 1280, height: 360 })
   await page.getByTestId('tab-data').click()
+  await page.getByTestId('example-longley').click() // a long column table: the Data tab scrolls
+  await expect(page.getByTestId('column-employment')).toBeVisible()
   const main = page.locator('main')
   await main.evaluate((m) => m.scrollTo(0, m.scrollHeight))
   expect(await main.evaluate((m) => m.scrollTop)).toBeGreaterThan(100)
