@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { expect, openTutorial, test } from './fixtures'
+import { expect, test } from './fixtures'
 
 // The tutorial's printed losses, as committed with their provenance (not read from the app).
 const experiment = JSON.parse(readFileSync(new URL('../../resources/examples/tutorial-experiment.json', import.meta.url), 'utf8')) as { losses: number[] }
 
 test('the Tutorial example is one click to the tutorial’s exact experiment, and Train shows its losses beside Slope’s', async ({ app }) => {
-  await openTutorial(app)
+  await app.getByTestId('example-tutorial').click() // the one click
+  await expect(app.getByTestId('preview')).toContainText('tutorial.csv')
   await expect(app.getByTestId('standardize')).not.toBeChecked() // the tutorial feeds x as it is
   await app.getByTestId('tab-train').click()
   await expect(app.getByTestId('lr')).toHaveValue('0.01')
