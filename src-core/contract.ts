@@ -59,6 +59,23 @@ export const datasetUploadSchema = z.object({
 })
 export type DatasetUpload = z.input<typeof datasetUploadSchema>
 
+/**
+ * How the analyst prepared one dataset for training, kept with the dataset (its own row in the
+ * database) and restored whenever it is reopened: which column is predicted, from which features,
+ * and the settings of group "data" (settings.ts: missing cells, standardization, intercept,
+ * validation split). Those describe how this table becomes rows, so they belong to the table;
+ * optimizer, schedule, epochs and compute describe the experiment and stay with the Train form.
+ * One-hot choices are part of the dataset itself (its stored columns and `oneHot`): re-reading the
+ * file with other choices makes a new version of the same source, which inherits this preparation.
+ */
+export const datasetPreparationSchema = z.object({
+  target: columnName.nullable(),
+  features: z.array(columnName).max(10_000),
+  /** Values of the "data" group's settings, checked by parseTrainConfig where they are used. */
+  data: z.record(z.string().max(100), z.unknown()).default({}),
+})
+export type DatasetPreparation = z.output<typeof datasetPreparationSchema>
+
 export const runFilterSchema = z
   .object({
     datasetId: id.optional(),
@@ -247,6 +264,8 @@ export interface DatasetSummary {
   excluded: ExcludedColumn[]
   importInfo: Record<string, string | number | boolean | null>
   oneHot: { column: string; reference: string; levels: string[] }[]
+  /** Columns of the file as read: numeric ones, text ones (excluded or one-hot encoded) — not the dummies. */
+  fileColumns: number
   createdAt: string
   runCount: number
 }
@@ -256,6 +275,8 @@ export interface DatasetData extends DatasetSummary {
   firstRowNumber: number
   /** See datasetUploadSchema: spreadsheet rows of data rows after skipped blank rows (table.ts spreadsheetRow). */
   rowGaps: [number, number][]
+  /** The preparation last saved for this dataset (or inherited from the previous version of its file); null if never prepared. */
+  preparation: DatasetPreparation | null
 }
 
 /** What a finished gradient-descent or least-squares run produced, in original units. */
@@ -361,6 +382,8 @@ export const requestSchemas = {
   'datasets.list': z.tuple([]),
   'datasets.get': z.tuple([id]),
   'datasets.delete': z.tuple([id, z.object({ withRuns: z.boolean() }).default({ withRuns: false })]),
+  /** Saves how a dataset is prepared (target, features, data settings); answered with what was stored. */
+  'datasets.prepare': z.tuple([id, datasetPreparationSchema]),
   'runs.list': z.tuple([runFilterSchema]),
   'runs.get': z.tuple([id]),
   'runs.rename': z.tuple([id, name]),
@@ -394,6 +417,7 @@ export interface Results {
   'datasets.list': DatasetSummary[]
   'datasets.get': DatasetData
   'datasets.delete': { deletedRuns: number }
+  'datasets.prepare': DatasetPreparation
   'runs.list': RunSummary[]
   'runs.get': RunDetail
   'runs.rename': RunSummary

@@ -45,6 +45,17 @@ describe('request handlers answer bad input with a sentence', () => {
     expect(c.logged).toEqual([])
   })
 
+  it('datasets.prepare stores a preparation that datasets.get returns; a feature that is no column gets a sentence', async () => {
+    const c = connection()
+    const { id } = c.services.store.addDataset(tutorialUpload())
+    const saved = await c.call('datasets.prepare', id, { target: 'y', features: ['x'], data: { standardize: false } })
+    expect(saved).toEqual({ ok: true, value: { target: 'y', features: ['x'], data: { standardize: false } } })
+    const got = (await c.call('datasets.get', id)) as Envelope<{ preparation: unknown }>
+    expect(got.ok && got.value.preparation).toEqual({ target: 'y', features: ['x'], data: { standardize: false } })
+    expect(errorOf(await c.call('datasets.prepare', id, { target: 'y', features: ['z'] })).message).toBe('Dataset "tutorial" has no numeric column "z".')
+    expect(c.logged).toEqual([])
+  })
+
   it('models.predict with names that do not pair up with the columns: a sentence, not the Table assertion', async () => {
     const c = connection()
     const trained = await c.call('training.start', { datasetId: (await c.services.store.addDataset(tutorialUpload())).id, target: 'y', config: { solver: 'lstsq' } })

@@ -48,6 +48,7 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
       if (runIds.length) emit('runs.changed', { runIds, deleted: true })
       return { deletedRuns }
     },
+    'datasets.prepare': async (id, preparation) => store.savePreparation(id, preparation),
     'runs.list': async (filter) => store.listRuns(filter).map((r) => training.withPause(r)),
     'runs.get': async (id) => training.detail(id),
     'runs.rename': async (id, name) => updateRun(id, () => store.rename(id, name)),

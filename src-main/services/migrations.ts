@@ -87,4 +87,13 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   ALTER TABLE runs ADD COLUMN owner_id TEXT;
   `,
+  // 4: each dataset's preparation (target, features, the "data" settings), restored when it is
+  // reopened; one row per dataset, gone with it. A new version of the same file inherits it.
+  `
+  CREATE TABLE dataset_preparations (
+    dataset_id   INTEGER PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE,
+    preparation  TEXT    NOT NULL,             -- JSON DatasetPreparation (contract.ts)
+    updated_at   TEXT    NOT NULL
+  );
+  `,
 ]

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src-core/errors'
 import { tableToUpload } from '../../src-core/dataset-upload'
 import { importBytes } from '../../src-core/testing/import-helpers'
+import { oneHotEncode } from '../../src-core/table/one-hot'
 import { spreadsheetRow } from '../../src-core/table/table'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { sha256, tutorialUpload } from '../testing/datasets'
@@ -172,6 +173,72 @@ describe('datasets', () => {
     expect(store.deleteDataset(d.id, true).deletedRuns).toBe(1)
     expect(store.listRuns()).toEqual([])
     expect(store.listDatasets()).toEqual([])
+  })
+})
+
+describe('dataset preparation and versions of one file (migration 4)', () => {
+  const regions = '地区,a,b,y\n华北,1,2,3.5\n华南,2,1,4\n华北,3,5,9\n华东,4,3,8.5\n华南,5,4,10\n'
+
+  /** The file read as the renderer uploads it, optionally with text columns one-hot encoded. */
+  async function regionUpload(oneHot: string[] = []) {
+    const imported = await importBytes(regions, 'regions.csv')
+    const encoded = oneHot.length ? oneHotEncode(imported, oneHot) : null
+    return {
+      ...tableToUpload(encoded?.table ?? imported.table, { name: 'regions', fileName: 'regions.csv', sha256: sha256(regions) }),
+      oneHot: encoded?.encodings.map(({ column, reference, levels }) => ({ column, reference, levels })) ?? [],
+    }
+  }
+
+  it('keeps each dataset’s target, features and data settings in the file, across reopening it', () => {
+    const store = freshStore()
+    const d = store.addDataset(tutorialUpload())
+    expect(store.getDatasetData(d.id).preparation).toBeNull()
+    const saved = store.savePreparation(d.id, { target: 'x', features: ['y', 'x'], data: { standardize: false, validationFraction: 0.2 } })
+    expect(saved).toEqual({ target: 'x', features: ['y'], data: { standardize: false, validationFraction: 0.2 } }) // never its own feature
+    store.close()
+    const again = new RunStore(openDatabase(store.path), store.path)
+    expect(again.getDatasetData(d.id).preparation).toEqual(saved)
+    again.deleteDataset(d.id, false)
+    expect(again.db.prepare('SELECT count(*) AS n FROM dataset_preparations').get()).toEqual({ n: 0 })
+  })
+
+  it('refuses a preparation naming a column the dataset does not have, with its columns', () => {
+    const store = freshStore()
+    const d = store.addDataset(tutorialUpload())
+    const e = error(() => store.savePreparation(d.id, { target: '地区=华南', features: ['x'], data: {} }))
+    expect(e.sentence).toBe('Dataset "tutorial" has no numeric column "地区=华南". Choose among its columns: x, y.')
+    expect(store.getPreparation(d.id)).toBeNull()
+  })
+
+  it('counts the file’s columns, text ones included, not the one-hot dummies', async () => {
+    const store = freshStore()
+    const plain = store.addDataset(await regionUpload())
+    expect(plain.columns).toEqual(['a', 'b', 'y'])
+    expect(plain.fileColumns).toBe(4)
+    const encoded = store.addDataset(await regionUpload(['地区']))
+    expect(encoded.columns).toEqual(['a', 'b', 'y', '地区=华北', '地区=华南'])
+    expect(encoded.fileColumns).toBe(4)
+  })
+
+  it('one-hot encoding a file again is one entry per file, inheriting its preparation plus the new dummies', async () => {
+    const store = freshStore()
+    const plain = store.addDataset(await regionUpload())
+    store.savePreparation(plain.id, { target: 'y', features: ['a'], data: { missing: 'drop' } })
+    const encoded = store.addDataset(await regionUpload(['地区']))
+    expect(store.listDatasets().map((d) => d.id)).toEqual([encoded.id])
+    expect(() => store.getDataset(plain.id)).toThrow(InputError) // no run used it: replaced
+    expect(store.getPreparation(encoded.id)).toEqual({ target: 'y', features: ['a', '地区=华北', '地区=华南'], data: { missing: 'drop' } })
+  })
+
+  it('a version with runs stays for them; only the newest is listed, and reading the first way again lists that one', async () => {
+    const store = freshStore()
+    const plain = store.addDataset(await regionUpload())
+    store.finishRun(store.createRun({ name: 'r', datasetId: plain.id, target: 'y', features: ['a'], config: parseTrainConfig({}) }), { status: 'completed' })
+    const encoded = store.addDataset(await regionUpload(['地区']))
+    expect(store.listDatasets().map((d) => d.id)).toEqual([encoded.id])
+    expect(store.getDataset(plain.id).runCount).toBe(1)
+    expect(store.addDataset(await regionUpload()).id).toBe(plain.id)
+    expect(store.listDatasets().map((d) => d.id)).toEqual([plain.id])
   })
 })
 

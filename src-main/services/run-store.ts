@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type {
   DatasetData,
   DatasetId,
+  DatasetPreparation,
   DatasetSummary,
   DatasetUpload,
   RunDetail,
@@ -11,13 +12,14 @@ import type {
   RunSummary,
   StoredOutcome,
 } from '../../src-core/contract'
-import { activeStatuses, datasetUploadSchema, runFilterSchema } from '../../src-core/contract'
+import { activeStatuses, datasetPreparationSchema, datasetUploadSchema, runFilterSchema } from '../../src-core/contract'
 import { tableFromUpload } from '../../src-core/dataset-upload'
 import { InputError } from '../../src-core/errors'
 import type { ModelDocument } from '../../src-core/model-file'
 import { parseInput } from '../../src-core/parse-input'
 import { tableFromPlain, type CellTextTriple } from '../../src-core/protocol'
 import { decodeRunError } from '../../src-core/run-error-record'
+import { dummyName } from '../../src-core/table/one-hot'
 import type { ExcludedColumn, Table } from '../../src-core/table/table'
 import type { TrainConfig } from '../../src-core/train/config'
 import { databaseError } from './database'
@@ -129,7 +131,13 @@ export class RunStore {
 
   // ---------- datasets ----------
 
-  /** Stores a parsed table once; the same file (sha256) with the same columns returns the stored dataset. */
+  /**
+   * Stores a parsed table once; the same file (sha256) with the same columns returns the stored
+   * dataset. The same file read with other choices (one-hot columns, delimiter…) is a new version
+   * of one source: it inherits the previous version's preparation, and replaces versions that no
+   * run uses, so Recent datasets keeps one entry per file. Versions with runs stay for those runs
+   * and only the newest is listed.
+   */
   addDataset(input: DatasetUpload): DatasetSummary {
     const upload = parseInput(datasetUploadSchema, input, 'the dataset')
     const rows = tableFromUpload(upload).rowCount // names and columns pair up, columns are even, no name twice
@@ -139,25 +147,89 @@ export class RunStore {
            AND (SELECT json_group_array(name) FROM (SELECT name FROM dataset_columns c WHERE c.dataset_id = d.id ORDER BY position)) = ?`,
       )
       .get(upload.sha256, rows, JSON.stringify(upload.names)) as { id: number } | undefined
-    if (existing) return this.getDataset(existing.id)
+    if (existing) {
+      // Back to an earlier version of a file: it becomes the listed (newest) one again.
+      const newer = this.db.prepare('SELECT count(*) AS n FROM datasets WHERE sha256 = ? AND id != ? AND created_at >= (SELECT created_at FROM datasets WHERE id = ?)').get(upload.sha256, existing.id, existing.id) as { n: number }
+      if (newer.n) this.write(() => this.db.prepare('UPDATE datasets SET created_at = ? WHERE id = ?').run(this.laterThanAll(), existing.id))
+      return this.getDataset(existing.id)
+    }
     const source: DatasetSource = { firstRowNumber: upload.firstRowNumber, rowGaps: upload.rowGaps, excluded: upload.excluded, cellText: upload.cellText, importInfo: upload.importInfo, oneHot: upload.oneHot }
+    const previous = this.db
+      .prepare('SELECT d.id, (SELECT count(*) FROM runs r WHERE r.dataset_id = d.id) AS run_count FROM datasets d WHERE d.sha256 = ? ORDER BY d.created_at DESC, d.id DESC')
+      .all(upload.sha256) as { id: number; run_count: number }[]
+    const inherited = previous.length ? this.inheritedPreparation(previous[0]!.id, upload.names) : null
     const id = this.write(() =>
       this.db.transaction(() => {
         const result = this.db
           .prepare('INSERT INTO datasets (name, file_name, sha256, row_count, source, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(upload.name, upload.fileName, upload.sha256, rows, JSON.stringify(source), this.now().toISOString())
+          .run(upload.name, upload.fileName, upload.sha256, rows, JSON.stringify(source), this.laterThanAll())
         const datasetId = Number(result.lastInsertRowid)
         const insert = this.db.prepare('INSERT INTO dataset_columns (dataset_id, position, name, data) VALUES (?, ?, ?, ?)')
         upload.names.forEach((n, i) => insert.run(datasetId, i, n, toBlob(upload.columns[i]!)))
+        if (inherited) this.storePreparation(datasetId, inherited)
+        const remove = this.db.prepare('DELETE FROM datasets WHERE id = ?')
+        for (const old of previous) if (old.run_count === 0) remove.run(old.id)
         return datasetId
       })(),
     )
     return this.getDataset(id)
   }
 
+  /** How a dataset was last prepared (null if never). */
+  getPreparation(id: DatasetId): DatasetPreparation | null {
+    const row = this.db.prepare('SELECT preparation FROM dataset_preparations WHERE dataset_id = ?').get(id) as { preparation: string } | undefined
+    return row ? (JSON.parse(row.preparation) as DatasetPreparation) : null
+  }
+
+  /** Saves a dataset's preparation; its target and features must be columns of the dataset. */
+  savePreparation(id: DatasetId, input: unknown): DatasetPreparation {
+    const preparation = parseInput(datasetPreparationSchema, input, 'the preparation')
+    const summary = this.getDataset(id)
+    for (const column of [...(preparation.target === null ? [] : [preparation.target]), ...preparation.features]) {
+      if (!summary.columns.includes(column)) {
+        throw new InputError(`Dataset "${summary.name}" has no numeric column "${column}".`, `Choose among its columns: ${summary.columns.join(', ')}.`, { column })
+      }
+    }
+    // The target is never also a feature (it would predict itself).
+    const clean = { ...preparation, features: [...new Set(preparation.features)].filter((f) => f !== preparation.target) }
+    this.write(() => this.storePreparation(id, clean))
+    return clean
+  }
+
+  private storePreparation(id: DatasetId, preparation: DatasetPreparation): void {
+    this.db
+      .prepare('INSERT INTO dataset_preparations (dataset_id, preparation, updated_at) VALUES (?, ?, ?) ON CONFLICT (dataset_id) DO UPDATE SET preparation = excluded.preparation, updated_at = excluded.updated_at')
+      .run(id, JSON.stringify(preparation), this.now().toISOString())
+  }
+
+  /**
+   * The previous version's preparation for a new version with `columns`: the same target if it is
+   * still there, its features that are, and the columns that are new (the one-hot dummies just
+   * asked for) — the reason the file was read again.
+   */
+  private inheritedPreparation(previousId: DatasetId, columns: readonly string[]): DatasetPreparation | null {
+    const old = this.getPreparation(previousId)
+    if (!old) return null
+    const oldColumns = new Set(this.getDataset(previousId).columns)
+    const target = old.target !== null && columns.includes(old.target) ? old.target : null
+    const features = columns.filter((c) => c !== target && (old.features.includes(c) || !oldColumns.has(c)))
+    return { target, features, data: old.data }
+  }
+
+  /** Now, or just after the newest dataset's time if the clock says otherwise: "newest" is the last stored. */
+  private laterThanAll(): string {
+    const now = this.now().toISOString()
+    const newest = (this.db.prepare('SELECT max(created_at) AS t FROM datasets').get() as { t: string | null }).t
+    return newest !== null && newest >= now ? new Date(Date.parse(newest) + 1).toISOString() : now
+  }
+
   listDatasets(): DatasetSummary[] {
     const rows = this.db
-      .prepare(`SELECT d.*, (SELECT count(*) FROM runs r WHERE r.dataset_id = d.id) AS run_count FROM datasets d ORDER BY d.created_at DESC, d.id DESC`)
+      .prepare(
+        `SELECT d.*, (SELECT count(*) FROM runs r WHERE r.dataset_id = d.id) AS run_count FROM datasets d
+         WHERE NOT EXISTS (SELECT 1 FROM datasets n WHERE n.sha256 = d.sha256 AND (n.created_at > d.created_at OR (n.created_at = d.created_at AND n.id > d.id)))
+         ORDER BY d.created_at DESC, d.id DESC`,
+      )
       .all() as DatasetRow[]
     return rows.map((r) => this.datasetSummary(r))
   }
@@ -172,7 +244,7 @@ export class RunStore {
     const summary = this.getDataset(id)
     const columns = this.db.prepare('SELECT data FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(id) as { data: Buffer }[]
     const source = this.datasetSource(id)
-    return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber, rowGaps: source.rowGaps }
+    return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber, rowGaps: source.rowGaps, preparation: this.getPreparation(id) }
   }
 
   /** The dataset as a Table for training, with its row numbering and cell texts for messages. */
@@ -438,6 +510,8 @@ export class RunStore {
   private datasetSummary(r: DatasetRow): DatasetSummary {
     const source = { excluded: [], importInfo: {}, oneHot: [], ...(JSON.parse(r.source) as Partial<DatasetSource>) }
     const columns = (this.db.prepare('SELECT name FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(r.id) as { name: string }[]).map((c) => c.name)
+    const dummies = new Set(source.oneHot.flatMap((o) => o.levels.map((l) => dummyName(o.column, l))))
+    const fileColumns = new Set([...columns.filter((c) => !dummies.has(c)), ...source.oneHot.map((o) => o.column), ...source.excluded.map((e) => e.name)]).size
     return {
       id: r.id,
       name: r.name,
@@ -448,6 +522,7 @@ export class RunStore {
       excluded: source.excluded,
       importInfo: source.importInfo,
       oneHot: source.oneHot,
+      fileColumns,
       createdAt: r.created_at,
       runCount: r.run_count,
     }

@@ -8,14 +8,23 @@ import { oneHotEncode } from '../../../src-core/table/one-hot'
 import tutorialCsv from '../../../resources/examples/tutorial.csv?raw'
 import longleyCsv from '../../../resources/examples/longley.csv?raw'
 import { api } from '../api'
+import { tutorialExperiment } from '../lib/tutorial-experiment'
+import type { TrainConfig } from '../../../src-core/train/config'
 import { parseFile, parseText, sha256Of, type ParseJob } from '../import/parse-client'
 import { useNotices } from './notices'
 import { useSetup } from './setup'
 
+/** The bundled examples; the tutorial's comes with the tutorial's exact experiment (its settings). */
 export const examples = [
-  { id: 'tutorial', fileName: 'tutorial.csv', text: tutorialCsv, target: 'y' },
-  { id: 'longley', fileName: 'longley.csv', text: longleyCsv, target: 'employment' },
+  { id: 'tutorial', fileName: 'tutorial.csv', text: tutorialCsv, target: 'y', settings: tutorialExperiment.config },
+  { id: 'longley', fileName: 'longley.csv', text: longleyCsv, target: 'employment', settings: {} },
 ] as const
+
+/** How a dataset is opened: with its saved preparation (default), an example's target, or a run's preparation and settings. */
+export interface OpenAs {
+  target?: string
+  run?: { target: string; features: string[]; config: TrainConfig }
+}
 
 /** Datasets: the stored list, the open one (with its numbers), and the import in progress. */
 export const useDatasets = defineStore('datasets', () => {
@@ -40,21 +49,26 @@ export const useDatasets = defineStore('datasets', () => {
     }
   }
 
-  async function open(id: number): Promise<void> {
+  async function open(id: number, as: OpenAs = {}): Promise<boolean> {
     try {
       const data = await api()['datasets.get'](id)
       if (report.value && report.value.fileName !== data.fileName) report.value = null
       current.value = data
-      useSetup().useDataset(data)
+      if (as.run) useSetup().useRun(data, as.run)
+      else useSetup().useDataset(data, as.target ? { target: as.target } : {})
+      return true
     } catch (e) {
       notices.error(e)
+      return false
     }
   }
 
-  async function finishImport(name: string, fingerprint: Promise<string>, job: ParseJob, oneHot: string[] = []): Promise<boolean> {
+  async function finishImport(name: string, fingerprint: Promise<string>, job: ParseJob, oneHot: string[] = [], as: OpenAs = {}): Promise<boolean> {
     importing.value = { name, progress: null, job }
     importError.value = null
     try {
+      // The open dataset's last edits reach the database first: a new version of its file inherits them.
+      await useSetup().flushPreparation()
       const result = await job.result
       const encoded = oneHot.length ? oneHotEncode(result, oneHot) : null
       const table = encoded?.table ?? result.table
@@ -69,7 +83,7 @@ export const useDatasets = defineStore('datasets', () => {
       })
       report.value = result
       await refresh()
-      await open(summary.id)
+      await open(summary.id, as)
       return true
     } catch (e) {
       const sentence = (e as { sentence?: string }).sentence
@@ -124,12 +138,9 @@ export const useDatasets = defineStore('datasets', () => {
       lastSource.value = { kind: 'text', name: example.fileName, text: example.text }
       lastOptions.value = {}
       lastOneHot.value = []
-      const ok = await finishImport(example.fileName, sha256Of(example.text), parseText(example.fileName, example.text, {}, onProgress))
-      if (ok) {
-        const setup = useSetup()
-        setup.setTarget(example.target)
-        setup.features = setup.columns.filter((c) => c !== example.target) // every other column, the first time
-      }
+      // The example's target and every other column as features, then the settings it fixes.
+      const ok = await finishImport(example.fileName, sha256Of(example.text), parseText(example.fileName, example.text, {}, onProgress), [], { target: example.target })
+      if (ok) useSetup().applySettings(example.settings)
     },
     cancelImport: () => importing.value?.job.cancel(),
     /** Deletes a dataset; one with runs only together with them (the UI asks first). */

@@ -1,11 +1,26 @@
 import { defineStore } from 'pinia'
-import { computed, reactive, ref } from 'vue'
-import type { DatasetData } from '../../../src-core/contract'
+import { computed, reactive, ref, watch } from 'vue'
+import type { DatasetData, DatasetPreparation } from '../../../src-core/contract'
 import { isInputError } from '../../../src-core/errors'
+import { dummyName } from '../../../src-core/table/one-hot'
 import { defaultTrainConfig, parseTrainConfig, switchOptimizer, type TrainConfig } from '../../../src-core/train/config'
-import type { SettingName } from '../../../src-core/train/settings'
+import { settingNames, settings, type SettingName } from '../../../src-core/train/settings'
+import { api } from '../api'
 
 const STORAGE_KEY = 'slope.config'
+
+/**
+ * The settings that belong to a dataset's preparation (group "data": missing cells, standardize,
+ * intercept, validation split): they say how this table becomes rows, so each dataset keeps its
+ * own in the database (contract.ts datasetPreparationSchema). The rest of the form is the
+ * experiment's and is remembered for the next run, whatever the data.
+ */
+export const dataSettingNames = settingNames.filter((name) => settings[name].group === 'data')
+
+/** Where the open dataset's default target comes from when it has no saved preparation. */
+export interface TargetHint {
+  target?: string
+}
 
 /** Every setting with its default filled in (the form edits a complete config). */
 function defaults(): TrainConfig {
@@ -42,12 +57,76 @@ export const useSetup = defineStore('setup', () => {
     }
   })
 
-  function useDataset(data: DatasetData): void {
-    const changed = datasetId.value !== data.id
+  /**
+   * Makes `data` the dataset being prepared, restoring its saved preparation. Without one: the
+   * hint's target (an example's), else the previous choice if it is a column here, else the last
+   * column that is not a one-hot dummy — a "地区=华南" is a target only when chosen — and every
+   * other column as a feature; the data settings as they are.
+   */
+  function useDataset(data: DatasetData, hint: TargetHint = {}): void {
+    const same = datasetId.value === data.id
+    if (!same && pending) void flushPreparation() // the previous dataset's last edits are its own
     datasetId.value = data.id
     columns.value = [...data.columns]
-    if (!target.value || !data.columns.includes(target.value)) target.value = data.columns.at(-1) ?? null
-    if (changed || features.value.some((f) => !data.columns.includes(f))) features.value = data.columns.filter((c) => c !== target.value)
+    const saved = data.preparation
+    if (saved && !hint.target) {
+      target.value = saved.target !== null && data.columns.includes(saved.target) ? saved.target : defaultTarget(data)
+      features.value = data.columns.filter((c) => c !== target.value && saved.features.includes(c))
+      applyData(saved.data)
+    } else {
+      const previous = same && target.value && data.columns.includes(target.value) ? target.value : null
+      target.value = hint.target && data.columns.includes(hint.target) ? hint.target : (previous ?? defaultTarget(data))
+      if (!same || features.value.some((f) => !data.columns.includes(f)) || hint.target) features.value = data.columns.filter((c) => c !== target.value)
+      else features.value = features.value.filter((f) => f !== target.value)
+    }
+    savePreparation()
+  }
+
+  function defaultTarget(data: DatasetData): string | null {
+    const dummies = new Set(data.oneHot.flatMap((o) => o.levels.map((l) => dummyName(o.column, l))))
+    return data.columns.filter((c) => !dummies.has(c)).at(-1) ?? data.columns.at(-1) ?? null
+  }
+
+  function applyData(values: Record<string, unknown>): void {
+    for (const name of dataSettingNames) if (values[name] !== undefined) (form as Record<SettingName, unknown>)[name] = values[name]
+  }
+
+  function preparation(): DatasetPreparation {
+    return { target: target.value, features: [...features.value], data: Object.fromEntries(dataSettingNames.map((name) => [name, form[name]])) }
+  }
+
+  /**
+   * Saves the open dataset's preparation after each change (gathered for 300 ms: a slider's drag is
+   * one write). `saving` resolves when the database has it, so a reload right after loses nothing.
+   */
+  let pending: ReturnType<typeof setTimeout> | null = null
+  let saving: Promise<void> = Promise.resolve()
+  function savePreparation(): void {
+    if (pending) clearTimeout(pending)
+    pending = setTimeout(flushPreparation, 300)
+  }
+  function flushPreparation(): Promise<void> {
+    if (pending) clearTimeout(pending)
+    pending = null
+    const id = datasetId.value
+    if (id === null) return saving
+    const value = preparation()
+    saving = saving.then(() => api()['datasets.prepare'](id, value).then(() => undefined, () => undefined)) // a dataset deleted meanwhile: nothing to keep
+    return saving
+  }
+  watch([target, features, () => dataSettingNames.map((name) => form[name])], () => savePreparation(), { deep: true })
+  if (typeof addEventListener === 'function') addEventListener('pagehide', () => void flushPreparation())
+
+  /** A run's preparation and every hyperparameter, ready to change and start again. */
+  function useRun(data: DatasetData, run: { target: string; features: string[]; config: TrainConfig }): void {
+    Object.assign(form, defaults(), JSON.parse(JSON.stringify(run.config)) as TrainConfig)
+    useDataset({ ...data, preparation: { target: run.target, features: run.features, data: {} } })
+  }
+
+  /** Settings an example fixes (the tutorial's exact experiment): the rest of the form is left as it is. */
+  function applySettings(values: Partial<TrainConfig>): void {
+    if (values.optimizer) setSetting('optimizer', values.optimizer)
+    Object.assign(form, JSON.parse(JSON.stringify(values)) as Partial<TrainConfig>)
   }
 
   function setTarget(name: string): void {
@@ -80,6 +159,9 @@ export const useSetup = defineStore('setup', () => {
     problem: computed(() => checked.value.problem),
     problemSetting: computed(() => checked.value.problemSetting),
     useDataset,
+    useRun,
+    applySettings,
+    flushPreparation,
     setTarget,
     setSetting,
     remember,

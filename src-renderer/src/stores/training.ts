@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
-import type { LrFinderResult, RunId } from '../../../src-core/contract'
+import { computed, ref, watch } from 'vue'
+import { activeStatuses, type LrFinderResult, type RunId } from '../../../src-core/contract'
 import { api } from '../api'
+import { useDatasets } from './datasets'
 import { useNotices } from './notices'
 import { useRuns } from './runs'
 import { useSetup } from './setup'
@@ -17,6 +18,46 @@ export const useTraining = defineStore('training', () => {
 
   const current = computed(() => (currentRunId.value === null ? null : runs.summary(currentRunId.value)))
   const running = computed(() => current.value !== null && (current.value.status === 'running' || current.value.status === 'queued'))
+
+  // The Train tab describes the open dataset: a run of another dataset is not shown under it.
+  watch(
+    () => setup.datasetId,
+    (id) => {
+      const shown = current.value
+      if (shown && shown.datasetId !== id) currentRunId.value = null
+    },
+  )
+
+  /**
+   * Shows a run on the Train tab (its dataset opened, so the header describes it). A run still
+   * training is re-attached live: what it stored so far, then the stream (stores/runs.ts).
+   */
+  async function show(id: RunId): Promise<void> {
+    const summary = runs.summary(id)
+    if (!summary) return
+    const datasets = useDatasets()
+    if (setup.datasetId !== summary.datasetId) await datasets.open(summary.datasetId)
+    if (activeStatuses.includes(summary.status)) {
+      const h = runs.liveOf(id)
+      const detail = await runs.load(id, true)
+      if (detail) {
+        h.prefill(detail.loss, detail.valLoss, detail.timeline)
+        h.info ??= detail.live?.info ?? null
+      }
+    } else {
+      void runs.load(id)
+    }
+    currentRunId.value = id
+  }
+
+  /** "Open this run's dataset and settings": its data preparation and every hyperparameter, to change and start again. */
+  async function openRunSettings(id: RunId): Promise<boolean> {
+    const detail = await runs.load(id)
+    if (!detail) return false
+    if (!(await useDatasets().open(detail.datasetId, { run: detail }))) return false
+    await show(id)
+    return true
+  }
 
   function request() {
     if (setup.datasetId === null || setup.target === null) throw new Error('no dataset')
@@ -71,9 +112,7 @@ export const useTraining = defineStore('training', () => {
     resume: () => act('training.resume'),
     stop: () => act('training.cancel'),
     findLearningRate,
-    show: (id: RunId) => {
-      currentRunId.value = id
-      void runs.load(id)
-    },
+    show,
+    openRunSettings,
   }
 })
