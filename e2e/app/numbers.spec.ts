@@ -25,7 +25,7 @@ async function openHouses(app: Page): Promise<void> {
 /** Every number cell inside `root` shows its whole text (no ellipsis, nothing clipped). */
 async function expectNoCutNumbers(app: Page, root: string): Promise<void> {
   const cut = await app.locator(root).evaluate((el) =>
-    [...el.querySelectorAll<HTMLElement>('.num, td, [role="cell"]')]
+    Array.from(el.querySelectorAll<HTMLElement>('.num, td, [role="cell"]'))
       .filter((c) => c.offsetParent !== null && /\d/.test(c.textContent ?? '') && c.scrollWidth > c.clientWidth + 1)
       .map((c) => c.textContent!.trim()),
   )

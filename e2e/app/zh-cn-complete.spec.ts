@@ -14,7 +14,7 @@ const NAMES = [
   'Slope', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'CSV', 'TSV', 'JSON', 'WebGL', 'WebGL2', 'PNG', 'SVG', 'XLSX', 'XLS', 'ODS',
   'Parquet', 'PARQUET', 'DuckDB', 'CPU', 'GPU', 'MSE', 'RMSE', 'MAE', 'NIST', 'Longley', 'Excel', 'LibreOffice', 'Numbers', 'PyTorch',
   'UTF-8', 'GB18030', 'English', 'L2', 'Nesterov', 'AMSGrad', 'Esc', 'Delete', 'Enter', 'Ctrl', 'Shift', 'Ctrl+V', 'ms', 'min', 's',
-  'f32', 'f64', 'lr', 'lr_max_stable', 'lr_optimal', 'Hessian', 'QR', 'Q-Q', 'EMA', 'ID', 'p', 't', 'F', 'R²', 'AIC', 'BIC', 'κ',
+  'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'windows-1252', 'Tab', 'f32', 'f64', 'lr', 'lr_max_stable', 'lr_optimal', 'Hessian', 'QR', 'Q-Q', 'EMA', 'ID', 'p', 't', 'F', 'R²', 'AIC', 'BIC', 'κ',
 ]
 
 async function latinOnlyLabels(app: Page): Promise<string[]> {
@@ -25,6 +25,8 @@ async function latinOnlyLabels(app: Page): Promise<string[]> {
       const check = (raw: string | null | undefined) => {
         const text = (raw ?? '').trim()
         if (!text || /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/.test(text)) return
+        if (/\.(csv|xlsx|json|png|parquet|ods)$/i.test(text)) return // a file name (a download's, a dataset's)
+        if (/^((Ctrl|Alt|Shift|Cmd)\+)+\S+$/.test(text)) return // a keyboard shortcut
         const rest = text
           .replace(/\S+\.(csv|xlsx|json|png|parquet|ods)\b/gi, ' ') // file names
           .replace(/[-\u2212+]?\d[\d,.]*(e[-\u2212+]?\d+)?/gi, ' ') // numbers
@@ -33,9 +35,9 @@ async function latinOnlyLabels(app: Page): Promise<string[]> {
         if (rest.length) found.add(text)
       }
       const visible = (el: Element) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === 'fixed' || el.tagName === 'OPTION'
-      for (const el of document.body.querySelectorAll('*')) {
+      for (const el of Array.from(document.body.querySelectorAll('*'))) {
         if (['SCRIPT', 'STYLE', 'CANVAS'].includes(el.tagName) || !visible(el)) continue
-        for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE) check(node.textContent)
+        for (const node of Array.from(el.childNodes)) if (node.nodeType === Node.TEXT_NODE) check(node.textContent)
         for (const a of ['aria-label', 'title', 'placeholder']) check(el.getAttribute(a))
       }
       return [...found]

@@ -5,6 +5,7 @@ export default {
       statuses: { queued: 'queued', running: 'running', paused: 'paused', completed: 'completed', diverged: 'diverged', cancelled: 'cancelled', interrupted: 'interrupted', failed: 'failed' },
       title: 'Runs',
       count: '{shown} of {total} run | {shown} of {total} runs',
+      names: { lstsq: 'least squares', gd: '{optimizer} lr={lr}', sweep: 'sweep lr={lr}', 'sweep-optimizer': 'sweep {optimizer} lr={lr}' },
       empty: 'No runs yet: train one on the Train tab, or start a learning-rate sweep here.',
       noMatch: 'No run matches these filters.',
       columns: {
@@ -188,6 +189,7 @@ export default {
       statuses: { queued: '排队中', running: '训练中', paused: '已暂停', completed: '已完成', diverged: '已发散', cancelled: '已取消', interrupted: '已中断', failed: '失败' },
       title: '运行记录',
       count: '显示 {shown} / 共 {total} 次训练',
+      names: { lstsq: '最小二乘', gd: '{label} 学习率 {lr}', sweep: '扫描 学习率 {lr}', 'sweep-optimizer': '扫描 {label} 学习率 {lr}' },
       empty: '还没有训练记录：在“训练”页训练一次，或在这里开始一次学习率扫描。',
       noMatch: '没有符合筛选条件的训练。',
       columns: {
