@@ -13,7 +13,7 @@ const COLUMNS = ['employment', 'deflator', 'gnp', 'unemployed', 'armed_forces', 
 const NAMES = [
   'Slope', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'CSV', 'TSV', 'JSON', 'WebGL', 'WebGL2', 'PNG', 'SVG', 'XLSX', 'XLS', 'ODS',
   'Parquet', 'PARQUET', 'DuckDB', 'CPU', 'GPU', 'MSE', 'RMSE', 'MAE', 'NIST', 'Longley', 'Excel', 'LibreOffice', 'Numbers', 'PyTorch',
-  'UTF-8', 'GB18030', 'English', 'L2', 'Nesterov', 'AMSGrad', 'Esc', 'Delete', 'Enter', 'Ctrl', 'Shift', 'Ctrl+V', 'ms', 'min', 's',
+  'UTF-8', 'GB18030', 'English', 'L2', 'Nesterov', 'AMSGrad', 'Esc', 'Delete', 'Enter', 'Ctrl', 'Shift', 'Ctrl+V', 'ms',
   'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'windows-1252', 'Tab', 'f32', 'f64', 'lr', 'lr_max_stable', 'lr_optimal', 'Hessian', 'QR', 'Q-Q', 'EMA', 'ID', 'p', 't', 'F', 'R²', 'AIC', 'BIC', 'κ',
 ]
 
@@ -25,6 +25,7 @@ async function latinOnlyLabels(app: Page): Promise<string[]> {
       const check = (raw: string | null | undefined) => {
         const text = (raw ?? '').trim()
         if (!text || /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/.test(text)) return
+        if (allowed.has(text)) return
         if (/\.(csv|xlsx|json|png|parquet|ods)$/i.test(text)) return // a file name (a download's, a dataset's)
         if (/^((Ctrl|Alt|Shift|Cmd)\+)+\S+$/.test(text)) return // a keyboard shortcut
         const rest = text

@@ -331,7 +331,7 @@ export default {
         count: '学习率个数',
         optimizers: '优化器（每种优化器各训练每个学习率）',
         name: '名称',
-        namePlaceholder: 'sweep',
+        namePlaceholder: '扫描',
         preview: '学习率（{n} 次训练）：',
         launch: '开始 {n} 次训练',
         cancel: '取消',
