@@ -50,7 +50,7 @@ test('a 64-run sweep reads: colour bar, bounded log axis, diverged runs cut and 
 
   // A colour bar over the rates, not 64 legend entries (the list unfolds on demand).
   await expect(compare.getByTestId('color-bar')).toBeVisible()
-  await expect(compare.getByTestId('color-bar')).toHaveAttribute('data-min', '1e-4')
+  await expect(compare.getByTestId('color-bar')).toHaveAttribute('data-min', '1e\u22124')
   await expect(compare.getByTestId('color-bar')).toHaveAttribute('data-max', '1')
   await expect(compare.getByTestId('legend-entry')).toHaveCount(0)
 

@@ -12,5 +12,5 @@ export function runName(run: NamedRun & { name: string }, t: Translate): string 
   const kind = generatedRunName(run.name, run)
   if (kind === null) return run.name
   const label = run.solver === 'lstsq' ? '' : optimizerLabel(run.optimizer)
-  return t(`runs.names.${kind}`, { optimizer: run.optimizer, label, lr: runNameRate(run.learningRate) })
+  return t(`runs.names.${kind}`, { label, lr: runNameRate(run.learningRate) })
 }

@@ -5,7 +5,7 @@ export default {
       statuses: { queued: 'queued', running: 'running', paused: 'paused', completed: 'completed', diverged: 'diverged', cancelled: 'cancelled', interrupted: 'interrupted', failed: 'failed' },
       title: 'Runs',
       count: '{shown} of {total} run | {shown} of {total} runs',
-      names: { lstsq: 'least squares', gd: '{optimizer} lr={lr}', sweep: 'sweep lr={lr}', 'sweep-optimizer': 'sweep {optimizer} lr={lr}' },
+      names: { lstsq: 'least squares', gd: '{label} lr={lr}', sweep: 'sweep lr={lr}', 'sweep-optimizer': 'sweep {label} lr={lr}' },
       empty: 'No runs yet: train one on the Train tab, or start a learning-rate sweep here.',
       noMatch: 'No run matches these filters.',
       columns: {
