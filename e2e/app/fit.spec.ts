@@ -45,7 +45,7 @@ function defaultGradientDescent() {
 }
 
 async function numberIn(cell: Locator): Promise<number> {
-  const text = (await cell.textContent())!.trim()
+  const text = (await cell.textContent())!.trim().replaceAll('\u2212', '-').replaceAll(',', '') // the app writes U+2212 and groups digits
   const value = Number(text)
   expect(Number.isFinite(value), `"${text}" is a number`).toBe(true)
   return value

@@ -63,7 +63,7 @@ test('a sweep over four learning rates: one group, curves compared, loss vs rate
   await expect(row(app, 'sweep lr=0.1')).toHaveAttribute('data-status', 'diverged')
   for (const name of ['sweep lr=0.001', 'sweep lr=0.01']) await expect(row(app, name)).toHaveAttribute('data-status', 'completed')
   // The sweep was not named: it is labelled by its rates.
-  expect(groupLabels[0]).toBe('lr sweep 1e-3…1, 4 rates')
+  expect(groupLabels[0]).toBe('lr sweep 1e\u22123…1, 4 rates')
   // lr = 0.01 after 100 epochs from w = b = 0: the CLI (and PyTorch) give 0.2070640 (README, same data and settings).
   await expect(row(app, 'sweep lr=0.01').locator('[data-testid^="run-final-"]')).toHaveText('0.2071')
   // The loss at w = b = 0 (epoch 0) is mean(y²) = 5.9467032: the best a diverging run ever had.

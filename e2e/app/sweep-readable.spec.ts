@@ -50,7 +50,7 @@ test('a 64-run sweep reads: colour bar, bounded log axis, diverged runs cut and 
 
   // A colour bar over the rates, not 64 legend entries (the list unfolds on demand).
   await expect(compare.getByTestId('color-bar')).toBeVisible()
-  await expect(compare.getByTestId('color-bar')).toHaveAttribute('data-min', '1e-4')
+  await expect(compare.getByTestId('color-bar')).toHaveAttribute('data-min', '1e\u22124')
   await expect(compare.getByTestId('color-bar')).toHaveAttribute('data-max', '1')
   await expect(compare.getByTestId('legend-entry')).toHaveCount(0)
 
@@ -82,8 +82,8 @@ test('a 64-run sweep reads: colour bar, bounded log axis, diverged runs cut and 
   await expect(compare.getByTestId('left-plot-marker')).toHaveCount(diverged)
 
   // The sweep is labelled by its rates (no name given), never by an id.
-  await expect(app.locator('[data-testid^="run-group-"]').first()).toHaveText('lr sweep 1e-4…1, 64 rates')
-  await expect(app.getByTestId('filter-group').locator('option:checked')).toHaveText('lr sweep 1e-4…1, 64 rates (64 runs)')
+  await expect(app.locator('[data-testid^="run-group-"]').first()).toHaveText('lr sweep 1e\u22124…1, 64 rates')
+  await expect(app.getByTestId('filter-group').locator('option:checked')).toHaveText('lr sweep 1e\u22124…1, 64 rates (64 runs)')
 
   // No number in the runs table is cut off: every numeric cell shown holds its whole text.
   const cut = async () =>
@@ -97,7 +97,7 @@ test('a 64-run sweep reads: colour bar, bounded log axis, diverged runs cut and 
   // Unfolding the list shows every run, each named first by its rate in full.
   await compare.getByTestId('legend-details').locator('summary').click()
   await expect(compare.getByTestId('legend-entry')).toHaveCount(64)
-  await expect(compare.getByTestId('legend-entry').first().locator('.heading')).toHaveText('lr 1e-4')
+  await expect(compare.getByTestId('legend-entry').first().locator('.heading')).toHaveText('lr 1e\u22124')
   await compare.getByTestId('legend-details').locator('summary').click()
 
   for (const [width, height] of [[1280, 800], [1024, 640]] as const) {
@@ -109,7 +109,7 @@ test('a 64-run sweep reads: colour bar, bounded log axis, diverged runs cut and 
     await screenshot(app, `sweep64-${width}`)
   }
   await app.getByTestId('language').selectOption('zh-CN')
-  await expect(app.locator('[data-testid^="run-group-"]').first()).toHaveText('学习率扫描 1e-4…1，64 个学习率')
+  await expect(app.locator('[data-testid^="run-group-"]').first()).toHaveText('学习率扫描 1e\u22124…1，64 个学习率')
   for (const [width, height] of [[1280, 800], [1024, 640]] as const) {
     await app.setViewportSize({ width, height })
     await compare.scrollIntoViewIfNeeded()

@@ -1,3 +1,5 @@
+import { writeEquation } from '../../src-core/model/equation'
+
 /** Numbers for people: 7 significant digits, no exponent unless very large or small. */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'n/a' : x > 0 ? '∞' : '−∞'
@@ -7,9 +9,7 @@ export function formatNumber(x: number): string {
   return x.toExponential(6).replace(/\.?0+e/, 'e')
 }
 
-/** "y = 0.25·x + 0.8", in original units. */
+/** "y = 0.25·x + −3·z + 0.8", in original units: the app's equation (core's writer), in the CLI's digits. */
 export function formatModelEquation(target: string, features: readonly string[], weights: readonly number[], intercept: number): string {
-  const terms = features.map((f, i) => `${formatNumber(weights[i]!)}·${f}`)
-  if (intercept !== 0) terms.push(formatNumber(intercept))
-  return `${target} = ${terms.join(' + ').replaceAll('+ -', '− ')}`
+  return writeEquation(target, features, weights, intercept, formatNumber)
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { defaultRunName, SWEEP_PREFIX, sweepRunName } from '../../src-core/train/run-names'
 import { availableParallelism } from 'node:os'
 import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
 import { curvatureRequestSchema, lrFinderSchema, startRunSchema, sweepSchema, type CurvatureReport, type CurvatureRequest } from '../../src-core/contract'
@@ -124,14 +125,14 @@ export class TrainingService {
     // Each optimizer with its own defaults for what the Train tab's optimizer did not set (switchOptimizer).
     const configs = optimizers.flatMap((optimizer) => rates.map((learningRate) => parseTrainConfig({ ...switchOptimizer(base, optimizer), learningRate })))
     const groupId = randomUUID()
-    const prefix = request.name ?? 'sweep'
+    const prefix = request.name ?? SWEEP_PREFIX
     const runIds = configs.map((config) =>
       this.start({
         datasetId: request.datasetId,
         target: request.target,
         features: request.features,
         config,
-        name: `${prefix} ${optimizers.length > 1 ? `${config.optimizer} ` : ''}lr=${formatRate(config.learningRate)}`,
+        name: sweepRunName(prefix, config, optimizers.length > 1),
         groupId,
       }),
     )
@@ -419,10 +420,3 @@ export function storedOutcome(o: FitOutcome): StoredOutcome {
   }
 }
 
-function formatRate(lr: number): string {
-  return Number(lr.toPrecision(3)).toString()
-}
-
-function defaultRunName(config: TrainConfig): string {
-  return config.solver === 'lstsq' ? 'least squares' : `${config.optimizer} lr=${formatRate(config.learningRate)}`
-}

@@ -64,7 +64,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.')
       const given = url.searchParams.get('token')
       if (given !== null) {
-        if (!safeEqual(given, token)) return plain(res, 401, 'This link is not valid any more. Open the link slope web printed.')
+        if (!safeEqual(given, token)) return plain(res, 401, 'This link’s token is not the one this launch of slope web printed. Open the link it printed (it stays valid until slope web stops).')
         url.searchParams.delete('token')
         res.writeHead(302, {
           Location: url.pathname + url.search,

@@ -8,7 +8,8 @@ function keys(tree: Tree, prefix = ''): string[] {
 }
 
 function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()
+  // A set: a plural message ("a | b") repeats its placeholders in each form.
+  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort()
 }
 
 function lookup(tree: Tree, key: string): string {

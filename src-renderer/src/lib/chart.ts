@@ -11,6 +11,7 @@ import {
 } from 'chart.js'
 import zoomPlugin from 'chartjs-plugin-zoom'
 import { formatNumber } from './format'
+import { logTicks } from './log-ticks'
 
 /** chart.js with only what Slope draws: lines and scatter on linear/log axes, tooltips, zoom/pan. */
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, zoomPlugin)
@@ -56,11 +57,10 @@ export function currentTheme(): ChartTheme {
 export interface AxisSpec {
   title: string
   /**
-   * Tick labels: chart.js's own (the default; the loss chart's log axis keeps its 1-2-5 labels),
-   * the app's number format at this many significant digits, or on a log axis over several decades
-   * the powers of ten only.
+   * Tick labels on a linear axis: the app's number format at this many significant digits (6 by
+   * default). A log axis always has its ticks at powers of ten (logTicks), labelled alike.
    */
-  ticks?: 'auto' | { digits: number } | 'decades'
+  ticks?: { digits: number }
   maxRotation?: number
 }
 
@@ -71,19 +71,19 @@ export const linearAxis = (theme: ChartTheme, spec: AxisSpec) => themedAxis('lin
 export const logAxis = (theme: ChartTheme, spec: AxisSpec) => themedAxis('logarithmic', theme, spec)
 
 export function themedAxis<T extends 'linear' | 'logarithmic'>(type: T, theme: ChartTheme, spec: AxisSpec) {
-  const labels = spec.ticks ?? 'auto'
-  const callback = labels === 'auto' ? undefined : labels === 'decades' ? decadeTick : (value: number | string) => formatNumber(Number(value), labels.digits)
+  const digits = type === 'logarithmic' ? 3 : (spec.ticks?.digits ?? 6)
   return {
     type,
     title: { display: true, text: spec.title, color: theme.text },
-    ticks: { color: theme.text, ...(callback && { callback }), ...(spec.maxRotation !== undefined && { maxRotation: spec.maxRotation }) },
+    ticks: { color: theme.text, callback: (value: number | string) => formatNumber(Number(value), digits), ...(spec.maxRotation !== undefined && { maxRotation: spec.maxRotation }) },
     grid: { color: theme.grid },
+    // chart.js's own log ticks are 1…9 per decade, thinned by whatever fits: over a diverged run's
+    // 180 decades that gives "1E184, 1E168, 1E155". Every log axis in the app takes logTicks instead.
+    ...(type === 'logarithmic' && {
+      afterBuildTicks: (scale: { min: number; max: number; ticks: { value: number }[] }) => {
+        const values = logTicks(scale.min, scale.max)
+        if (values.length >= 2) scale.ticks = values.map((value) => ({ value }))
+      },
+    }),
   }
-}
-
-/** Log axes over several decades: label the powers of ten only (all ticks when there are few). */
-function decadeTick(value: string | number, _index: number, ticks: { value: number }[]): string {
-  const v = Number(value)
-  const exponent = Math.log10(v)
-  return ticks.length <= 6 || Math.abs(exponent - Math.round(exponent)) < 1e-9 ? formatNumber(v, 2) : ''
 }

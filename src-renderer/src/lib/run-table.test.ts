@@ -143,14 +143,14 @@ describe('sweep labels', () => {
     const sweep = (['sgd', 'adam'] as const).flatMap((o, k) => rates.map((lr, i) => run(10 + 9 * k + i, { name: `sweep ${o} lr=${lr}`, optimizer: o, groupId: G1, learningRate: lr })))
     const [g] = groupsOf(sweep)
     expect(g!.count).toBe(18)
-    expect(groupLabelParts(g!)).toEqual({ key: 'rates', values: { min: '1e-4', max: '1', n: 9 } })
+    expect(groupLabelParts(g!)).toEqual({ key: 'rates', values: { min: '1e\u22124', max: '1', n: 9 } })
     const named = groupsOf(sweep.map((r) => ({ ...r, name: r.name.replace(/^sweep/, 'housing') })))[0]!
     expect(groupLabelParts(named)).toEqual({ key: 'named', values: { name: 'housing' } })
   })
 
   it('formats rates in full: exponent form below 0.01, three significant digits', () => {
-    expect(formatRate(10 ** -2.5)).toBe('3.16e-3')
-    expect(formatRate(1e-4)).toBe('1e-4')
+    expect(formatRate(10 ** -2.5)).toBe('3.16e\u22123')
+    expect(formatRate(1e-4)).toBe('1e\u22124')
     expect(formatRate(0.0316227766)).toBe('0.0316')
     expect(formatRate(1)).toBe('1')
     expect(formatRate(0.1)).toBe('0.1')
@@ -162,9 +162,9 @@ describe('what tells compared runs apart', () => {
   const label = (o: string) => o.toUpperCase()
   it('the rate when only rates differ, optimizer first when both do', () => {
     const sweep = [run(1, { learningRate: 10 ** -2.5 }), run(2, { learningRate: 1 })]
-    expect([...distinguishingLabels(sweep, label, 'lstsq').values()]).toEqual(['lr 3.16e-3', 'lr 1'])
+    expect([...distinguishingLabels(sweep, label, 'lstsq').values()]).toEqual(['lr 3.16e\u22123', 'lr 1'])
     const both = [...sweep, run(3, { optimizer: 'adam', learningRate: 1 })]
-    expect([...distinguishingLabels(both, label, 'lstsq').values()]).toEqual(['SGD · lr 3.16e-3', 'SGD · lr 1', 'ADAM · lr 1'])
+    expect([...distinguishingLabels(both, label, 'lstsq').values()]).toEqual(['SGD · lr 3.16e\u22123', 'SGD · lr 1', 'ADAM · lr 1'])
   })
 
   it('the names when neither differs; least squares by its solver', () => {

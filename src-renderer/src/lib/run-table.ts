@@ -1,4 +1,5 @@
 import type { RunStatus, RunSummary } from '../../../src-core/contract'
+import { formatNumber } from './format'
 
 /** What the Runs tab's filters hold; empty strings and nulls mean "any". */
 export interface RunTableFilter {
@@ -17,13 +18,12 @@ export function isFiltering(f: RunTableFilter): boolean {
 }
 
 /**
- * Learning rates for people, never cut: three significant digits, in exponent form below 0.01 or
- * from 10⁴ on ("3.16e-3", "1e-4", "0.0316", "1"), so a rate column 60 px wide holds every value.
+ * Learning rates for people, never cut: the app's number format at three significant digits, in
+ * exponent form below 0.01 or from 10⁴ on ("3.16e−3", "1e−4", "0.0316", "1"), so a rate column 60 px
+ * wide holds every value.
  */
 export function formatRate(x: number): string {
-  if (!Number.isFinite(x)) return String(x)
-  if (x !== 0 && (Math.abs(x) < 1e-2 || Math.abs(x) >= 1e4)) return x.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e')
-  return String(Number(x.toPrecision(3)))
+  return formatNumber(x, 3, { plainFrom: 1e-2, exponentFrom: 1e4 })
 }
 
 /**

@@ -32,7 +32,7 @@ export default {
       history: {
         title: 'Metrics and loss history (CSV, XLSX)',
         intro: 'Metrics: one row per run. History: one row per epoch, a loss column (and validation loss) per run.',
-        forRuns: '{n} run(s): {names}',
+        forRuns: '{n} run: {names} | {n} runs: {names}',
         saveMetrics: 'Save metrics CSV…',
         saveHistory: 'Save history CSV…',
         metrics: 'metrics',

@@ -4,7 +4,7 @@ export default {
     learningRate: {
       stable: 'Stable up to {max} for this data; fastest constant rate {optimal}.',
       stableOnly: 'Stable up to {max} for this data.',
-      epochsAtRate: 'This rate: about {epochs} epochs to bring the loss gap to 1e-6 of its start.',
+      epochsAtRate: 'This rate: about {epochs} epoch to bring the loss gap to 1e-6 of its start. | This rate: about {epochs} epochs to bring the loss gap to 1e-6 of its start.',
       noConvergence: 'This rate does not converge.',
       approximate: 'Mini-batches, so approximately: {sentence}',
       diverge: 'lr {lr} is {ratio}× the largest stable rate {max}: this run will diverge.',

@@ -17,7 +17,7 @@ export default {
       stop: 'Stop',
       findLr: 'Find a learning rate',
       finding: 'Searching…',
-      epochsOf: '{done} of {total} epochs',
+      epochsOf: '{done} of {total} epoch | {done} of {total} epochs',
       noRunYet: 'Press Start (Ctrl+Enter): the loss of every epoch appears here as it trains.',
       parameters: 'Parameters',
       trainingUnits: 'In training units (standardized features); the model equation below is in original units.',
