@@ -95,7 +95,7 @@ test('a dataset is deleted only after confirming, together with its runs', async
   await app.getByTestId('tab-data').click()
   const remove = app.getByTestId('current-dataset').locator('[data-testid^="delete-dataset-"]')
   await remove.click()
-  await expect(app.getByTestId('confirm-delete-dataset')).toContainText(/and its \d+ runs\?/)
+  await expect(app.getByTestId('confirm-delete-dataset')).toContainText(/and its (run|\d+ runs)\?/)
   await app.getByTestId('confirm-delete').click()
   await expect(app.getByTestId('preview')).toHaveCount(0)
 })

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import type { CurvatureJson } from '../../src-core/model/curvature'
-import { formatNumber } from '../../src-renderer/src/lib/format'
+import { formatCount, formatNumber } from '../../src-renderer/src/lib/format'
 import { expect, openTutorial, screenshot, test } from './fixtures'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -59,7 +59,7 @@ test('the stable band and its sentence match the CLI and the closed form; past i
   // Both round to 0.0231 at three digits: the sentence shows four, enough to tell them apart.
   await expect(app.getByTestId('lr-sentence')).toHaveText(
     `Stable up to ${formatNumber(cli.lr_max_stable, 4)} for this data; fastest constant rate ${formatNumber(cli.lr_optimal, 4)}. ` +
-      `This rate: about ${cli['epochs_to_1e-6'].predicted} epochs to bring the loss gap to 1e-6 of its start.`,
+      `This rate: about ${formatCount(cli['epochs_to_1e-6'].predicted)} epochs to bring the loss gap to 1e-6 of its start.`,
   )
   expect(formatNumber(cli.lr_max_stable, 4)).toBe('0.02315')
   const band = app.getByTestId('lr-band')

@@ -20,16 +20,20 @@ const exact = simpleRegression(
 /** No sentence the app shows names a command-line flag. */
 const flag = /--[a-z]/
 
-/** A CSV with one empty feature cell (row 4 as a spreadsheet counts, the header being row 1). */
-function csvWithEmptyCell(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'slope-reasons-')), 'gaps.csv')
+/**
+ * A CSV with one empty feature cell (row 4 as a spreadsheet counts, the header being row 1). Each
+ * test names its own file: the window reopens the last dataset on start, so a shared name would let
+ * the preview show the previous test's copy before this import lands.
+ */
+function csvWithEmptyCell(name: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'slope-reasons-')), name)
   writeFileSync(path, 'x,y\n1,2.1\n2,3.9\n,6.2\n4,8.1\n5,9.8\n6,12.2\n')
   return path
 }
 
-async function openWithEmptyCell(page: Page): Promise<void> {
-  await page.getByTestId('file-input').setInputFiles(csvWithEmptyCell())
-  await expect(page.getByTestId('preview')).toContainText('gaps.csv')
+async function openWithEmptyCell(page: Page, name = 'gaps.csv'): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(csvWithEmptyCell(name))
+  await expect(page.getByTestId('preview')).toContainText(name)
   await page.getByTestId('column-y').getByRole('radio').check()
 }
 
@@ -61,7 +65,7 @@ test('a failed run says why beside its status, in the app’s words, and its fix
 test('the fix buttons and the reason name the controls in Chinese too', async ({ app }) => {
   await app.getByTestId('language').selectOption('zh-CN')
   try {
-    await openWithEmptyCell(app)
+    await openWithEmptyCell(app, 'gaps-zh.csv')
     await app.getByTestId('missing-policy').selectOption('error')
     await app.getByTestId('tab-train').click()
     await app.getByTestId('solver').selectOption('gd')

@@ -67,9 +67,10 @@ export const useDatasets = defineStore('datasets', () => {
     importing.value = { name, progress: null, job }
     importError.value = null
     try {
-      // The open dataset's last edits reach the database first: a new version of its file inherits them.
-      await useSetup().flushPreparation()
-      const result = await job.result
+      // The open dataset's last edits reach the database before the import: a new version of its
+      // file inherits them. Both are awaited together so a parse that fails meanwhile is handled
+      // here, not reported as an unhandled rejection.
+      const [result] = await Promise.all([job.result, useSetup().flushPreparation()])
       const encoded = oneHot.length ? oneHotEncode(result, oneHot) : null
       const table = encoded?.table ?? result.table
       const summary = await api()['datasets.import']({
