@@ -480,3 +480,6 @@ function fingerprint(c: Float64Array): string {
   for (let i = 0; i < c.length; i += Math.max(1, c.length >> 4)) s = s * 31 + c[i]!
   return String(s)
 }
+
+/** What an exact fit stores: the least-squares statistics and, since the report existed, the report. */
+export type ExactFitStatistics = LeastSquaresFit & { report?: RegressionReport }

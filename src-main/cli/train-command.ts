@@ -3,7 +3,9 @@ import { InputError, isInputError } from '../../src-core/errors'
 import type { RunDetail } from '../../src-core/contract'
 import { importInfoOf, tableToUpload } from '../../src-core/dataset-upload'
 import { INTERCEPT_KEY } from '../../src-core/model-file'
-import type { CoefficientStats, LeastSquaresFit } from '../../src-core/model/least-squares'
+import type { CoefficientStats } from '../../src-core/model/least-squares'
+import type { ExactFitStatistics, RegressionReport } from '../../src-core/model/regression-report'
+import { describeReading, reportReadings } from '../../src-core/model/report-readings'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { settingFlag, settings, type CliValues, type SettingName } from '../../src-core/train/settings'
 import { describeFinding, diagnoseRun } from '../../src-core/train/diagnosis'
@@ -245,6 +247,7 @@ function textSummary(run: RunDetail, timing: { train_ms: number }): string {
     lines.push(
       `residual sd ${formatNumber(s.residualSd)} on ${s.dfResidual} degrees of freedom; R² ${formatNumber(s.r2)}${config.intercept ? '' : ' (uncentered)'}, adjusted ${formatNumber(s.adjR2)}; F ${formatNumber(s.f)} on ${s.dfModel} and ${s.dfResidual} df, p ${formatNumber(s.fP)}`,
     )
+    if (s.report) lines.push(...reportLines(s.report, o.features))
   }
   const exact = o.exact
   if (exact?.available && run.status === 'diverged') {
@@ -262,19 +265,52 @@ function textSummary(run: RunDetail, timing: { train_ms: number }): string {
   return `${lines.join('\n')}\n`
 }
 
-function statisticsTable(features: readonly string[], s: LeastSquaresFit): string {
+function statisticsTable(features: readonly string[], s: ExactFitStatistics): string {
+  const r = s.report
   const terms: [string, CoefficientStats][] = features.map((f, i) => [f, s.coefficients[i]!])
   if (s.interceptStats) terms.unshift([INTERCEPT_KEY, s.interceptStats])
+  const offset = s.interceptStats ? 1 : 0
+  // With a report, SE, t, p and the interval are the chosen estimator's at the chosen level.
+  const se = r && r.covariance !== 'nonrobust' ? `std error (${r.covariance})` : 'std error'
+  const level = `${formatNumber((r?.ciLevel ?? 0.95) * 100)}% CI`
   const rows = [
-    ['term', 'estimate', 'std error', 't', 'p', '95% CI'],
-    ...terms.map(([name, c]) => [
-      name,
-      formatNumber(c.estimate),
-      formatNumber(c.stdError),
-      formatNumber(c.t),
-      formatNumber(c.p),
-      `[${formatNumber(c.ci95[0])}, ${formatNumber(c.ci95[1])}]`,
-    ]),
+    ['term', 'estimate', se, 't', 'p', level, ...(r ? ['beta', 'VIF'] : [])],
+    ...terms.map(([name, c], j) => {
+      const inf = r?.inference[j]
+      const ci = inf ? inf.ci : c.ci95
+      return [
+        name,
+        formatNumber(c.estimate),
+        formatNumber(inf ? (inf.stdError ?? NaN) : c.stdError),
+        formatNumber(inf ? (inf.t ?? NaN) : c.t),
+        formatNumber(inf ? (inf.p ?? NaN) : c.p),
+        ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '',
+        ...(r ? (j < offset ? ['', ''] : [formatNumber(r.standardized[j - offset] ?? NaN), formatNumber(r.vif[j - offset] ?? NaN)]) : []),
+      ]
+    }),
   ]
   return formatTextTable(rows, rows[0]!.map((_, j) => j > 0))
+}
+
+/** The report below the coefficients, each test named with its exact variant (statsmodels' definitions). */
+function reportLines(r: RegressionReport, features: readonly string[]): string[] {
+  const f = (x: number | null | undefined) => formatNumber(x ?? NaN)
+  const a = r.anova
+  const lines = [
+    `anova: model SS ${f(a.ssModel)} on ${a.dfModel} df (MS ${f(a.mseModel)}), residual SS ${f(a.ssResid)} on ${a.dfResid} df (MS ${f(a.mseResid)}), total SS ${f(a.ssTotal)} on ${a.dfTotal} df`,
+    `log-likelihood ${f(r.logLikelihood)}, AIC ${f(r.aic)}, BIC ${f(r.bic)}`,
+    `standard errors: ${r.covariance === 'nonrobust' ? 'classical σ²(XᵀX)⁻¹' : `${r.covariance} (heteroskedasticity-consistent)`}; HC3 ${r.terms.map((t, j) => `${t} ${f(r.hcStdErrors.HC3[j])}`).join(', ')}`,
+    `Durbin–Watson ${f(r.durbinWatson)}; Jarque–Bera ${f(r.jarqueBera.statistic)}, p ${f(r.jarqueBera.p)} (skew ${f(r.jarqueBera.skew)}, kurtosis ${f(r.jarqueBera.kurtosis)})` +
+      (r.omnibus ? `; omnibus (D'Agostino–Pearson) ${f(r.omnibus.statistic)}, p ${f(r.omnibus.p)}` : ''),
+  ]
+  if (r.breuschPagan) {
+    const k = r.breuschPagan.koenker
+    const o = r.breuschPagan.original
+    lines.push(`Breusch–Pagan (Koenker, studentized): LM ${f(k.lm)}, p ${f(k.lmP)}; F ${f(k.f)}, p ${f(k.fP)}; original Breusch–Pagan LM ${f(o.lm)}, p ${f(o.lmP)}`)
+  }
+  lines.push('skipped' in r.white ? `White: skipped — ${r.white.skipped}` : `White: LM ${f(r.white.lm)} on ${r.white.df} df, p ${f(r.white.lmP)}; F ${f(r.white.f)}, p ${f(r.white.fP)}`)
+  const c = r.collinearity
+  lines.push(`collinearity: condition number ${f(c.conditionNumber)} (unit-length columns; unscaled ${f(c.conditionNumberUnscaled)}), eigenvalues ${c.eigenvalues.map(f).join(', ')}`)
+  for (const reading of reportReadings(r, features)) lines.push(`reading: ${describeReading(reading)}`)
+  return lines
 }
