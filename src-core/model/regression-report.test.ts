@@ -4,6 +4,7 @@ import { pythonModuleMissing, runPythonJson } from '../testing/python'
 import { covarianceTypes } from './covariance-type'
 import { leastSquares } from './least-squares'
 import { regressionReport, type TestResult } from './regression-report'
+import { rowDiagnostics } from './row-diagnostics'
 
 /**
  * Parity with statsmodels 0.13 (OLSResults, get_robustcov_results(use_t=True), stats.diagnostic,
@@ -151,3 +152,43 @@ describe.skipIf(missing !== null)(`regression report against statsmodels${missin
     })
   }
 })
+
+describe.skipIf(missing !== null)(`per-row diagnostics against statsmodels' OLSInfluence${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  const reference = missing ? { cases: [] as RowReference[] } : runPythonJson<{ cases: RowReference[] }>(script, null)
+  for (const c of reference.cases) {
+    it(`${c.name}: fitted, residual, leverage, studentized (internal, external), Cook's D, DFFITS, DFBETAS`, () => {
+      const input = { X: new Float64Array(c.X), y: new Float64Array(c.y), features: c.features, intercept: c.intercept }
+      const diag = rowDiagnostics(input, leastSquares(input), { dfbetas: true })
+      const scaleOf = (values: number[]) => Math.max(...values.map(Math.abs))
+      const same = (actual: Float64Array, expected: number[], what: string) => {
+        // Per row against the largest of the column: a value 10⁴ below its column’s largest (a DFBETAS of 3e-6 beside 0.1) is compared to that floor: its last digits are cancellation in both programs.
+        const peer = scaleOf(expected)
+        expected.forEach((v, i) => expectClose(actual[i], v, `${what} row ${i}`, Math.max(Math.abs(v), 1e-4 * peer)))
+      }
+      same(diag.fitted, c.fitted, 'fitted')
+      same(diag.residual, c.resid, 'residual')
+      same(diag.leverage, c.leverage, 'leverage')
+      same(diag.studentized, c.studentized, 'studentized')
+      same(diag.studentizedExternal, c.studentized_external, 'external')
+      same(diag.cooksD, c.cooks_d, 'cooks d')
+      same(diag.dffits, c.dffits, 'dffits')
+      same(diag.dfbetas!, c.dfbetas, 'dfbetas')
+    })
+  }
+})
+
+interface RowReference {
+  name: string
+  features: string[]
+  intercept: boolean
+  X: number[]
+  y: number[]
+  fitted: number[]
+  resid: number[]
+  leverage: number[]
+  studentized: number[]
+  studentized_external: number[]
+  cooks_d: number[]
+  dffits: number[]
+  dfbetas: number[]
+}

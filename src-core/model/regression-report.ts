@@ -119,16 +119,7 @@ export function regressionReport(input: LeastSquaresInput, fit: LeastSquaresFit,
   const estimates = intercept ? [fit.intercept, ...fit.weights] : [...fit.weights]
   const dfResid = n - p
 
-  // Column sums of squares → power-of-two scales, as least-squares.ts scales its design.
-  const sumSquares = new Float64Array(p)
-  if (intercept) sumSquares[0] = n
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sumSquares[j + offset]! += X[i * d + j]! ** 2
-  const scale = Float64Array.from(sumSquares, (s) => (s > 0 ? 2 ** -Math.round(Math.log2(Math.sqrt(s))) : 1))
-  const fillRow = (i: number, dst: Float64Array, at: number, stride: number) => {
-    if (intercept) dst[at] = scale[0]!
-    for (let j = 0; j < d; j++) dst[at + (j + offset) * stride] = X[i * d + j]! * scale[j + offset]!
-  }
-  const { R } = factorTallSkinny(n, p, fillRow)
+  const { R, scale, fillRow } = factorDesign(input)
   const rInv = invertUpper(R, p)
 
   // (XᵀX)⁻¹ in original units: S·R⁻¹R⁻ᵀ·S.
@@ -284,13 +275,31 @@ export function regressionReport(input: LeastSquaresInput, fit: LeastSquaresFit,
   }
 }
 
+/** The design [1 X] with power-of-two column scales (as least-squares.ts scales it) and its Householder R. */
+export function factorDesign(input: LeastSquaresInput): { R: Float64Array; scale: Float64Array; fillRow: (i: number, dst: Float64Array, at: number, stride: number) => void } {
+  const { X, y, features, intercept } = input
+  const n = y.length
+  const d = features.length
+  const offset = intercept ? 1 : 0
+  const p = d + offset
+  const sumSquares = new Float64Array(p)
+  if (intercept) sumSquares[0] = n
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sumSquares[j + offset]! += X[i * d + j]! ** 2
+  const scale = Float64Array.from(sumSquares, (s) => (s > 0 ? 2 ** -Math.round(Math.log2(Math.sqrt(s))) : 1))
+  const fillRow = (i: number, dst: Float64Array, at: number, stride: number) => {
+    if (intercept) dst[at] = scale[0]!
+    for (let j = 0; j < d; j++) dst[at + (j + offset) * stride] = X[i * d + j]! * scale[j + offset]!
+  }
+  return { R: factorTallSkinny(n, p, fillRow).R, scale, fillRow }
+}
+
 function centeredSs(values: (i: number) => number, n: number): number {
   const mean = compensatedSum(n, values) / n
   return compensatedSum(n, (i) => (values(i) - mean) ** 2)
 }
 
 /** g = R⁻ᵀa by forward substitution; returns ‖g‖² (the row's leverage). */
-function solveTransposed(R: Float64Array, p: number, a: Float64Array, g: Float64Array): number {
+export function solveTransposed(R: Float64Array, p: number, a: Float64Array, g: Float64Array): number {
   let h = 0
   for (let k = 0; k < p; k++) {
     let s = a[k]!
@@ -302,7 +311,7 @@ function solveTransposed(R: Float64Array, p: number, a: Float64Array, g: Float64
   return h
 }
 
-function invertUpper(R: Float64Array, p: number): Float64Array {
+export function invertUpper(R: Float64Array, p: number): Float64Array {
   const inv = new Float64Array(p * p)
   for (let j = p - 1; j >= 0; j--) {
     inv[j * p + j] = 1 / R[j * p + j]!
