@@ -25,6 +25,13 @@ import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-f
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
 import { formatTextTable } from './text-table'
+import Papa from 'papaparse'
+import type { TrainConfig } from '../../src-core/train/config'
+import type { Table } from '../../src-core/table/table'
+import { prepareOptions } from '../../src-core/train/fit-model'
+import { prepareData } from '../../src-core/table/prepare'
+import { rowDiagnostics } from '../../src-core/model/row-diagnostics'
+import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
 
@@ -44,6 +51,10 @@ Storage
 
 Output
   --out MODEL.json         write the fitted model
+  --diagnostics OUT.csv    with --solver lstsq: one row per training row — spreadsheet row, fitted,
+                           residual, leverage, studentized (internal, external), Cook's D, DFFITS,
+                           and the thresholds it exceeds (see README "Per-row diagnostics")
+  --dfbetas                add DFBETAS per term (dfbetas_<term>) to --diagnostics
   --json                   print one JSON document instead of text
   --print-every N          print every Nth epoch (default: every epoch up to 1,000 epochs, then 1,000 lines)
 
@@ -59,6 +70,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       ...settingOptionSpecs(),
       ...columnOptionSpecs,
       out: { type: 'string' },
+      diagnostics: { type: 'string' },
+      dfbetas: { type: 'boolean' },
       json: { type: 'boolean' },
       'print-every': { type: 'string' },
       db: { type: 'string' },
@@ -84,6 +97,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
 
   if (values.db !== undefined && values['no-db']) throw new UsageError('--db and --no-db contradict each other.')
+  if (values.diagnostics !== undefined && config.solver !== 'lstsq') {
+    throw new UsageError('--diagnostics needs --solver lstsq: a gradient-descent run’s parameters are not the least-squares estimate the diagnostics assume.')
+  }
+  if (values.dfbetas && values.diagnostics === undefined) throw new UsageError('--dfbetas adds columns to --diagnostics OUT.csv: give that too.')
+  if (values.diagnostics !== undefined && !/\.csv$/i.test(values.diagnostics)) {
+    throw new UsageError(`--diagnostics writes CSV: name the file OUT.csv (got "${values.diagnostics}").`)
+  }
 
   const loadStart = performance.now()
   const file = await importFile(positionals[0]!, importOptionsFrom(values))
@@ -140,6 +160,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const run = services.store.getRun(runId)
     if (run.status === 'failed') throw new InputError(run.error ?? 'Training failed.')
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
+    const statistics = run.outcome?.statistics
+    if (values.diagnostics && statistics) {
+      await writeFileAtomic(values.diagnostics, diagnosticsCsv(table, values.target, features, config, statistics, values.dfbetas === true))
+    }
     const timing = {
       load_ms: round3(loadMs),
       train_ms: round3(run.trainMs ?? 0),
@@ -151,6 +175,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       for (const e of oneHot) process.stdout.write(`one-hot "${e.column}": reference "${e.reference}"; features ${e.names.map((n) => `"${n}"`).join(', ')}\n`)
       process.stdout.write(textSummary(run, timing))
       if (values.out) process.stdout.write(run.model ? `model written to ${values.out}\n` : `no model written: the run ${run.status}\n`)
+      if (values.diagnostics && statistics) process.stdout.write(`per-row diagnostics written to ${values.diagnostics}\n`)
       if (!values['no-db']) process.stdout.write(`saved as run ${run.id} in ${services.appInfo.databasePath}\n`)
     }
     return run.status === 'cancelled' ? 130 : 0
@@ -313,4 +338,39 @@ function reportLines(r: RegressionReport, features: readonly string[]): string[]
   lines.push(`collinearity: condition number ${f(c.conditionNumber)} (unit-length columns; unscaled ${f(c.conditionNumberUnscaled)}), eigenvalues ${c.eigenvalues.map(f).join(', ')}`)
   for (const reading of reportReadings(r, features)) lines.push(`reading: ${describeReading(reading)}`)
   return lines
+}
+
+/**
+ * `--diagnostics`: the training rows prepared again exactly as the run prepared them (same missing
+ * policy and seeded split), and each row's influence figures under the fitted coefficients.
+ */
+function diagnosticsCsv(table: Table, target: string, features: string[], config: TrainConfig, fit: ExactFitStatistics, withDfbetas: boolean): string {
+  const prepared = prepareData(table, prepareOptions(config, target, features.length ? features : undefined))
+  const { train } = prepared
+  const input = { X: train.X, y: train.y, features: prepared.features, intercept: config.intercept }
+  const diag = rowDiagnostics(input, fit, { dfbetas: withDfbetas })
+  const terms = config.intercept ? [INTERCEPT_KEY, ...prepared.features] : prepared.features
+  const p = terms.length
+  const { cooksD: cookLimit, studentized: tLimit, leverage: leverageLimit } = diag.thresholds
+  const header = ['row', 'fitted', 'residual', 'leverage', 'studentized', 'studentized_external', 'cooks_d', 'dffits', ...(withDfbetas ? terms.map((t) => `dfbetas_${t}`) : []), 'flags']
+  const rows = Array.from({ length: train.rows }, (_, i) => {
+    const flags = [
+      diag.cooksD[i]! > cookLimit ? 'cooks_d' : '',
+      Math.abs(diag.studentizedExternal[i]!) > tLimit ? 'studentized' : '',
+      diag.leverage[i]! > leverageLimit ? 'leverage' : '',
+    ].filter(Boolean)
+    return [
+      table.rowNumber(train.sourceRows[i]!),
+      diag.fitted[i]!,
+      diag.residual[i]!,
+      diag.leverage[i]!,
+      diag.studentized[i]!,
+      diag.studentizedExternal[i]!,
+      diag.cooksD[i]!,
+      diag.dffits[i]!,
+      ...(diag.dfbetas ? Array.from(diag.dfbetas.subarray(i * p, (i + 1) * p)) : []),
+      flags.join(' '),
+    ].map((v) => (typeof v === 'number' && !Number.isFinite(v) ? '' : v))
+  })
+  return `${Papa.unparse({ fields: header, data: rows }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
 }
