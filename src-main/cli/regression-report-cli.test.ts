@@ -53,4 +53,27 @@ describe('slope train --solver lstsq: the regression report', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('--diagnostics needs --solver lstsq')
   })
+
+  it('slope predict --interval: statsmodels get_prediction().conf_int() bands; none for gradient descent', async () => {
+    const model = join(tmp, 'lstsq.json')
+    expect((await runCli(['train', longley, '--target', 'employment', '--solver', 'lstsq', '--no-db', '--out', model])).code).toBe(0)
+    const band = async (kind: string, level: string) => {
+      const r = await runCli(['predict', model, longley, '--interval', kind, '--level', level])
+      expect(r.code, r.stderr).toBe(0)
+      const first = Papa.parse<Record<string, string>>(r.stdout, { header: true, skipEmptyLines: true }).data[0]!
+      return [Number(first.lower_employment), Number(first.upper_employment)]
+    }
+    const [pLow, pHigh] = await band('prediction', '0.9')
+    close(pLow!, 59388.67187873)
+    close(pHigh!, 60722.64806172)
+    const [cLow, cHigh] = await band('confidence', '0.95')
+    close(cLow!, 59606.32262649)
+    close(cHigh!, 60504.99731396)
+    const gd = join(tmp, 'gd.json')
+    expect((await runCli(['train', longley, '--target', 'employment', '--epochs', '5', '--no-db', '--out', gd])).code).toBe(0)
+    const r = await runCli(['predict', gd, longley, '--interval', 'confidence'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('fitted by gradient descent, so it has no intervals')
+    expect(r.stderr).toContain('--solver lstsq')
+  })
 })
