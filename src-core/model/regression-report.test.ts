@@ -47,6 +47,9 @@ interface Reference {
   bp_koenker: number[]
   bp_original: number[]
   white: (number | null)[]
+  rsquared: number
+  fvalue: number
+  f_pvalue: number
 }
 
 /** Relative agreement to 1e-8; a figure near 0 (skewness, a tiny covariance) against the scale of its peers. */
@@ -118,6 +121,12 @@ describe.skipIf(missing !== null)(`regression report against statsmodels${missin
         expectClose(r.collinearity.conditionNumberUnscaled, c.condition_number_unscaled, 'unscaled condition number')
         // Proportions are shares in [0, 1]: compared absolutely.
         c.variance_proportions.forEach((v, at) => expectClose(r.collinearity.varianceProportions![Math.floor(at / p)]![at % p], v, `proportion ${at}`, 1))
+      })
+
+      it('R² and the F test of the fit itself (least-squares.ts)', () => {
+        expectClose(fit.r2, c.rsquared, 'r2')
+        expectClose(fit.f, c.fvalue, 'F')
+        expectP(fit.fP, c.f_pvalue, 'F p')
       })
 
       it('log-likelihood, AIC, BIC and the ANOVA table', () => {
