@@ -5,7 +5,7 @@ export default {
   en: {
     report: {
       title: 'Regression report',
-      covariance: 'Standard errors: {cov}, intervals at {level} %',
+      estimatorNote: 'Standard errors: {cov}, intervals at {level} %',
       classical: 'classical',
       term: 'Term',
       beta: 'Standardized β',
@@ -28,7 +28,7 @@ export default {
   'zh-CN': {
     report: {
       title: '回归报告',
-      covariance: '标准误：{cov}，置信区间水平 {level}%',
+      estimatorNote: '标准误：{cov}，置信区间水平 {level}%',
       classical: '经典',
       term: '项',
       beta: '标准化 β',
