@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { FixableText } from './errors'
 import type { ModelDocument } from './model-file'
 import type { CurvatureJson } from './model/curvature'
-import type { LeastSquaresFit } from './model/least-squares'
+import type { ExactFitStatistics } from './model/regression-report'
 import type { LossQuadratic } from './model/loss-surface'
 import type { Metrics } from './model/metrics'
 import type { MissingReport } from './table/missing'
@@ -203,7 +203,7 @@ const fitOutcomeSchema = z
     trainingParams: numbers,
     metrics: z.object({ train: metricsSchema, validation: metricsSchema.nullable() }).nullable(),
     exact: exactSchema.nullable(),
-    statistics: record<LeastSquaresFit>('least-squares statistics').nullable(),
+    statistics: record<ExactFitStatistics>('least-squares statistics').nullable(),
     trainMs: anyNumber,
     path: z.object({ epochs: z.array(count), params: z.array(numbers) }).nullable(),
     hessianCondition: anyNumber.nullable(),
@@ -287,7 +287,7 @@ export interface StoredOutcome {
   trainingParams: number[]
   metrics: { train: Metrics; validation: Metrics | null } | null
   exact: ExactReference | null
-  statistics: LeastSquaresFit | null
+  statistics: ExactFitStatistics | null
   standardization: Standardization | null
   imputation: number[] | null
   missing: MissingReport

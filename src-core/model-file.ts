@@ -3,6 +3,9 @@ import { InputError } from './errors'
 import type { Metrics } from './model/metrics'
 import type { CoefficientStats } from './model/least-squares'
 import type { FitOutcome } from './train/fit-model'
+import { covarianceTypes } from './model/covariance-type'
+import type { RegressionReport, TestResult } from './model/regression-report'
+import { describeReading, reportReadings } from './model/report-readings'
 import { documentedConfigSchema, type TrainConfig } from './train/config'
 import { loopOutcomes } from './train/train-loop'
 
@@ -61,6 +64,61 @@ const formulaSchema = z.object({
     .array(z.object({ name: z.string(), mean: z.number(), scale: z.number() }))
     .describe('scale()/center() factors: (value − mean) / scale with the training data’s mean and standard deviation (ddof 0; scale 1 for center).'),
 })
+
+const nullableNumber = z.number().nullable()
+const perFeature = (what: string) => z.record(z.string(), nullableNumber).describe(`${what}, keyed by feature name.`)
+const lmTest = (what: string) =>
+  z
+    .object({ lm: nullableNumber.describe('LM statistic.'), lm_p: nullableNumber.describe('Its χ² p-value.'), f: nullableNumber.describe('F statistic of the auxiliary regression.'), f_p: nullableNumber, df: z.number().int().describe('χ² degrees of freedom.') })
+    .describe(what)
+
+/**
+ * The regression report (model/regression-report.ts), statsmodels' definitions; optional, so model
+ * files written before it existed still read.
+ */
+const reportSchema = {
+  cov_type: z.enum(covarianceTypes).optional().describe('Covariance estimator of `inference` (nonrobust = σ²(XᵀX)⁻¹; HC0–HC3 White/MacKinnon–White).'),
+  ci_level: z.number().optional().describe('Level of `inference.ci`.'),
+  inference: z
+    .object({ std_errors: byName('Standard errors'), t: byName('t statistics'), p: byName('Two-sided p-values (Student t, df_residual)'), ci: z.record(z.string(), z.tuple([z.number(), z.number()]).nullable()).describe('Confidence intervals at ci_level.') })
+    .optional()
+    .describe('Inference from the chosen covariance estimator (cov_type) at ci_level; std_errors/t/p/ci95 above are always the classical ones.'),
+  hc0_se: byName('HC0 (White) standard errors').optional(),
+  hc1_se: byName('HC1 standard errors: HC0 · √(n/(n − p))').optional(),
+  hc2_se: byName('HC2 standard errors: e²/(1 − h)').optional(),
+  hc3_se: byName('HC3 standard errors: e²/(1 − h)²').optional(),
+  covariance: z
+    .object({ terms: z.array(z.string()), type: z.enum(covarianceTypes), nonrobust: z.array(z.array(z.number())), chosen: z.array(z.array(z.number())) })
+    .nullable()
+    .optional()
+    .describe('Coefficient covariance matrices (rows and columns in `terms` order): classical and the chosen estimator; null above 100 terms.'),
+  standardized_coefficients: perFeature('β = coefficient · sd(x)/sd(y), sample standard deviations').optional(),
+  vif: perFeature('Variance inflation factor 1/(1 − R²ⱼ) of the feature on the other columns').optional(),
+  tolerance: perFeature('1/VIF').optional(),
+  condition_number: nullableNumber.optional().describe('Largest condition index of the design with unit-length columns (intercept included, Belsley–Kuh–Welsch).'),
+  condition_number_unscaled: nullableNumber.optional().describe('statsmodels’ "Cond. No.": √(λmax/λmin) of XᵀX in original units.'),
+  eigenvalues: z.array(nullableNumber).optional().describe('Eigenvalues of the unit-column-scaled design’s cross-product, descending.'),
+  condition_indices: z.array(nullableNumber).optional().describe('√(λmax/λk) for each eigenvalue.'),
+  log_likelihood: nullableNumber.optional().describe('Gaussian log-likelihood −n/2·(log 2π + log(RSS/n) + 1).'),
+  aic: nullableNumber.optional().describe('−2·log_likelihood + 2p (p parameters with the intercept).'),
+  bic: nullableNumber.optional().describe('−2·log_likelihood + p·log n.'),
+  mse_model: nullableNumber.optional().describe('ss_model / df_model.'),
+  mse_resid: nullableNumber.optional().describe('ss_resid / df_residual = residual_sd².'),
+  anova: z
+    .object({ ss_model: z.number(), ss_resid: z.number(), ss_total: z.number().describe('About the mean with an intercept, Σy² without.'), df_model: z.number().int(), df_resid: z.number().int(), df_total: z.number().int() })
+    .optional()
+    .describe('Analysis of variance: ss_total = ss_model + ss_resid.'),
+  durbin_watson: nullableNumber.optional().describe('Σ(eₜ − eₜ₋₁)²/Σeₜ² in row order (2: no autocorrelation).'),
+  jarque_bera: z
+    .object({ statistic: nullableNumber, p: nullableNumber, skew: nullableNumber, kurtosis: nullableNumber })
+    .optional()
+    .describe('Jarque–Bera n/6·(S² + (K − 3)²/4), χ²(2); S, K the residuals’ population skewness and kurtosis.'),
+  omnibus: z.object({ statistic: z.number(), p: z.number() }).nullable().optional().describe('D’Agostino–Pearson K² normality test, χ²(2); null below 8 rows.'),
+  breusch_pagan: lmTest('Breusch–Pagan, Koenker’s studentized variant (statsmodels’ default): n·R² of e² on the features.').extend({ variant: z.literal('koenker') }).nullable().optional(),
+  breusch_pagan_original: lmTest('Breusch–Pagan’s original LM = ESS/2 of e²/mean(e²) on the features (Stata’s estat hettest default).').extend({ variant: z.literal('original') }).nullable().optional(),
+  white: z.union([lmTest('White’s test: n·R² of e² on the features, their squares and cross products.'), z.object({ skipped: z.string() })]).optional(),
+  readings: z.array(z.string()).optional().describe('Plain-language readings of the tests and collinearity figures (English).'),
+}
 
 export const modelDocumentSchema = z
   .object({
@@ -146,6 +204,7 @@ export const modelDocumentSchema = z
         df_model: z.number().int(),
         f: z.number().nullable().describe('F statistic of the regression.'),
         f_p: z.number().nullable().describe('p-value of F.'),
+        ...reportSchema,
       })
       .nullable()
       .describe('Least-squares inference (solver lstsq only).'),
@@ -222,8 +281,51 @@ export function buildModelDocument(outcome: FitOutcome, config: TrainConfig, dat
           df_model: stats.dfModel,
           f: finiteOrNull(stats.f),
           f_p: finiteOrNull(stats.fP),
+          ...(stats.report ? reportJson(stats.report, features) : {}),
         }
       : null,
+  }
+}
+
+function reportJson(r: RegressionReport, features: readonly string[]) {
+  const byTerm = <T>(values: readonly T[]) => Object.fromEntries(r.terms.map((t, j) => [t, values[j]!]))
+  const byFeature = <T>(values: readonly T[]) => Object.fromEntries(features.map((f, j) => [f, values[j]!]))
+  const test = (t: TestResult) => ({ lm: t.lm, lm_p: t.lmP, f: t.f, f_p: t.fP, df: t.df })
+  return {
+    cov_type: r.covariance,
+    ci_level: r.ciLevel,
+    inference: {
+      std_errors: byTerm(r.inference.map((c) => c.stdError)),
+      t: byTerm(r.inference.map((c) => c.t)),
+      p: byTerm(r.inference.map((c) => c.p)),
+      ci: byTerm(r.inference.map((c) => c.ci)),
+    },
+    hc0_se: byTerm(r.hcStdErrors.HC0),
+    hc1_se: byTerm(r.hcStdErrors.HC1),
+    hc2_se: byTerm(r.hcStdErrors.HC2),
+    hc3_se: byTerm(r.hcStdErrors.HC3),
+    covariance: r.covarianceMatrix ? { terms: r.terms, type: r.covariance, ...r.covarianceMatrix } : null,
+    standardized_coefficients: byFeature(r.standardized),
+    vif: byFeature(r.vif),
+    tolerance: byFeature(r.tolerance),
+    // A perfect fit (RSS 0) has an infinite log-likelihood, a singular-looking design an infinite index: null in JSON.
+    condition_number: finiteOrNull(r.collinearity.conditionNumber),
+    condition_number_unscaled: finiteOrNull(r.collinearity.conditionNumberUnscaled),
+    eigenvalues: r.collinearity.eigenvalues.map(finiteOrNull),
+    condition_indices: r.collinearity.conditionIndices.map(finiteOrNull),
+    log_likelihood: finiteOrNull(r.logLikelihood),
+    aic: finiteOrNull(r.aic),
+    bic: finiteOrNull(r.bic),
+    mse_model: r.anova.mseModel,
+    mse_resid: r.anova.mseResid,
+    anova: { ss_model: r.anova.ssModel, ss_resid: r.anova.ssResid, ss_total: r.anova.ssTotal, df_model: r.anova.dfModel, df_resid: r.anova.dfResid, df_total: r.anova.dfTotal },
+    durbin_watson: r.durbinWatson,
+    jarque_bera: r.jarqueBera,
+    omnibus: r.omnibus,
+    breusch_pagan: r.breuschPagan ? { ...test(r.breuschPagan.koenker), variant: 'koenker' as const } : null,
+    breusch_pagan_original: r.breuschPagan ? { ...test(r.breuschPagan.original), variant: 'original' as const } : null,
+    white: 'skipped' in r.white ? r.white : test(r.white),
+    readings: reportReadings(r, features).map((reading) => describeReading(reading)),
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fUpperTailP, incompleteBeta, logGamma, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
+import { chiSquareUpperTailP, fUpperTailP, incompleteBeta, logGamma, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
 
 // Closed forms (independent of the continued fraction): Cauchy for 1 df, the 2-df formula,
 // the F(2, d) tail, I_x(1, 1) = x, I_x(a, 1) = xᵃ, and Γ at integers and ½.
@@ -39,5 +39,20 @@ describe('distributions against closed forms', () => {
     expect(studentTQuantileTwoSided(0.05, 1)).toBeCloseTo(Math.tan(Math.PI * 0.475), 9)
     expect(studentTQuantileTwoSided(0.05, 2)).toBeCloseTo(4.302652729749464, 11)
     for (const df of [3, 9, 40]) expect(studentTTwoSidedP(studentTQuantileTwoSided(0.05, df), df)).toBeCloseTo(0.05, 13)
+  })
+})
+
+describe('χ² upper tail against closed forms', () => {
+  it('1 df: erfc(√(x/2)) via the t(∞) relation; 2 df: exp(−x/2); 4 df: (1 + x/2)·exp(−x/2)', () => {
+    // χ²(1) tail at x equals the two-sided normal tail at √x: 3.841458820694124 → 0.05.
+    expect(chiSquareUpperTailP(3.841458820694124, 1)).toBeCloseTo(0.05, 14)
+    for (const x of [0.1, 2, 9, 40]) {
+      expect(chiSquareUpperTailP(x, 2)).toBeCloseTo(Math.exp(-x / 2), 15)
+      const four = (1 + x / 2) * Math.exp(-x / 2)
+      expect(Math.abs(chiSquareUpperTailP(x, 4) - four) / four).toBeLessThan(1e-13)
+    }
+    // Tiny tails keep relative accuracy: 6 df at x = 200, (1 + x/2 + x²/8)·exp(−x/2).
+    const tail = (1 + 100 + 200 ** 2 / 8) * Math.exp(-100)
+    expect(Math.abs(chiSquareUpperTailP(200, 6) - tail) / tail).toBeLessThan(1e-12)
   })
 })

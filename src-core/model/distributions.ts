@@ -91,3 +91,50 @@ export function studentTQuantileTwoSided(p: number, df: number): number {
   }
   return 0.5 * (lo + hi)
 }
+
+/**
+ * Regularized upper incomplete gamma Q(a, x) = Γ(a, x)/Γ(a): the series of P for x < a + 1, else
+ * Legendre's continued fraction for Q (modified Lentz; Numerical Recipes §6.2, DLMF 8.9.2), each on
+ * the side where it converges fast and subtracts nothing, so a tiny Q keeps its relative accuracy.
+ */
+export function upperIncompleteGamma(a: number, x: number): number {
+  if (Number.isNaN(x) || !(a > 0)) return NaN
+  if (x <= 0) return 1
+  if (!Number.isFinite(x)) return 0
+  const logFront = a * Math.log(x) - x - logGamma(a)
+  if (x < a + 1) {
+    let term = 1 / a
+    let sum = term
+    for (let k = 1; k < 10000; k++) {
+      term *= x / (a + k)
+      sum += term
+      if (Math.abs(term) < Math.abs(sum) * 1e-17) break
+    }
+    return 1 - sum * Math.exp(logFront)
+  }
+  const tiny = 1e-300
+  let b = x + 1 - a
+  let c = 1 / tiny
+  let d = 1 / b
+  let h = d
+  for (let i = 1; i < 10000; i++) {
+    const an = -i * (i - a)
+    b += 2
+    d = an * d + b
+    if (Math.abs(d) < tiny) d = tiny
+    c = b + an / c
+    if (Math.abs(c) < tiny) c = tiny
+    d = 1 / d
+    const delta = d * c
+    h *= delta
+    if (Math.abs(delta - 1) < 1e-16) break
+  }
+  return Math.exp(logFront) * h
+}
+
+/** Upper tail of χ²(df): P(X ≥ x). With 2 df it is exactly exp(−x/2). */
+export function chiSquareUpperTailP(x: number, df: number): number {
+  if (Number.isNaN(x) || !(df > 0)) return NaN
+  if (df === 2) return x <= 0 ? 1 : Math.exp(-x / 2)
+  return upperIncompleteGamma(df / 2, x / 2)
+}

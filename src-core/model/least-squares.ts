@@ -1,4 +1,5 @@
 import { InputError } from '../errors'
+import { compensatedSum } from './compensated-sum'
 import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
 import { factorTallSkinny, type TallSkinnyQR } from './householder-tsqr'
 
@@ -123,15 +124,9 @@ export function leastSquares(input: LeastSquaresInput, options: { wasm?: boolean
     })
   }
 
-  let tss = 0
-  if (intercept) {
-    let mean = 0
-    for (let i = 0; i < n; i++) mean += y[i]!
-    mean /= n
-    for (let i = 0; i < n; i++) tss += (y[i]! - mean) ** 2
-  } else {
-    for (let i = 0; i < n; i++) tss += y[i]! ** 2
-  }
+  // Compensated sums: a plain running TSS lost ~5e-10 of the F p-value on 6,366 rows (statsmodels' fair).
+  const mean = intercept ? compensatedSum(n, (i) => y[i]!) / n : 0
+  const tss = compensatedSum(n, (i) => (y[i]! - mean) ** 2)
   const r2 = 1 - rss / tss
   const dfModel = intercept ? p - 1 : p
   const dfTotal = intercept ? n - 1 : n

@@ -110,7 +110,8 @@ export function switchOptimizer(config: TrainConfig, to: OptimizerName): TrainCo
 
 /** The settings a run actually uses: the optimizer's own hyperparameters only, none for least squares. */
 export function settingsInEffect(config: Pick<TrainConfig, 'solver' | 'optimizer'>): SettingName[] {
-  if (config.solver === 'lstsq') return settingNames.filter((name) => settings[name].group === 'data' || name === 'solver')
+  const inference = (name: SettingName) => name === 'covariance' || name === 'ciLevel' // the exact fit's only
+  if (config.solver === 'lstsq') return settingNames.filter((name) => settings[name].group === 'data' || name === 'solver' || inference(name))
   const used = new Set<SettingName>(optimizerModule(config.optimizer).settings)
-  return settingNames.filter((name) => settings[name].group !== 'optimizer' || used.has(name))
+  return settingNames.filter((name) => (settings[name].group !== 'optimizer' || used.has(name)) && !inference(name))
 }

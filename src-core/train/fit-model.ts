@@ -3,8 +3,9 @@ import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
 import type { CurvatureJson } from '../model/curvature'
 import { lossQuadratic, type LossQuadratic } from '../model/loss-surface'
-import { leastSquares, type LeastSquaresFit } from '../model/least-squares'
+import { leastSquares } from '../model/least-squares'
 import { computeMetrics, predictRows, type Metrics } from '../model/metrics'
+import { regressionReport, type ExactFitStatistics } from '../model/regression-report'
 import { prepareData, type DesignPart, type PrepareOptions, type PreparedData } from '../table/prepare'
 import { unstandardize } from '../table/standardize'
 import type { Table } from '../table/table'
@@ -72,7 +73,7 @@ export interface FitOutcome {
   metrics: { train: Metrics; validation: Metrics | null } | null
   exact: ExactReference | null
   /** Least-squares statistics (solver lstsq only). */
-  statistics: LeastSquaresFit | null
+  statistics: ExactFitStatistics | null
   trainMs: number
   /** θ along the run (training units), for one- and two-feature models; null otherwise. */
   path: ParamPath | null
@@ -98,8 +99,10 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
   if (lstsq) {
     const clock = request.hooks?.clock ?? (() => performance.now())
     const started = clock()
-    const fit = leastSquares({ X: train.X, y: train.y, features: prepared.features, intercept: config.intercept })
+    const input = { X: train.X, y: train.y, features: prepared.features, intercept: config.intercept }
+    const fit = leastSquares(input)
     const trainMs = clock() - started
+    const report = regressionReport(input, fit, { covariance: config.covariance, ciLevel: config.ciLevel })
     const params = [...fit.weights, fit.intercept]
     return {
       prepared: summary,
@@ -114,7 +117,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
       trainingParams: params,
       metrics: metricsOf(train, validation, params),
       exact: null,
-      statistics: fit,
+      statistics: { ...fit, report },
       trainMs,
       path: null,
       hessianCondition: null,

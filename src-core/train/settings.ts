@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { OptimizerHyperparameters } from './optimizers/optimizer'
 import { optimizerNames } from './optimizers/registry'
+import { covarianceTypes } from '../model/covariance-type'
 
 /**
  * Every training and data-preparation setting, declared once: its schema (with the sentences a
@@ -189,6 +190,22 @@ export const settings = {
       read: (v, read) => (v['batch-size'] === undefined ? undefined : v['batch-size'] === 'full' ? null : read.integer('batch-size', v['batch-size'] as string)),
     },
     ui: { control: 'custom' },
+  }),
+  /** The exact fit's inference (model/regression-report.ts); gradient descent has none. */
+  covariance: setting({
+    schema: choice('the covariance estimator', covarianceTypes),
+    default: 'nonrobust',
+    group: 'solver',
+    cli: { kind: 'choice', flag: 'cov' },
+    ui: { control: 'select', testId: 'covariance' },
+    choices: covarianceTypes,
+  }),
+  ciLevel: setting({
+    schema: finite('the confidence level').refine((v) => v > 0 && v < 1, 'the confidence level must be above 0 and below 1'),
+    default: 0.95,
+    group: 'solver',
+    cli: { kind: 'number', flag: 'ci-level', value: 'LEVEL' },
+    ui: { control: 'number', min: 0.5, max: 0.999, step: 0.01, testId: 'ci-level' },
   }),
   // ---- optimizer hyperparameters (which optimizer reads which: optimizers/registry.ts) ----
   momentum: setting({

@@ -5,6 +5,7 @@ import Papa from 'papaparse'
 import { InputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
 import { predictWithModel } from '../../src-core/model/predict-with-model'
+import { intervalAt, intervalKinds, intervalModel, type IntervalKind } from '../../src-core/model/prediction-interval'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 import { writeFileAtomic } from '../services/atomic-write'
 import { importFile } from '../services/import-file'
@@ -12,7 +13,7 @@ import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './impo
 import { formatNumber } from './format'
 import { UsageError } from './usage-error'
 
-export const predictUsage = `Usage: slope predict MODEL.json FILE [--out PREDICTIONS.csv] [file options]
+export const predictUsage = `Usage: slope predict MODEL.json FILE [--out PREDICTIONS.csv] [--interval confidence|prediction [--level 0.95]] [file options]
 
 Apply a model exported by Slope to the rows of FILE. Writes CSV (to stdout without --out) with
 the row number, the model's features, the target if FILE has it, and predicted_<target>.
@@ -23,6 +24,10 @@ never saw leaves that row without a prediction. A model trained with --formula b
 from FILE by its formula; for a transformed response (log(y) ~ …) a last column predicted_y takes
 the prediction back to y's units (exp of a log: the median).
 
+--interval confidence|prediction adds lower_<target> and upper_<target>: where the mean of the
+target lies at that row (confidence), or one new observation (prediction), at --level (default 0.95;
+Student t on the model's df_residual, its chosen covariance). Exact-fit (--solver lstsq) models only.
+
 ${importOptionsUsage}
 `
 
@@ -30,7 +35,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...importOptionSpecs, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...importOptionSpecs, out: { type: 'string' }, interval: { type: 'string' }, level: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   })
   if (values.help) {
     process.stdout.write(predictUsage)
@@ -45,12 +50,25 @@ export async function predictCommand(argv: string[]): Promise<number> {
     throw new InputError(`Cannot read the model file ${modelPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Check the path.', { file: basename(modelPath) })
   }
   const model = readModelDocument(text, basename(modelPath))
+  const kind = values.interval
+  if (kind !== undefined && !(intervalKinds as readonly string[]).includes(kind)) throw new UsageError(`--interval must be confidence or prediction (got "${kind}").`)
+  if (values.level !== undefined && kind === undefined) throw new UsageError('--level goes with --interval confidence|prediction.')
+  const level = values.level === undefined ? 0.95 : Number(values.level)
+  if (values.level !== undefined && !(level > 0 && level < 1)) throw new UsageError(`--level needs a number above 0 and below 1 (got "${values.level}").`)
+  const intervals = kind ? intervalModel(model.document, level) : null
   const file = await importFile(dataPath, importOptionsFrom(values))
   const result = predictWithModel(file, model)
   const table = result.table
 
   const back = result.backTransformed
-  const header = ['row', ...model.features, ...(result.actual ? [model.target] : []), `predicted_${model.target}`, ...(back ? [`predicted_${back.column}`] : [])]
+  const header = [
+    'row',
+    ...model.features,
+    ...(result.actual ? [model.target] : []),
+    `predicted_${model.target}`,
+    ...(intervals ? [`lower_${model.target}`, `upper_${model.target}`] : []),
+    ...(back ? [`predicted_${back.column}`] : []),
+  ]
   const featureColumns = model.features.map((f) => table.column(f))
   const rows: (string | number)[][] = []
   for (let i = 0; i < table.rowCount; i++) {
@@ -58,6 +76,17 @@ export async function predictCommand(argv: string[]): Promise<number> {
     for (const c of featureColumns) cells.push(cellOut(c[i]!))
     if (result.actual) cells.push(cellOut(result.actual[i]!))
     cells.push(cellOut(result.predicted[i]!))
+    if (intervals) {
+      const predicted = result.predicted[i]!
+      // The features as the prediction used them: a missing cell is the training mean under --missing mean.
+      const value = (f: string) => {
+        const j = model.features.indexOf(f)
+        const v = featureColumns[j]![i]!
+        return Number.isNaN(v) && model.imputation ? model.imputation[j]! : v
+      }
+      const [lower, upper] = Number.isNaN(predicted) ? [NaN, NaN] : intervalAt(intervals, kind as IntervalKind, predicted, value)
+      cells.push(cellOut(lower), cellOut(upper))
+    }
     if (back) cells.push(cellOut(back.predicted[i]!))
     rows.push(cells)
   }

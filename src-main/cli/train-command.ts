@@ -3,7 +3,9 @@ import { InputError, isInputError } from '../../src-core/errors'
 import type { RunDetail } from '../../src-core/contract'
 import { importInfoOf, tableToUpload } from '../../src-core/dataset-upload'
 import { INTERCEPT_KEY } from '../../src-core/model-file'
-import type { CoefficientStats, LeastSquaresFit } from '../../src-core/model/least-squares'
+import type { CoefficientStats } from '../../src-core/model/least-squares'
+import type { ExactFitStatistics, RegressionReport } from '../../src-core/model/regression-report'
+import { describeReading, reportReadings } from '../../src-core/model/report-readings'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { settingFlag, settings, type CliValues, type SettingName } from '../../src-core/train/settings'
 import { describeFinding, diagnoseRun } from '../../src-core/train/diagnosis'
@@ -25,6 +27,13 @@ import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-f
 import { UsageError } from './usage-error'
 import { formatNumber, formatModelEquation } from './format'
 import { formatTextTable } from './text-table'
+import Papa from 'papaparse'
+import type { TrainConfig } from '../../src-core/train/config'
+import type { Table } from '../../src-core/table/table'
+import { prepareOptions } from '../../src-core/train/fit-model'
+import { prepareData } from '../../src-core/table/prepare'
+import { rowDiagnostics } from '../../src-core/model/row-diagnostics'
+import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
        slope train FILE --formula "y ~ x + I(x ^ 2)" [options]
@@ -48,6 +57,10 @@ Storage
 
 Output
   --out MODEL.json         write the fitted model
+  --diagnostics OUT.csv    with --solver lstsq: one row per training row — spreadsheet row, fitted,
+                           residual, leverage, studentized (internal, external), Cook's D, DFFITS,
+                           and the thresholds it exceeds (see README "Per-row diagnostics")
+  --dfbetas                add DFBETAS per term (dfbetas_<term>) to --diagnostics
   --json                   print one JSON document instead of text
   --print-every N          print every Nth epoch (default: every epoch up to 1,000 epochs, then 1,000 lines)
 
@@ -64,6 +77,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       ...columnOptionSpecs,
       formula: { type: 'string' },
       out: { type: 'string' },
+      diagnostics: { type: 'string' },
+      dfbetas: { type: 'boolean' },
       json: { type: 'boolean' },
       'print-every': { type: 'string' },
       db: { type: 'string' },
@@ -93,6 +108,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (printEvery < 1) throw new UsageError('--print-every needs a whole number of at least 1.')
 
   if (values.db !== undefined && values['no-db']) throw new UsageError('--db and --no-db contradict each other.')
+  if (values.diagnostics !== undefined && config.solver !== 'lstsq') {
+    throw new UsageError('--diagnostics needs --solver lstsq: a gradient-descent run’s parameters are not the least-squares estimate the diagnostics assume.')
+  }
+  if (values.dfbetas && values.diagnostics === undefined) throw new UsageError('--dfbetas adds columns to --diagnostics OUT.csv: give that too.')
+  if (values.diagnostics !== undefined && !/\.csv$/i.test(values.diagnostics)) {
+    throw new UsageError(`--diagnostics writes CSV: name the file OUT.csv (got "${values.diagnostics}").`)
+  }
 
   const loadStart = performance.now()
   const file = await importFile(positionals[0]!, importOptionsFrom(values))
@@ -154,6 +176,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (design && run.model) run.model = { ...run.model, formula: formulaDocument(design) }
     if (run.status === 'failed') throw run.failure ? InputError.fromText(run.failure) : new InputError(run.error ?? 'Training failed.')
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
+    const statistics = run.outcome?.statistics
+    if (values.diagnostics && statistics) {
+      await writeFileAtomic(values.diagnostics, diagnosticsCsv(table, values.target, features, config, statistics, values.dfbetas === true))
+    }
     const timing = {
       load_ms: round3(loadMs),
       train_ms: round3(run.trainMs ?? 0),
@@ -166,6 +192,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       for (const e of oneHot) process.stdout.write(`one-hot "${e.column}": reference "${e.reference}"; features ${e.names.map((n) => `"${n}"`).join(', ')}\n`)
       process.stdout.write(textSummary(run, timing))
       if (values.out) process.stdout.write(run.model ? `model written to ${values.out}\n` : `no model written: the run ${run.status}\n`)
+      if (values.diagnostics && statistics) process.stdout.write(`per-row diagnostics written to ${values.diagnostics}\n`)
       if (!values['no-db']) process.stdout.write(`saved as run ${run.id} in ${services.appInfo.databasePath}\n`)
     }
     return run.status === 'cancelled' ? 130 : 0
@@ -267,6 +294,7 @@ function textSummary(run: RunDetail, timing: { train_ms: number }): string {
     lines.push(
       `residual sd ${formatNumber(s.residualSd)} on ${s.dfResidual} degrees of freedom; R² ${formatNumber(s.r2)}${config.intercept ? '' : ' (uncentered)'}, adjusted ${formatNumber(s.adjR2)}; F ${formatNumber(s.f)} on ${s.dfModel} and ${s.dfResidual} df, p ${formatNumber(s.fP)}`,
     )
+    if (s.report) lines.push(...reportLines(s.report, o.features))
   }
   const exact = o.exact
   if (exact?.available && run.status === 'diverged') {
@@ -284,19 +312,87 @@ function textSummary(run: RunDetail, timing: { train_ms: number }): string {
   return `${lines.join('\n')}\n`
 }
 
-function statisticsTable(features: readonly string[], s: LeastSquaresFit): string {
+function statisticsTable(features: readonly string[], s: ExactFitStatistics): string {
+  const r = s.report
   const terms: [string, CoefficientStats][] = features.map((f, i) => [f, s.coefficients[i]!])
   if (s.interceptStats) terms.unshift([INTERCEPT_KEY, s.interceptStats])
+  const offset = s.interceptStats ? 1 : 0
+  // With a report, SE, t, p and the interval are the chosen estimator's at the chosen level.
+  const se = r && r.covariance !== 'nonrobust' ? `std error (${r.covariance})` : 'std error'
+  const level = `${formatNumber((r?.ciLevel ?? 0.95) * 100)}% CI`
   const rows = [
-    ['term', 'estimate', 'std error', 't', 'p', '95% CI'],
-    ...terms.map(([name, c]) => [
-      name,
-      formatNumber(c.estimate),
-      formatNumber(c.stdError),
-      formatNumber(c.t),
-      formatNumber(c.p),
-      `[${formatNumber(c.ci95[0])}, ${formatNumber(c.ci95[1])}]`,
-    ]),
+    ['term', 'estimate', se, 't', 'p', level, ...(r ? ['beta', 'VIF'] : [])],
+    ...terms.map(([name, c], j) => {
+      const inf = r?.inference[j]
+      const ci = inf ? inf.ci : c.ci95
+      return [
+        name,
+        formatNumber(c.estimate),
+        formatNumber(inf ? (inf.stdError ?? NaN) : c.stdError),
+        formatNumber(inf ? (inf.t ?? NaN) : c.t),
+        formatNumber(inf ? (inf.p ?? NaN) : c.p),
+        ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '',
+        ...(r ? (j < offset ? ['', ''] : [formatNumber(r.standardized[j - offset] ?? NaN), formatNumber(r.vif[j - offset] ?? NaN)]) : []),
+      ]
+    }),
   ]
   return formatTextTable(rows, rows[0]!.map((_, j) => j > 0))
+}
+
+/** The report below the coefficients, each test named with its exact variant (statsmodels' definitions). */
+function reportLines(r: RegressionReport, features: readonly string[]): string[] {
+  const f = (x: number | null | undefined) => formatNumber(x ?? NaN)
+  const a = r.anova
+  const lines = [
+    `anova: model SS ${f(a.ssModel)} on ${a.dfModel} df (MS ${f(a.mseModel)}), residual SS ${f(a.ssResid)} on ${a.dfResid} df (MS ${f(a.mseResid)}), total SS ${f(a.ssTotal)} on ${a.dfTotal} df`,
+    `log-likelihood ${f(r.logLikelihood)}, AIC ${f(r.aic)}, BIC ${f(r.bic)}`,
+    `standard errors: ${r.covariance === 'nonrobust' ? 'classical σ²(XᵀX)⁻¹' : `${r.covariance} (heteroskedasticity-consistent)`}; HC3 ${r.terms.map((t, j) => `${t} ${f(r.hcStdErrors.HC3[j])}`).join(', ')}`,
+    `Durbin–Watson ${f(r.durbinWatson)}; Jarque–Bera ${f(r.jarqueBera.statistic)}, p ${f(r.jarqueBera.p)} (skew ${f(r.jarqueBera.skew)}, kurtosis ${f(r.jarqueBera.kurtosis)})` +
+      (r.omnibus ? `; omnibus (D'Agostino–Pearson) ${f(r.omnibus.statistic)}, p ${f(r.omnibus.p)}` : ''),
+  ]
+  if (r.breuschPagan) {
+    const k = r.breuschPagan.koenker
+    const o = r.breuschPagan.original
+    lines.push(`Breusch–Pagan (Koenker, studentized): LM ${f(k.lm)}, p ${f(k.lmP)}; F ${f(k.f)}, p ${f(k.fP)}; original Breusch–Pagan LM ${f(o.lm)}, p ${f(o.lmP)}`)
+  }
+  lines.push('skipped' in r.white ? `White: skipped — ${r.white.skipped}` : `White: LM ${f(r.white.lm)} on ${r.white.df} df, p ${f(r.white.lmP)}; F ${f(r.white.f)}, p ${f(r.white.fP)}`)
+  const c = r.collinearity
+  lines.push(`collinearity: condition number ${f(c.conditionNumber)} (unit-length columns; unscaled ${f(c.conditionNumberUnscaled)}), eigenvalues ${c.eigenvalues.map(f).join(', ')}`)
+  for (const reading of reportReadings(r, features)) lines.push(`reading: ${describeReading(reading)}`)
+  return lines
+}
+
+/**
+ * `--diagnostics`: the training rows prepared again exactly as the run prepared them (same missing
+ * policy and seeded split), and each row's influence figures under the fitted coefficients.
+ */
+function diagnosticsCsv(table: Table, target: string, features: string[], config: TrainConfig, fit: ExactFitStatistics, withDfbetas: boolean): string {
+  const prepared = prepareData(table, prepareOptions(config, target, features.length ? features : undefined))
+  const { train } = prepared
+  const input = { X: train.X, y: train.y, features: prepared.features, intercept: config.intercept }
+  const diag = rowDiagnostics(input, fit, { dfbetas: withDfbetas })
+  const terms = config.intercept ? [INTERCEPT_KEY, ...prepared.features] : prepared.features
+  const p = terms.length
+  const { cooksD: cookLimit, studentized: tLimit, leverage: leverageLimit } = diag.thresholds
+  const header = ['row', 'fitted', 'residual', 'leverage', 'studentized', 'studentized_external', 'cooks_d', 'dffits', ...(withDfbetas ? terms.map((t) => `dfbetas_${t}`) : []), 'flags']
+  const rows = Array.from({ length: train.rows }, (_, i) => {
+    const flags = [
+      diag.cooksD[i]! > cookLimit ? 'cooks_d' : '',
+      Math.abs(diag.studentizedExternal[i]!) > tLimit ? 'studentized' : '',
+      diag.leverage[i]! > leverageLimit ? 'leverage' : '',
+    ].filter(Boolean)
+    return [
+      table.rowNumber(train.sourceRows[i]!),
+      diag.fitted[i]!,
+      diag.residual[i]!,
+      diag.leverage[i]!,
+      diag.studentized[i]!,
+      diag.studentizedExternal[i]!,
+      diag.cooksD[i]!,
+      diag.dffits[i]!,
+      ...(diag.dfbetas ? Array.from(diag.dfbetas.subarray(i * p, (i + 1) * p)) : []),
+      flags.join(' '),
+    ].map((v) => (typeof v === 'number' && !Number.isFinite(v) ? '' : v))
+  })
+  return `${Papa.unparse({ fields: header, data: rows }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
 }

@@ -1,0 +1,51 @@
+// Fit tab: the exact fit's regression report (the reading sentences live in src-core/model/report-readings.ts, shared with the CLI).
+import { readingMessages } from '../../../../src-core/model/report-readings'
+
+export default {
+  en: {
+    report: {
+      title: 'Regression report',
+      estimatorNote: 'Standard errors: {cov}, intervals at {level} %',
+      classical: 'classical',
+      term: 'Term',
+      beta: 'Standardized β',
+      vif: 'VIF',
+      hc3: 'HC3 SE',
+      test: 'Test',
+      statistic: 'Statistic',
+      pValue: 'p',
+      durbinWatson: 'Durbin–Watson',
+      jarqueBera: 'Jarque–Bera (normality)',
+      omnibus: 'Omnibus, D’Agostino–Pearson (normality)',
+      bpKoenker: 'Breusch–Pagan, Koenker (heteroskedasticity)',
+      bpOriginal: 'Breusch–Pagan, original (heteroskedasticity)',
+      white: 'White (heteroskedasticity)',
+      skipped: 'skipped: {reason}',
+      fitSummary: 'Log-likelihood {llf}, AIC {aic}, BIC {bic}; condition number {kappa} (unit-length columns)',
+      readings: readingMessages.en,
+    },
+  },
+  'zh-CN': {
+    report: {
+      title: '回归报告',
+      estimatorNote: '标准误：{cov}，置信区间水平 {level}%',
+      classical: '经典',
+      term: '项',
+      beta: '标准化 β',
+      vif: 'VIF',
+      hc3: 'HC3 标准误',
+      test: '检验',
+      statistic: '统计量',
+      pValue: 'p',
+      durbinWatson: 'Durbin–Watson',
+      jarqueBera: 'Jarque–Bera（正态性）',
+      omnibus: 'Omnibus，D’Agostino–Pearson（正态性）',
+      bpKoenker: 'Breusch–Pagan，Koenker 版（异方差）',
+      bpOriginal: 'Breusch–Pagan，原始版（异方差）',
+      white: 'White（异方差）',
+      skipped: '未计算：{reason}',
+      fitSummary: '对数似然 {llf}，AIC {aic}，BIC {bic}；条件数 {kappa}（列缩放为单位长度）',
+      readings: readingMessages['zh-CN'],
+    },
+  },
+}
