@@ -178,7 +178,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const statistics = run.outcome?.statistics
     if (values.diagnostics && statistics) {
-      await writeFileAtomic(values.diagnostics, diagnosticsCsv(table, values.target, features, config, statistics, values.dfbetas === true))
+      await writeFileAtomic(values.diagnostics, diagnosticsCsv(table, target, design ? design.columns.map((c) => c.name) : features, config, statistics, values.dfbetas === true))
     }
     const timing = {
       load_ms: round3(loadMs),
