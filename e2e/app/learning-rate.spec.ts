@@ -86,7 +86,7 @@ test('the stable band and its sentence match the CLI and the closed form; past i
   await expect(app.getByTestId('lr')).toHaveValue(String(cli.lr_optimal))
   await expect(app.getByTestId('lr-warning')).toBeHidden()
   // At the fastest rate both extreme directions contract by (κ − 1)/(κ + 1) an epoch.
-  await expect(app.getByTestId('lr-sentence')).toContainText(`about ${hand.epochsAt(hand.lrOptimal)} epochs`)
+  await expect(app.getByTestId('lr-sentence')).toContainText(`about ${formatCount(hand.epochsAt(hand.lrOptimal))} epochs`)
   await app.getByTestId('start').click()
   await expect(app.getByTestId('run-status')).toContainText('completed')
 })

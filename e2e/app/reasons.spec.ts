@@ -21,18 +21,20 @@ const exact = simpleRegression(
 const flag = /--[a-z]/
 
 /**
- * A CSV with one empty feature cell (row 4 as a spreadsheet counts, the header being row 1). Each
- * test names its own file: the window reopens the last dataset on start, so a shared name would let
- * the preview show the previous test's copy before this import lands.
+ * A CSV with one empty feature cell (row 4 as a spreadsheet counts, the header being row 1), and
+ * `extraRows` complete rows after it. Each test takes its own file, name and bytes: the window
+ * reopens the last dataset on start, and the same bytes are the same source (one entry per file),
+ * so a shared file would let the preview show the previous test's copy before this import lands.
  */
-function csvWithEmptyCell(name: string): string {
+function csvWithEmptyCell(name: string, extraRows = 0): string {
   const path = join(mkdtempSync(join(tmpdir(), 'slope-reasons-')), name)
-  writeFileSync(path, 'x,y\n1,2.1\n2,3.9\n,6.2\n4,8.1\n5,9.8\n6,12.2\n')
+  const extra = Array.from({ length: extraRows }, (_, i) => `${7 + i},${(14 + 2 * i).toFixed(1)}\n`).join('')
+  writeFileSync(path, `x,y\n1,2.1\n2,3.9\n,6.2\n4,8.1\n5,9.8\n6,12.2\n${extra}`)
   return path
 }
 
-async function openWithEmptyCell(page: Page, name = 'gaps.csv'): Promise<void> {
-  await page.getByTestId('file-input').setInputFiles(csvWithEmptyCell(name))
+async function openWithEmptyCell(page: Page, name = 'gaps.csv', extraRows = 0): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(csvWithEmptyCell(name, extraRows))
   await expect(page.getByTestId('preview')).toContainText(name)
   await page.getByTestId('column-y').getByRole('radio').check()
 }
@@ -65,7 +67,7 @@ test('a failed run says why beside its status, in the app’s words, and its fix
 test('the fix buttons and the reason name the controls in Chinese too', async ({ app }) => {
   await app.getByTestId('language').selectOption('zh-CN')
   try {
-    await openWithEmptyCell(app, 'gaps-zh.csv')
+    await openWithEmptyCell(app, 'gaps-zh.csv', 1)
     await app.getByTestId('missing-policy').selectOption('error')
     await app.getByTestId('tab-train').click()
     await app.getByTestId('solver').selectOption('gd')

@@ -30,7 +30,7 @@ const NAMES = [
   'Slope', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'CSV', 'TSV', 'JSON', 'WebGL', 'WebGL2', 'PNG', 'SVG', 'XLSX', 'XLS', 'ODS',
   'Parquet', 'PARQUET', 'DuckDB', 'CPU', 'GPU', 'MSE', 'RMSE', 'MAE', 'NIST', 'Longley', 'Excel', 'LibreOffice', 'Numbers', 'PyTorch',
   'UTF-8', 'GB18030', 'English', 'L2', 'Nesterov', 'AMSGrad', 'Esc', 'Delete', 'Enter', 'Ctrl', 'Shift', 'Ctrl+V', 'ms',
-  'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'windows-1252', 'Tab', 'f32', 'f64', 'lr', 'lr_max_stable', 'lr_optimal', 'Hessian', 'QR', 'Q-Q', 'EMA', 'ID', 'p', 't', 'F', 'R²', 'AIC', 'BIC', 'κ',
+  'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'windows-1252', 'Tab', 'f32', 'f64', 'lr', 'lr_max_stable', 'lr_optimal', 'Hessian', 'QR', 'Q-Q', 'EMA', 'ID', 'p', 't', 'F', 'R²', 'AIC', 'BIC', 'κ', 'VIF', 'Durbin–Watson', 'HC0', 'HC1', 'HC2', 'HC3',
 ]
 
 async function latinOnlyLabels(app: Page): Promise<string[]> {

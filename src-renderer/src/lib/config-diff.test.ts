@@ -8,7 +8,7 @@ describe('flattening a configuration', () => {
     // The settings table's order: data preparation, solver, optimizer hyperparameters, schedule, start, compute.
     expect(Object.keys(flat)).toEqual([
       'missing', 'validationFraction', 'standardize', 'intercept',
-      'solver', 'optimizer', 'learningRate', 'epochs', 'batchSize',
+      'solver', 'optimizer', 'learningRate', 'epochs', 'batchSize', 'covariance', 'ciLevel',
       'momentum', 'dampening', 'nesterov', 'beta1', 'beta2', 'alpha', 'eps', 'centered', 'amsgrad', 'lrDecay', 'initialAccumulator', 'weightDecay',
       'schedule.kind', 'earlyStopping', 'seed', 'init.kind', 'precision', 'backend',
     ])

@@ -19,8 +19,8 @@ describe('the comparison shows the settings a run used, in the settings table’
     expect(configRecord(parseTrainConfig({ optimizer: 'adagrad' }))).toMatchObject({ lrDecay: 0, initialAccumulator: 0, eps: 1e-10 })
   })
 
-  it('a least-squares run shows its data preparation and solver, no learning rate', () => {
-    expect(Object.keys(configRecord(parseTrainConfig({ solver: 'lstsq' })))).toEqual(['missing', 'validationFraction', 'standardize', 'intercept', 'solver'])
+  it('a least-squares run shows its data preparation, solver and inference settings, no learning rate', () => {
+    expect(Object.keys(configRecord(parseTrainConfig({ solver: 'lstsq' })))).toEqual(['missing', 'validationFraction', 'standardize', 'intercept', 'solver', 'covariance', 'ciLevel'])
   })
 
   it('labels paths and names values, in English and 简体中文', () => {

@@ -1,4 +1,4 @@
-import type { ChartDataset, ChartOptions, ChartType, DefaultDataPoint } from 'chart.js'
+import type { ChartDataset, ChartOptions, ChartType, DefaultDataPoint, Plugin } from 'chart.js'
 import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { useSettings } from '../stores/settings'
@@ -27,7 +27,7 @@ export function useChart<TType extends ChartType, TData = DefaultDataPoint<TType
 
   onMounted(() => {
     const theme = currentTheme()
-    chart.value = new Chart<TType, TData>(canvas.value!, { type: spec.type, data: { datasets: spec.datasets(theme) }, options: options(theme) })
+    chart.value = new Chart<TType, TData>(canvas.value!, { type: spec.type, data: { datasets: spec.datasets(theme) }, options: options(theme), plugins: [logTickLabels as Plugin<TType>] })
   })
 
   function update(): void {
@@ -56,6 +56,23 @@ export function useChart<TType extends ChartType, TData = DefaultDataPoint<TType
     /** The chart as a PNG data URL (for "export chart"). */
     toPNG: () => chart.value?.toBase64Image('image/png', 1) ?? null,
   }
+}
+
+/**
+ * The labels of every log axis as drawn, on the canvas as `data-log-ticks` (JSON: axis id → labels):
+ * the ticks are pixels, and this is how a spec reads that every chart labels its log axes alike
+ * (lib/log-ticks.ts). Refreshed after each layout, zoom and pan included.
+ */
+const logTickLabels = {
+  id: 'slopeLogTickLabels',
+  afterUpdate(c: Chart) {
+    const axes = Object.fromEntries(
+      Object.values(c.scales)
+        .filter((scale) => scale.type === 'logarithmic')
+        .map((scale) => [scale.id, scale.ticks.map((tick) => String(tick.label ?? ''))]),
+    )
+    c.canvas.dataset.logTicks = JSON.stringify(axes)
+  },
 }
 
 /**
