@@ -265,7 +265,8 @@ function splitHigh(x: number): number {
   return t - (t - x)
 }
 
-function invertUpper(R: Float64Array, p: number): Float64Array {
+/** R⁻¹ of an upper-triangular p × p R (row-major), by back substitution column by column. */
+export function invertUpper(R: Float64Array, p: number): Float64Array {
   const inv = new Float64Array(p * p)
   for (let j = p - 1; j >= 0; j--) {
     inv[j * p + j] = 1 / R[j * p + j]!

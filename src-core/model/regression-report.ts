@@ -3,7 +3,7 @@ import { CompensatedSum, compensatedSum } from './compensated-sum'
 import { robustCovarianceTypes, type CovarianceType, type RobustCovarianceType } from './covariance-type'
 import { chiSquareUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
 import { factorTallSkinny } from './householder-tsqr'
-import { leastSquares, type LeastSquaresFit, type LeastSquaresInput } from './least-squares'
+import { invertUpper, leastSquares, type LeastSquaresFit, type LeastSquaresInput } from './least-squares'
 import { singularValues } from './singular-values'
 
 /**
@@ -309,19 +309,6 @@ export function solveTransposed(R: Float64Array, p: number, a: Float64Array, g: 
     h += gk * gk
   }
   return h
-}
-
-export function invertUpper(R: Float64Array, p: number): Float64Array {
-  const inv = new Float64Array(p * p)
-  for (let j = p - 1; j >= 0; j--) {
-    inv[j * p + j] = 1 / R[j * p + j]!
-    for (let i = j - 1; i >= 0; i--) {
-      let s = 0
-      for (let k = i + 1; k <= j; k++) s += R[i * p + k]! * inv[k * p + j]!
-      inv[i * p + j] = -s / R[i * p + i]!
-    }
-  }
-  return inv
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LeastSquaresFit, LeastSquaresInput } from './least-squares'
-import { factorDesign, invertUpper, solveTransposed } from './regression-report'
+import { invertUpper } from './least-squares'
+import { factorDesign, solveTransposed } from './regression-report'
 
 /**
  * Per-row influence diagnostics of an exact fit, as statsmodels' OLSInfluence and R's
