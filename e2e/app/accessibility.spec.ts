@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { expect, openTutorial, test } from './fixtures'
+import { expect, openTutorial, setSweepRange, test } from './fixtures'
 
 /*
  * axe-core on every tab with data and runs present, and with the sweep dialog open, in the light
@@ -21,10 +21,7 @@ test('every tab and the sweep dialog, light and dark: no serious or critical axe
   await app.getByTestId('tab-runs').click()
   await app.getByTestId('open-sweep').click()
   const dialog = app.getByTestId('sweep-dialog')
-  for (const [box, value] of [['sweep-min', '0.001'], ['sweep-max', '0.1']] as const) {
-    await dialog.getByTestId(box).getByTestId('lr').fill(value)
-    await dialog.getByTestId(box).getByTestId('lr').press('Enter')
-  }
+  await setSweepRange(dialog, '0.001', '0.1')
   await dialog.getByTestId('sweep-count').fill('3')
   await expect(dialog.getByTestId('sweep-rate')).toHaveCount(3)
   const found = await serious(app, 'sweep dialog (light)')

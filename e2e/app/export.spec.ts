@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Download, Page } from '@playwright/test'
 import { naiveTutorialRun, simpleRegression } from '../../src-core/testing/tutorial'
-import { expect, openTutorial, screenshot, test } from './fixtures'
+import { expect, openTutorial, screenshot, test, trainRun } from './fixtures'
 
 const root = join(import.meta.dirname, '..', '..')
 const tutorialCsv = readFileSync(join(root, 'resources/examples/tutorial.csv'), 'utf8')
@@ -24,23 +24,6 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ downl
   return { download: d, bytes: readFileSync((await d.path())!) }
 }
 
-/** Trains one run on the Train tab with the current settings and waits for it to finish. */
-async function train(page: Page, solver: 'gd' | 'lstsq', settings: { lr?: string; epochs?: string } = {}): Promise<void> {
-  await page.getByTestId('tab-train').click()
-  await page.getByTestId('solver').selectOption(solver)
-  if (settings.lr) {
-    await page.getByTestId('lr').fill(settings.lr)
-    await page.getByTestId('lr').press('Enter')
-  }
-  if (settings.epochs) await page.getByTestId('epochs').fill(settings.epochs)
-  // The status line shows the previous run until the new one is created: wait for it to change.
-  const status = page.getByTestId('run-status')
-  const before = (await status.count()) ? await status.textContent() : null
-  await page.getByTestId('start').click()
-  await expect.poll(async () => ((await status.count()) ? await status.textContent() : null)).not.toBe(before)
-  await expect(status).toContainText('completed')
-}
-
 /** Opens the tutorial without standardization, so the gd run's parameters are the tutorial's. */
 async function openRawTutorial(page: Page): Promise<void> {
   await openTutorial(page)
@@ -49,8 +32,8 @@ async function openRawTutorial(page: Page): Promise<void> {
 
 test('model JSON, metrics and history CSV, chart PNG of tutorial runs hold the fits’ numbers', async ({ app, slope }) => {
   await openRawTutorial(app)
-  await train(app, 'lstsq')
-  await train(app, 'gd', { lr: '0.01', epochs: '50' })
+  await trainRun(app, 'lstsq')
+  await trainRun(app, 'gd', { lr: '0.01', epochs: '50' })
   await app.getByTestId('tab-export').click()
 
   // The Train tab's run (gd) is picked by default; the least-squares run is the one before it.
@@ -149,7 +132,7 @@ test('predict the tutorial file with a run’s model and with its JSON; a file w
   writeFileSync(noFeature, 'z,y\n1,2\n3,4\n')
 
   await openRawTutorial(app)
-  await train(app, 'lstsq')
+  await trainRun(app, 'lstsq')
   await app.getByTestId('tab-export').click()
   const { w, b } = simpleRegression(xs, ys)
 
@@ -269,7 +252,7 @@ test('a model with one-hot encoded text predicts new rows as slope predict does;
   await app.getByTestId('one-hot-apply').click()
   await expect(app.getByTestId('preview')).toContainText('city=C')
   await app.getByTestId('standardize').uncheck()
-  await train(app, 'lstsq')
+  await trainRun(app, 'lstsq')
   await app.getByTestId('tab-export').click()
   await expect(app.getByTestId('predict-model-summary')).toContainText('x, city=B, city=C')
 

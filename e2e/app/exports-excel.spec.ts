@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as XLSX from '@e965/xlsx'
 import type { Page } from '@playwright/test'
-import { expect, openTutorial, test } from './fixtures'
+import { expect, openTutorial, test, trainRun } from './fixtures'
 
 /** Exports that fit analysts' tools (issue #12): CSV for Excel, XLSX, the one-hot source column, the pickers' default run, the chart PNG's title and legend. */
 
@@ -14,21 +14,6 @@ const BOM = [0xef, 0xbb, 0xbf]
 async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
   const [d] = await Promise.all([page.waitForEvent('download'), click()])
   return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) }
-}
-
-async function train(page: Page, solver: 'gd' | 'lstsq', settings: { lr?: string; epochs?: string } = {}): Promise<void> {
-  await page.getByTestId('tab-train').click()
-  await page.getByTestId('solver').selectOption(solver)
-  if (settings.lr) {
-    await page.getByTestId('lr').fill(settings.lr)
-    await page.getByTestId('lr').press('Enter')
-  }
-  if (settings.epochs) await page.getByTestId('epochs').fill(settings.epochs)
-  const status = page.getByTestId('run-status')
-  const before = (await status.count()) ? await status.textContent() : null
-  await page.getByTestId('start').click()
-  await expect.poll(async () => ((await status.count()) ? await status.textContent() : null)).not.toBe(before)
-  await expect(status).toContainText('completed')
 }
 
 /** A workbook's first sheet as SheetJS reads it: its name and its rows (numbers as numbers). */
@@ -66,7 +51,7 @@ async function predictShops(app: Page): Promise<void> {
   await app.getByTestId('one-hot-apply').click()
   await expect(app.getByTestId('preview')).toContainText('地区=深圳')
   await app.getByTestId('standardize').uncheck()
-  await train(app, 'lstsq')
+  await trainRun(app, 'lstsq')
   await app.getByTestId('tab-export').click()
   await app.getByTestId('predict-file-input').setInputFiles(newFile)
   await expect(app.getByTestId('predicted-rows')).toHaveText('2 of 3')
@@ -124,7 +109,7 @@ test('predictions as CSV for Excel (BOM by default: a header is not ASCII) and a
   expect(metricsXlsx.rows[1]![0]).toBe(Number(metricsCsv[1]![0]))
 
   // History (gradient descent, so there is one): the same choice applies.
-  await train(app, 'gd', { lr: '0.01', epochs: '5' })
+  await trainRun(app, 'gd', { lr: '0.01', epochs: '5' })
   await app.getByTestId('tab-export').click()
   const historyBom = await download(app, () => app.getByTestId('save-history').click())
   expect([...historyBom.bytes.subarray(0, 3)]).toEqual(BOM)
@@ -137,8 +122,8 @@ test('predictions as CSV for Excel (BOM by default: a header is not ASCII) and a
 test('the model and predict pickers start on the Train tab’s run, else the best completed run of the selection, not the newest', async ({ app, slope }) => {
   await openTutorial(app)
   await app.getByTestId('standardize').uncheck()
-  await train(app, 'gd', { lr: '0.01', epochs: '50' })
-  await train(app, 'gd', { lr: '0.001', epochs: '50' }) // the newest, and the worse fit
+  await trainRun(app, 'gd', { lr: '0.01', epochs: '50' })
+  await trainRun(app, 'gd', { lr: '0.001', epochs: '50' }) // the newest, and the worse fit
   const runsJson = spawnSync(process.execPath, [join(root, 'bin/slope.mjs'), 'runs', '--db', slope.database, '--json'], { encoding: 'utf8' })
   // Newest first; the worker's database may hold runs of other tests too.
   const stored = (JSON.parse(runsJson.stdout) as { runs: { id: number; name: string; final_loss: number | null }[] }).runs
@@ -173,7 +158,7 @@ test('the model and predict pickers start on the Train tab’s run, else the bes
 
 test('the chart PNG carries the chart’s title above the plot and the legend', async ({ app }) => {
   await openTutorial(app)
-  await train(app, 'gd', { lr: '0.01', epochs: '30' })
+  await trainRun(app, 'gd', { lr: '0.01', epochs: '30' })
   await app.getByTestId('tab-export').click()
   const canvas = app.getByTestId('chart-export').locator('canvas')
   await expect(app.getByTestId('save-chart')).toBeEnabled()

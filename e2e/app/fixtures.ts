@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { startSlope, type SlopeServer } from './slope-server'
 
 /**
@@ -49,4 +49,29 @@ export async function openTutorial(page: Page): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true })
+}
+
+/** Trains one run on the Train tab with the current settings and waits for it to finish. */
+export async function trainRun(page: Page, solver: 'gd' | 'lstsq', settings: { lr?: string; epochs?: string } = {}): Promise<void> {
+  await page.getByTestId('tab-train').click()
+  await page.getByTestId('solver').selectOption(solver)
+  if (settings.lr) {
+    await page.getByTestId('lr').fill(settings.lr)
+    await page.getByTestId('lr').press('Enter')
+  }
+  if (settings.epochs) await page.getByTestId('epochs').fill(settings.epochs)
+  // The status line shows the previous run until the new one is created: wait for it to change.
+  const status = page.getByTestId('run-status')
+  const before = (await status.count()) ? await status.textContent() : null
+  await page.getByTestId('start').click()
+  await expect.poll(async () => ((await status.count()) ? await status.textContent() : null)).not.toBe(before)
+  await expect(status).toContainText('completed')
+}
+
+/** Types a learning-rate range into the open sweep dialog (each box commits on Enter). */
+export async function setSweepRange(dialog: Locator, min: string, max: string): Promise<void> {
+  for (const [box, value] of [['sweep-min', min], ['sweep-max', max]] as const) {
+    await dialog.getByTestId(box).getByTestId('lr').fill(value)
+    await dialog.getByTestId(box).getByTestId('lr').press('Enter')
+  }
 }

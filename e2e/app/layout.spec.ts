@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, openTutorial, screenshot, test } from './fixtures'
+import { expect, openTutorial, screenshot, setSweepRange, test } from './fixtures'
 
 /*
  * The layout from 1024×640 up (issue #12): nothing in the header is cut or wraps out of line, the
@@ -78,10 +78,7 @@ test('the runs comparison ends where its content ends, and no tab scrolls sidewa
   await app.getByTestId('tab-runs').click()
   await app.getByTestId('open-sweep').click()
   const dialog = app.getByTestId('sweep-dialog')
-  for (const [box, value] of [['sweep-min', '0.001'], ['sweep-max', '0.1']] as const) {
-    await dialog.getByTestId(box).getByTestId('lr').fill(value)
-    await dialog.getByTestId(box).getByTestId('lr').press('Enter')
-  }
+  await setSweepRange(dialog, '0.001', '0.1')
   await dialog.getByTestId('sweep-count').fill('24')
   await dialog.getByTestId('sweep-launch').click()
   await expect(dialog).toBeHidden()

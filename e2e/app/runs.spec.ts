@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, openTutorial, screenshot, test } from './fixtures'
+import { expect, openTutorial, screenshot, setSweepRange, test } from './fixtures'
 import { startSlope } from './slope-server'
 
 /** The table row of the run with this exact name. */
@@ -15,10 +15,7 @@ async function sweep(page: Page, min: string, max: string, count: number, name?:
   await page.getByTestId('open-sweep').click()
   const dialog = page.getByTestId('sweep-dialog')
   await expect(dialog).toBeVisible()
-  for (const [box, value] of [['sweep-min', min], ['sweep-max', max]] as const) {
-    await dialog.getByTestId(box).getByTestId('lr').fill(value)
-    await dialog.getByTestId(box).getByTestId('lr').press('Enter')
-  }
+  await setSweepRange(dialog, min, max)
   await dialog.getByTestId('sweep-count').fill(String(count))
   if (name) await dialog.getByTestId('sweep-name').fill(name)
   await expect(dialog.getByTestId('sweep-rate')).toHaveCount(count)
@@ -232,10 +229,7 @@ test('a 128-run sweep: only the rows in view are in the page, and scrolling reac
   await app.getByTestId('tab-runs').click()
   await app.getByTestId('open-sweep').click()
   const dialog = app.getByTestId('sweep-dialog')
-  for (const [box, value] of [['sweep-min', '0.0001'], ['sweep-max', '1']] as const) {
-    await dialog.getByTestId(box).getByTestId('lr').fill(value)
-    await dialog.getByTestId(box).getByTestId('lr').press('Enter')
-  }
+  await setSweepRange(dialog, '0.0001', '1')
   await dialog.getByTestId('sweep-count').fill('64')
   await dialog.getByTestId('sweep-optimizer-adam').check()
   await expect(dialog.getByTestId('sweep-launch')).toHaveText('Start 128 runs')

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, openTutorial, screenshot, test } from './fixtures'
+import { expect, openTutorial, screenshot, setSweepRange, test } from './fixtures'
 
 /*
  * A 64-run sweep an analyst can read. Tutorial data with raw x (up to 10.8): plain full-batch
@@ -20,10 +20,7 @@ async function sweep64(page: Page): Promise<void> {
   await page.getByTestId('tab-runs').click()
   await page.getByTestId('open-sweep').click()
   const dialog = page.getByTestId('sweep-dialog')
-  for (const [box, value] of [['sweep-min', '0.0001'], ['sweep-max', '1']] as const) {
-    await dialog.getByTestId(box).getByTestId('lr').fill(value)
-    await dialog.getByTestId(box).getByTestId('lr').press('Enter')
-  }
+  await setSweepRange(dialog, '0.0001', '1')
   await dialog.getByTestId('sweep-count').fill('64')
   await expect(dialog.getByTestId('sweep-rate')).toHaveCount(64)
   // The oracle marks, before anything trains, which of the rates will diverge.
