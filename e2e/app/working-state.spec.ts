@@ -8,6 +8,8 @@ import { startSlope, type SlopeServer } from './slope-server'
  * must find what the earlier steps stored.
  */
 const test = base.extend<{}, { slope: SlopeServer }>({
+  // Written out here on purpose: Playwright reuses a worker (and its server) for files whose worker
+  // fixtures are the same functions, so a shared definition would hand this file the shared database.
   slope: [
     async ({}, use) => {
       const server = await startSlope()

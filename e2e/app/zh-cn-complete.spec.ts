@@ -13,6 +13,8 @@ import { startSlope, type SlopeServer } from './slope-server'
  * user's own words, which no translation touches, and would otherwise be on every list here.
  */
 const test = shared.extend<{}, { slope: SlopeServer }>({
+  // Written out here on purpose: Playwright reuses a worker (and its server) for files whose worker
+  // fixtures are the same functions, so a shared definition would hand this file the shared database.
   slope: [
     async ({}, use) => {
       const server = await startSlope()
