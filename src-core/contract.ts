@@ -5,6 +5,8 @@ import type { CurvatureJson } from './model/curvature'
 import type { ExactFitStatistics } from './model/regression-report'
 import type { LossQuadratic } from './model/loss-surface'
 import type { Metrics } from './model/metrics'
+import type { PredictionInterval } from './model/predict-with-model'
+import { intervalKinds } from './model/prediction-interval'
 import type { MissingReport } from './table/missing'
 import type { Standardization } from './table/standardize'
 import type { ExcludedColumn } from './table/table'
@@ -371,6 +373,8 @@ export interface PredictionResult {
   actual: Float64Array | null
   missingRows: number
   metrics: Metrics | null
+  /** lower_/upper_<target> per row when an interval was asked for (exact-fit models only). */
+  interval: PredictionInterval | null
 }
 
 // ---------- the contract ----------
@@ -400,7 +404,14 @@ export const requestSchemas = {
   /** Which learning rates converge on these data, from the Hessian (before any run). */
   'training.curvature': z.tuple([curvatureRequestSchema]),
   'models.export': z.tuple([id]),
-  'models.predict': z.tuple([z.object({ runId: id.optional(), modelJson: z.string().max(10_000_000).optional(), table: datasetUploadSchema })]),
+  'models.predict': z.tuple([
+    z.object({
+      runId: id.optional(),
+      modelJson: z.string().max(10_000_000).optional(),
+      table: datasetUploadSchema,
+      interval: z.object({ kind: z.enum(intervalKinds), level: z.number().gt(0).lt(1) }).optional(),
+    }),
+  ]),
   /** The page offers to compute WebGL runs (it probed WebGL2 in its worker). */
   'compute.register': z.tuple([z.object({ kind: z.literal('webgl'), renderer: z.string().max(500), software: z.boolean() })]),
   /**

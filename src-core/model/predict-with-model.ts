@@ -6,6 +6,7 @@ import { oneHotEncode, type EncodableImport } from '../table/one-hot'
 import { Table } from '../table/table'
 import { computeMetrics, type Metrics } from './metrics'
 import { predictTable } from './predict-table'
+import { intervalAt, intervalModel, type IntervalKind, type IntervalModel } from './prediction-interval'
 
 /** What applying a model to a table gives: every row's prediction, and why some rows have none. */
 export interface ModelPrediction {
@@ -29,6 +30,15 @@ export interface ModelPrediction {
   unknownLevels: { column: string; rows: number }[]
   /** A formula's transformed response (log(y) ~ …) predicted in its column's units (y), where invertible. */
   backTransformed: { column: string; predicted: Float64Array } | null
+  /** lower_/upper_<target> per row (NaN where there is no prediction) when an interval was asked for. */
+  interval: PredictionInterval | null
+}
+
+export interface PredictionInterval {
+  kind: IntervalKind
+  level: number
+  lower: Float64Array
+  upper: Float64Array
 }
 
 /**
@@ -39,7 +49,9 @@ export interface ModelPrediction {
  * filling in the mean of a dummy column would predict for a category that does not exist in the
  * model. One implementation for `slope predict`, the app's Predict panel and `models.predict`.
  */
-export function predictWithModel(data: Table | EncodableImport, model: LoadedModel): ModelPrediction {
+export function predictWithModel(data: Table | EncodableImport, model: LoadedModel, interval?: { kind: IntervalKind; level: number }): ModelPrediction {
+  // Checked before any work: a gradient-descent model or a bad level is refused with its reason.
+  const intervals = interval ? intervalModel(model.document, interval.level) : null
   const trained = new Map((model.document.one_hot ?? []).map((e) => [e.column, e]))
   let table: Table
   let unknown: Uint8Array | null = null
@@ -90,7 +102,26 @@ export function predictWithModel(data: Table | EncodableImport, model: LoadedMod
       formula?.back_transform && formula.response_column
         ? { column: formula.response_column, predicted: predicted.map((v) => backTransform(formula.back_transform!, v, model.target, formula)) }
         : null,
+    interval: intervals && interval ? { ...interval, ...intervalBounds(intervals, interval.kind, table, model, predicted) } : null,
   }
+}
+
+/** Each row's interval around its prediction, from the features as the prediction used them (a missing cell is the training mean under --missing mean). */
+function intervalBounds(m: IntervalModel, kind: IntervalKind, table: Table, model: LoadedModel, predicted: Float64Array): { lower: Float64Array; upper: Float64Array } {
+  const columns = new Map(model.features.map((f, j) => [f, { values: table.column(f), fill: model.imputation?.[j] }]))
+  const lower = new Float64Array(predicted.length).fill(NaN)
+  const upper = new Float64Array(predicted.length).fill(NaN)
+  for (let i = 0; i < predicted.length; i++) {
+    if (Number.isNaN(predicted[i]!)) continue
+    const [lo, hi] = intervalAt(m, kind, predicted[i]!, (f) => {
+      const c = columns.get(f)!
+      const v = c.values[i]!
+      return Number.isNaN(v) && c.fill !== undefined ? c.fill : v
+    })
+    lower[i] = lo
+    upper[i] = hi
+  }
+  return { lower, upper }
 }
 
 /** The model a run carries, read exactly as a model file is; a run without one says why. */

@@ -5,7 +5,7 @@ import Papa from 'papaparse'
 import { InputError } from '../../src-core/errors'
 import { readModelDocument } from '../../src-core/model-file'
 import { predictWithModel } from '../../src-core/model/predict-with-model'
-import { intervalAt, intervalKinds, intervalModel, type IntervalKind } from '../../src-core/model/prediction-interval'
+import { intervalKinds, intervalModel, type IntervalKind } from '../../src-core/model/prediction-interval'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 import { writeFileAtomic } from '../services/atomic-write'
 import { importFile } from '../services/import-file'
@@ -55,9 +55,11 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (values.level !== undefined && kind === undefined) throw new UsageError('--level goes with --interval confidence|prediction.')
   const level = values.level === undefined ? 0.95 : Number(values.level)
   if (values.level !== undefined && !(level > 0 && level < 1)) throw new UsageError(`--level needs a number above 0 and below 1 (got "${values.level}").`)
-  const intervals = kind ? intervalModel(model.document, level) : null
+  // Refused before the file is read: a gradient-descent model has no intervals.
+  if (kind) intervalModel(model.document, level)
   const file = await importFile(dataPath, importOptionsFrom(values))
-  const result = predictWithModel(file, model)
+  const result = predictWithModel(file, model, kind ? { kind: kind as IntervalKind, level } : undefined)
+  const intervals = result.interval
   const table = result.table
 
   const back = result.backTransformed
@@ -76,17 +78,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
     for (const c of featureColumns) cells.push(cellOut(c[i]!))
     if (result.actual) cells.push(cellOut(result.actual[i]!))
     cells.push(cellOut(result.predicted[i]!))
-    if (intervals) {
-      const predicted = result.predicted[i]!
-      // The features as the prediction used them: a missing cell is the training mean under --missing mean.
-      const value = (f: string) => {
-        const j = model.features.indexOf(f)
-        const v = featureColumns[j]![i]!
-        return Number.isNaN(v) && model.imputation ? model.imputation[j]! : v
-      }
-      const [lower, upper] = Number.isNaN(predicted) ? [NaN, NaN] : intervalAt(intervals, kind as IntervalKind, predicted, value)
-      cells.push(cellOut(lower), cellOut(upper))
-    }
+    if (intervals) cells.push(cellOut(intervals.lower[i]!), cellOut(intervals.upper[i]!))
     if (back) cells.push(cellOut(back.predicted[i]!))
     rows.push(cells)
   }

@@ -4,6 +4,7 @@ import { tableFromUpload } from '../../src-core/dataset-upload'
 import { InputError } from '../../src-core/errors'
 import { buildModelDocument, readModelDocument, type ModelDocument } from '../../src-core/model-file'
 import { modelOfRun, predictWithModel } from '../../src-core/model/predict-with-model'
+import type { IntervalKind } from '../../src-core/model/prediction-interval'
 import { dummyName } from '../../src-core/table/one-hot'
 import type { TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome } from '../../src-core/train/fit-model'
@@ -39,12 +40,12 @@ export function exportModel(run: Pick<RunDetail, 'name' | 'status' | 'model'>): 
  * `models.predict`: a stored run's model or a model file's text applied to an uploaded table. The
  * upload is numeric columns only, so a model with one-hot columns needs them encoded already.
  */
-export function predictUpload(store: RunStore, request: { runId?: RunId; modelJson?: string; table: DatasetUpload }): PredictionResult {
+export function predictUpload(store: RunStore, request: { runId?: RunId; modelJson?: string; table: DatasetUpload; interval?: { kind: IntervalKind; level: number } }): PredictionResult {
   let model
   if (request.runId !== undefined) model = modelOfRun(store.getRun(request.runId))
   else if (request.modelJson !== undefined) model = readModelDocument(request.modelJson, 'model')
   else throw new InputError('No model given.', 'Choose a run or load a model file.')
-  const result = predictWithModel(tableFromUpload(request.table), model)
+  const result = predictWithModel(tableFromUpload(request.table), model, request.interval)
   return {
     target: result.target,
     features: result.features,
@@ -52,6 +53,7 @@ export function predictUpload(store: RunStore, request: { runId?: RunId; modelJs
     actual: result.actual,
     missingRows: result.missingRows,
     metrics: result.metrics,
+    interval: result.interval,
   }
 }
 

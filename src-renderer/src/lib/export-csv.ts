@@ -228,10 +228,13 @@ export interface PredictionSource {
   featureColumns: readonly ArrayLike<number>[]
   actual: ArrayLike<number> | null
   predicted: ArrayLike<number>
+  /** An interval's bounds (`slope predict --interval`'s lower_/upper_<target>), when asked for. */
+  lower?: ArrayLike<number> | null
+  upper?: ArrayLike<number> | null
 }
 
-export function predictionHeader(p: Pick<PredictionSource, 'target' | 'features' | 'actual'>): string[] {
-  return ['row', ...p.features, ...(p.actual ? [p.target] : []), `predicted_${p.target}`]
+export function predictionHeader(p: Pick<PredictionSource, 'target' | 'features' | 'actual' | 'lower'>): string[] {
+  return ['row', ...p.features, ...(p.actual ? [p.target] : []), `predicted_${p.target}`, ...(p.lower ? [`lower_${p.target}`, `upper_${p.target}`] : [])]
 }
 
 /** Row `i` of the predictions file (CSV or XLSX), in `predictionHeader`'s order. */
@@ -240,6 +243,7 @@ export function predictionRow(p: PredictionSource, i: number): Cell[] {
   for (const c of p.featureColumns) row.push(c[i]!)
   if (p.actual) row.push(p.actual[i]!)
   row.push(p.predicted[i]!)
+  if (p.lower && p.upper) row.push(p.lower[i]!, p.upper[i]!)
   return row
 }
 
