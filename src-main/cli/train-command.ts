@@ -59,7 +59,8 @@ Output
   --out MODEL.json         write the fitted model
   --diagnostics OUT.csv    with --solver lstsq: one row per training row — spreadsheet row, fitted,
                            residual, leverage, studentized (internal, external), Cook's D, DFFITS,
-                           and the thresholds it exceeds (see README "Per-row diagnostics")
+                           and the thresholds it exceeds (see README "Per-row diagnostics");
+                           OUT.xlsx writes the same columns as one sheet, numbers as numbers
   --dfbetas                add DFBETAS per term (dfbetas_<term>) to --diagnostics
   --json                   print one JSON document instead of text
   --print-every N          print every Nth epoch (default: every epoch up to 1,000 epochs, then 1,000 lines)
@@ -112,8 +113,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw new UsageError('--diagnostics needs --solver lstsq: a gradient-descent run’s parameters are not the least-squares estimate the diagnostics assume.')
   }
   if (values.dfbetas && values.diagnostics === undefined) throw new UsageError('--dfbetas adds columns to --diagnostics OUT.csv: give that too.')
-  if (values.diagnostics !== undefined && !/\.csv$/i.test(values.diagnostics)) {
-    throw new UsageError(`--diagnostics writes CSV: name the file OUT.csv (got "${values.diagnostics}").`)
+  if (values.diagnostics !== undefined && !/\.(csv|xlsx)$/i.test(values.diagnostics)) {
+    throw new UsageError(`--diagnostics writes CSV or XLSX: name the file OUT.csv or OUT.xlsx (got "${values.diagnostics}").`)
   }
 
   const loadStart = performance.now()
@@ -178,7 +179,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const statistics = run.outcome?.statistics
     if (values.diagnostics && statistics) {
-      await writeFileAtomic(values.diagnostics, diagnosticsCsv(table, target, design ? design.columns.map((c) => c.name) : features, config, statistics, values.dfbetas === true))
+      const diagnostics = diagnosticsTable(table, target, design ? design.columns.map((c) => c.name) : features, config, statistics, values.dfbetas === true)
+      await writeFileAtomic(values.diagnostics, /\.xlsx$/i.test(values.diagnostics) ? await diagnosticsXlsx(diagnostics) : diagnosticsCsv(diagnostics))
     }
     const timing = {
       load_ms: round3(loadMs),
@@ -366,7 +368,7 @@ function reportLines(r: RegressionReport, features: readonly string[]): string[]
  * `--diagnostics`: the training rows prepared again exactly as the run prepared them (same missing
  * policy and seeded split), and each row's influence figures under the fitted coefficients.
  */
-function diagnosticsCsv(table: Table, target: string, features: string[], config: TrainConfig, fit: ExactFitStatistics, withDfbetas: boolean): string {
+function diagnosticsTable(table: Table, target: string, features: string[], config: TrainConfig, fit: ExactFitStatistics, withDfbetas: boolean): DiagnosticsTable {
   const prepared = prepareData(table, prepareOptions(config, target, features.length ? features : undefined))
   const { train } = prepared
   const input = { X: train.X, y: train.y, features: prepared.features, intercept: config.intercept }
@@ -392,7 +394,34 @@ function diagnosticsCsv(table: Table, target: string, features: string[], config
       diag.dffits[i]!,
       ...(diag.dfbetas ? Array.from(diag.dfbetas.subarray(i * p, (i + 1) * p)) : []),
       flags.join(' '),
-    ].map((v) => (typeof v === 'number' && !Number.isFinite(v) ? '' : v))
+    ]
   })
-  return `${Papa.unparse({ fields: header, data: rows }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
+  return { header, rows }
+}
+
+/** The diagnostics' header and rows; a non-finite figure (a leverage-1 row's studentized residual) is an empty cell in both formats. */
+interface DiagnosticsTable {
+  header: string[]
+  rows: (string | number)[][]
+}
+
+function diagnosticsCsv({ header, rows }: DiagnosticsTable): string {
+  const cells = rows.map((r) => r.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? '' : v)))
+  return `${Papa.unparse({ fields: header, data: cells }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
+}
+
+const XLSX_MAX_ROWS = 1_048_576
+
+/** One sheet, header row, numbers as numbers; SheetJS is imported only here, so the CLI's start-up does not load it. */
+async function diagnosticsXlsx({ header, rows }: DiagnosticsTable): Promise<Uint8Array> {
+  if (rows.length + 1 > XLSX_MAX_ROWS) {
+    throw new InputError(`${rows.length.toLocaleString('en')} training rows do not fit in an XLSX sheet (${(XLSX_MAX_ROWS - 1).toLocaleString('en')} at most).`, 'Name the file OUT.csv instead.')
+  }
+  const XLSX = await import('@e965/xlsx')
+  // An empty cell is absent (null), not an empty string: a spreadsheet then sees no value there.
+  const cells = rows.map((r) => r.map((v) => (v === '' || (typeof v === 'number' && !Number.isFinite(v)) ? null : v)))
+  const sheet = XLSX.utils.aoa_to_sheet([header, ...cells], { dense: true })
+  const book = XLSX.utils.book_new()
+  XLSX.utils.book_append_sheet(book, sheet, 'diagnostics')
+  return new Uint8Array(XLSX.write(book, { type: 'array', bookType: 'xlsx', compression: true }) as ArrayBuffer)
 }
