@@ -85,6 +85,39 @@ describe('request handlers answer bad input with a sentence', () => {
     expect(result.metrics).toMatchObject({ mse: expect.closeTo(r * r, 12), mae: expect.closeTo(Math.abs(r), 12) })
   })
 
+  it('models.predict with an interval: statsmodels get_prediction().summary_frame(alpha=0.1) bands; a gradient-descent run says why it has none', async () => {
+    const c = connection()
+    const dataset = c.services.store.addDataset(tutorialUpload())
+    const started = (await c.call('training.start', { datasetId: dataset.id, target: 'y', config: { solver: 'lstsq' } })) as { ok: true; value: { runId: number } }
+    await c.services.training.waitFor(started.value.runId)
+    const table = { ...tutorialUpload(), fileName: 'new.csv', columns: [Float64Array.from([1, 3, NaN]), Float64Array.from([0, 0, 0])] }
+    // statsmodels 0.13, OLS(y, add_constant(x)) on the tutorial's 15 rows, at x = 1 and 3.
+    const reference = {
+      confidence: [[0.5289243571675115, 1.486385966665901], [1.1963576220581282, 1.8589122943064178]],
+      prediction: [[0.0909019178928624, 1.9244084059405502], [0.6785189470024465, 2.3767509693620994]],
+    }
+    for (const kind of ['confidence', 'prediction'] as const) {
+      const answer = (await c.call('models.predict', { runId: started.value.runId, table, interval: { kind, level: 0.9 } })) as Envelope<PredictionResult>
+      if (!answer.ok) throw new Error(answer.error.message)
+      const i = answer.value.interval!
+      expect(i).toMatchObject({ kind, level: 0.9 })
+      reference[kind].forEach(([lower, upper], row) => {
+        expect(Math.abs(i.lower[row]! - lower!) / Math.abs(lower!)).toBeLessThan(1e-9)
+        expect(Math.abs(i.upper[row]! - upper!) / Math.abs(upper!)).toBeLessThan(1e-9)
+      })
+      expect([i.lower[2], i.upper[2]]).toEqual([NaN, NaN]) // no prediction, no interval
+    }
+    const plain = (await c.call('models.predict', { runId: started.value.runId, table })) as { ok: true; value: PredictionResult }
+    expect(plain.value.interval).toBeNull()
+    expect(errorOf(await c.call('models.predict', { runId: started.value.runId, table, interval: { kind: 'confidence', level: 1.5 } })).inputError).toBe(true)
+
+    const gd = (await c.call('training.start', { datasetId: dataset.id, target: 'y', config: { epochs: 3 } })) as { ok: true; value: { runId: number } }
+    await c.services.training.waitFor(gd.value.runId)
+    const refused = errorOf(await c.call('models.predict', { runId: gd.value.runId, table, interval: { kind: 'prediction', level: 0.95 } }))
+    expect(refused).toMatchObject({ inputError: true, message: expect.stringContaining('fitted by gradient descent, so it has no intervals') })
+    expect(c.logged).toEqual([])
+  })
+
   it('the run’s name cannot be empty: the field is named', async () => {
     const c = connection()
     const dataset = c.services.store.addDataset(tutorialUpload())
