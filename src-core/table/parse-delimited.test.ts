@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { importBytes, inputError } from '../testing/import-helpers'
 import { uniqueNames } from './header-row'
+import { oneHotEncode } from './one-hot'
 
 describe('delimited text', () => {
   it('reads a header and numeric columns (CRLF, quoted fields, BOM)', async () => {
@@ -81,5 +82,33 @@ describe('delimited text', () => {
   it('trailing empty fields beyond the header are allowed (Excel pads rows so)', async () => {
     const p = await importBytes('a,b\n1,2,,\n3,4\n')
     expect(Array.from(p.table.column('b'))).toEqual([2, 4])
+  })
+})
+
+describe('a CRLF inside a quoted field', () => {
+  // csv-spectrum's newlines_crlf.csv (pandas.read_csv keeps the \r\n in the cell), and a text column
+  // whose levels hold CRLFs and doubled quotes; every chunk size puts a boundary on each CR, LF and quote.
+  const spectrum = 'a,b,c\r\n1,2,3\r\n"Once upon \r\na time",5,6\r\n7,8,9\r\n'
+  const cities = 'city,y\r\n"New\r\nYork",1\r\nParis,2\r\n"New\r\nYork",3\r\n"a ""q"" \r\nb",4\r\n"x""\r\ny",5\r\n'
+
+  it('stays \\r\\n in the cell, while CRLFs between records end them (csv-spectrum newlines_crlf)', async () => {
+    for (const chunk of [1, 2, 3, 7, 1000]) {
+      const p = await importBytes(spectrum, 't.csv', { fastPath: false }, {}, chunk)
+      expect(p.table.rowCount, `chunk ${chunk}`).toBe(3)
+      expect(p.table.cellText(0, 1), `chunk ${chunk}`).toBe('Once upon \r\na time')
+      expect(Array.from(p.table.column('c'))).toEqual([3, 6, 9])
+      expect(p.table.rowNumber(2)).toBe(4) // records are rows, as a spreadsheet shows them: the quoted one is one row
+    }
+  })
+
+  it('one-hot levels keep it', async () => {
+    for (const chunk of [1, 2, 5, 1000]) {
+      const p = await importBytes(cities, 't.csv', { fastPath: false }, {}, chunk)
+      expect(p.textColumns.get('city')!.levels, `chunk ${chunk}`).toEqual(['New\r\nYork', 'Paris', 'a "q" \r\nb', 'x"\r\ny'])
+      expect(Array.from(p.table.column('y'))).toEqual([1, 2, 3, 4, 5])
+      const encoded = oneHotEncode(p, ['city'])
+      expect(encoded.table.names).toContain('city=Paris')
+      expect(encoded.table.names).toContain('city=a "q" \r\nb')
+    }
   })
 })

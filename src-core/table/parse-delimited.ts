@@ -105,7 +105,7 @@ async function readGeneral(
   let records = 0 // rows seen, blank ones included: record k is spreadsheet row k + 1
   let partial = '' // an unfinished row carried to the next chunk
   let base = 0 // papaparse's absolute index of `partial`'s start
-  let pendingCr = false
+  const lineEnds = new RecordEnds(delimiter)
   let bytesRead = 0
   let quoteErrorRow = 0 // spreadsheet row where an unclosed quote starts
 
@@ -137,17 +137,11 @@ async function readGeneral(
   for await (const bytes of source.read({ transient: true })) {
     hooks.signal?.throwIfAborted()
     bytesRead += bytes.length
-    let text = decoder.decode(bytes, false, records)
-    if (pendingCr) text = `\r${text}`
-    pendingCr = text.endsWith('\r')
-    if (pendingCr) text = text.slice(0, -1) // a CR at the end may be half of a CRLF
-    if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n') // CRLF and old-Mac CR both end rows
+    const text = lineEnds.normalize(decoder.decode(bytes, false, records), false)
     for (let i = 0; i < text.length; i += TEXT_CHUNK_CHARS) feed(text.slice(i, i + TEXT_CHUNK_CHARS), false)
     hooks.onProgress?.({ phase: 'parsing', bytesRead, totalBytes: source.size, rows: builder.rows })
   }
-  let tail = decoder.decode(new Uint8Array(0), true, records)
-  if (pendingCr) tail = `\r${tail}`
-  feed(tail.replace(/\r\n?/g, '\n'), true)
+  feed(lineEnds.normalize(decoder.decode(new Uint8Array(0), true, records), true), true)
   if (quoteErrorRow > 0) {
     const row = quoteErrorRow
     throw new InputError(
@@ -157,6 +151,87 @@ async function readGeneral(
     )
   }
   return builder.finish()
+}
+
+const QUOTE = 34
+const CR = 13
+const LF = 10
+
+/**
+ * CRLF and old-Mac CR end records, as LF does, so papaparse is given LF only — but only outside
+ * quoted fields: inside one, "a\r\nb" is text and stays as written (pandas keeps it; csv-spectrum
+ * newlines_crlf). Papaparse's own quote rules, followed across chunks: a quote opens a field only at
+ * its start; inside, "" is a quote and a quote then a delimiter, line end or the end closes it (any
+ * other quote is text). Text without a CR passes untouched, so LF files cost nothing here.
+ */
+class RecordEnds {
+  private inQuotes = false
+  /** Whether the next text's first character starts a field. */
+  private fieldStart = true
+  /** Characters held back from a chunk's end until the next one decides them (a CR of a CRLF, a quote). */
+  private held = ''
+  private readonly delimiter: number
+
+  constructor(delimiter: string) {
+    this.delimiter = delimiter.charCodeAt(0)
+  }
+
+  normalize(chunk: string, last: boolean): string {
+    const text = this.held + chunk
+    this.held = ''
+    const n = text.length
+    const delimiter = this.delimiter
+    let out = ''
+    let from = 0 // start of the text not yet copied to `out`
+    let i = 0
+    // Jumps from quote to CR with indexOf (each found once), so a file without quotes or CRs is scanned natively.
+    let quote = text.indexOf('"')
+    let cr = text.indexOf('\r')
+    while (i < n) {
+      if (quote >= 0 && quote < i) quote = text.indexOf('"', i)
+      if (this.inQuotes) {
+        if (quote < 0) {
+          i = n
+          break
+        }
+        if (quote + 1 === n && !last) {
+          i = quote // "" or a closing quote: the next chunk decides
+          break
+        }
+        const next = text.charCodeAt(quote + 1)
+        if (next === QUOTE) i = quote + 2
+        else {
+          if (quote + 1 === n || next === delimiter || next === CR || next === LF) this.inQuotes = false
+          i = quote + 1
+        }
+        continue
+      }
+      if (cr >= 0 && cr < i) cr = text.indexOf('\r', i)
+      if (cr >= 0 && (quote < 0 || cr < quote)) {
+        if (cr + 1 === n && !last) {
+          i = cr // half of a CRLF, perhaps
+          break
+        }
+        out += `${text.slice(from, cr)}\n`
+        i = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1
+        from = i
+        continue
+      }
+      if (quote < 0) {
+        i = n
+        break
+      }
+      const before = quote === 0 ? -1 : text.charCodeAt(quote - 1)
+      if (quote === 0 ? this.fieldStart : before === delimiter || before === LF || before === CR) this.inQuotes = true
+      i = quote + 1
+    }
+    if (i > 0 && !this.inQuotes) {
+      const c = text.charCodeAt(i - 1)
+      this.fieldStart = c === delimiter || c === LF || c === CR
+    }
+    this.held = text.slice(i)
+    return from === 0 ? text.slice(0, i) : out + text.slice(from, i)
+  }
 }
 
 function toRow(record: string[], rowNumber: number, decimal: DecimalSeparator, fileName: string, limits: ImportLimits) {
