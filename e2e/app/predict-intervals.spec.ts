@@ -32,8 +32,23 @@ test('Predict panel intervals match slope predict --interval; the Fit tab draws 
   writeFileSync(file, tutorialCsv)
 
   await openTutorial(app)
-  await trainRun(app, 'lstsq')
+  // A gradient-descent run first: no intervals, the reason, and the exact fit of the same data, trained from here.
+  await trainRun(app, 'gd')
   await app.getByTestId('tab-export').click()
+  const gdRun = await app.getByTestId('predict-run').inputValue()
+  await expect(app.getByTestId('predict-interval')).toBeDisabled()
+  await expect(app.getByTestId('predict-no-intervals')).toHaveText(
+    'This model was fitted by gradient descent, so it has no intervals: its parameters are not the least-squares estimate the intervals assume.',
+  )
+  await expect(app.getByTestId('predict-use-exact')).toHaveCount(0) // no exact fit of this data yet
+  await app.getByTestId('predict-panel').scrollIntoViewIfNeeded()
+  await screenshot(app, 'predict-intervals-gd')
+  await app.getByTestId('predict-train-exact').click()
+  await expect(app.getByTestId('predict-run')).not.toHaveValue(gdRun)
+  await expect(app.getByTestId('predict-interval')).toBeEnabled()
+  await expect(app.getByTestId('predict-no-intervals')).toHaveCount(0)
+  await expect(app.getByTestId('predict-model-summary')).toContainText('“y”')
+
   const model = join(dir, 'model.json')
   writeFileSync(model, (await download(app, () => app.getByTestId('save-model').click())).bytes)
   const exactRun = await app.getByTestId('predict-run').inputValue()
@@ -77,19 +92,13 @@ test('Predict panel intervals match slope predict --interval; the Fit tab draws 
   await scatter.scrollIntoViewIfNeeded()
   await screenshot(app, 'fit-intervals-band')
 
-  // A gradient-descent run: no intervals, the reason, and the exact fit of the same data offered.
-  await trainRun(app, 'gd')
-  await app.getByTestId('tab-fit').click()
+  // The gradient-descent run again: no band; the Predict panel now offers the exact fit that exists.
+  await app.getByTestId('fit-run').selectOption(gdRun)
   await expect(app.getByTestId('fit-scatter')).not.toHaveAttribute('data-band', /./)
   await app.getByTestId('tab-export').click()
-  await expect(app.getByTestId('predict-run')).not.toHaveValue(exactRun)
+  await app.getByTestId('predict-run').selectOption(gdRun)
   await expect(app.getByTestId('predict-interval')).toBeDisabled()
-  await expect(app.getByTestId('predict-no-intervals')).toHaveText(
-    'This model was fitted by gradient descent, so it has no intervals: its parameters are not the least-squares estimate the intervals assume.',
-  )
   await expect(app.getByTestId('predict-use-exact')).toHaveText(`Use the exact fit (run #${exactRun})`)
-  await app.getByTestId('predict-panel').scrollIntoViewIfNeeded()
-  await screenshot(app, 'predict-intervals-gd')
   await app.getByTestId('predict-use-exact').click()
   await expect(app.getByTestId('predict-run')).toHaveValue(exactRun)
   await expect(app.getByTestId('predict-interval')).toBeEnabled()
