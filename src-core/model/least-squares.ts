@@ -14,7 +14,8 @@ import { factorTallSkinny, type TallSkinnyQR } from './householder-tsqr'
  *   x² column is ~1e13 times its x column).
  * - One step of iterative refinement with the residual accumulated in double-double
  *   (Dekker's TwoProduct/TwoSum): it recovers digits lost to cancellation in y − Xβ, which is
- *   what limits Filip and Wampler4/5.
+ *   what limits Filip and Wampler4/5. Its row pass runs in WebAssembly SIMD (ls_refine) where
+ *   available, with r and f bit-identical to the TypeScript loop below (which does the odd last row, or all of them).
  */
 
 export interface LeastSquaresInput {
