@@ -1,6 +1,7 @@
 import { InputError } from '../errors'
 import { compensatedSum } from './compensated-sum'
 import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
+import { instantiateKernelsSync } from '../backends/cpu/wasm-kernels'
 import { factorTallSkinny, type TallSkinnyQR } from './householder-tsqr'
 
 /**
@@ -13,7 +14,8 @@ import { factorTallSkinny, type TallSkinnyQR } from './householder-tsqr'
  *   x² column is ~1e13 times its x column).
  * - One step of iterative refinement with the residual accumulated in double-double
  *   (Dekker's TwoProduct/TwoSum): it recovers digits lost to cancellation in y − Xβ, which is
- *   what limits Filip and Wampler4/5.
+ *   what limits Filip and Wampler4/5. Its row pass runs in WebAssembly SIMD (ls_refine) where
+ *   available, with r and f bit-identical to the TypeScript loop below (which does the odd last row, or all of them).
  */
 
 export interface LeastSquaresInput {
@@ -97,7 +99,7 @@ export function leastSquares(input: LeastSquaresInput, options: { wasm?: boolean
   checkRank(qr.R, p, names, intercept)
 
   const beta = solveQR(qr, y)
-  const residual = refineAugmented(qr, design, y, beta)
+  const residual = refineAugmented(qr, design, y, beta, options.wasm ?? true)
 
   let rss = 0
   for (let i = 0; i < n; i++) rss += residual[i]! ** 2
@@ -180,7 +182,7 @@ function solveQR(qr: TallSkinnyQR, y: Float64Array): number[] {
  * converges for large-residual problems (Wampler4/5, Filip). Updates β in place; returns r.
  * One pass over the rows computes r, f and g together (Dekker's TwoProduct with β pre-split).
  */
-function refineAugmented(qr: TallSkinnyQR, A: ScaledDesign, y: Float64Array, beta: number[]): Float64Array {
+function refineAugmented(qr: TallSkinnyQR, A: ScaledDesign, y: Float64Array, beta: number[], useWasm: boolean): Float64Array {
   const { n, p } = qr
   const { X, d, offset, scale } = A
   const r = new Float64Array(n)
@@ -193,7 +195,10 @@ function refineAugmented(qr: TallSkinnyQR, A: ScaledDesign, y: Float64Array, bet
     const f = new Float64Array(n)
     const gHi = new Float64Array(p)
     const gLo = new Float64Array(p)
-    for (let i = 0; i < n; i++) {
+    // The SIMD kernel takes row pairs (first step only: it forms r from β itself); the TypeScript
+    // loop takes what is left, or everything where WebAssembly is unavailable.
+    const done = iteration === 0 && useWasm ? residualPassWasm(A, y, nb, nbHi, nbLo, r, f, gHi, gLo) : 0
+    for (let i = done; i < n; i++) {
       const row = i * d
       if (offset) a[0] = scale[0]!
       for (let j = 0; j < d; j++) a[j + offset] = X[row + j]! * scale[j + offset]!
@@ -257,6 +262,51 @@ function refineAugmented(qr: TallSkinnyQR, A: ScaledDesign, y: Float64Array, bet
     for (let i = 0; i < n; i++) r[i]! += f[i]!
   }
   return r
+}
+
+/**
+ * The first refinement step's residual pass on rows 0…2⌊n/2⌋ by the SIMD kernel ls_refine
+ * (kernel-wat.ts), two rows per vector: r and f come out bit-identical to the TypeScript loop;
+ * g's even- and odd-row partial sums are added in double-double into gHi/gLo. Returns the rows
+ * done (0 where WebAssembly is unavailable or the data exceed its memory).
+ */
+export function residualPassWasm(
+  A: ScaledDesign, y: Float64Array, nb: number[], nbHi: number[], nbLo: number[],
+  r: Float64Array, f: Float64Array, gHi: Float64Array, gLo: Float64Array,
+): number {
+  const { X, d, offset, scale } = A
+  const n = y.length
+  const p = d + offset
+  const pairs = Math.floor(n / 2)
+  if (pairs === 0) return 0
+  // Heap (doubles): X (n·d) | y | r | f (n each) | scale | −β | hi | lo (p each) | g (4p)
+  const at = { x: 0, y: n * d, r: n * d + n, f: n * d + 2 * n, scale: n * d + 3 * n }
+  const nbAt = at.scale + p
+  const gAt = at.scale + 4 * p
+  const k = instantiateKernelsSync((gAt + 4 * p) * 8)
+  if (!k) return 0
+  const heap = new Float64Array(k.memory.buffer, 0, gAt + 4 * p)
+  heap.set(X, at.x)
+  heap.set(y, at.y)
+  heap.set(scale, at.scale)
+  heap.set(nb, nbAt)
+  heap.set(nbHi, nbAt + p)
+  heap.set(nbLo, nbAt + 2 * p)
+  const refine = k.instance.exports.ls_refine as (...args: number[]) => void
+  refine(at.x * 8, at.y * 8, pairs, d, offset, at.scale * 8, nbAt * 8, (nbAt + p) * 8, (nbAt + 2 * p) * 8, at.r * 8, at.f * 8, gAt * 8)
+  const rows = 2 * pairs
+  r.set(heap.subarray(at.r, at.r + rows))
+  f.set(heap.subarray(at.f, at.f + rows))
+  for (let j = 0; j < p; j++) {
+    const g = gAt + 4 * j // hi lanes (even, odd rows), then lo lanes
+    const h0 = heap[g]!
+    const h1 = heap[g + 1]!
+    const s = h0 + h1
+    const bb = s - h0
+    gHi[j] = s
+    gLo[j] = h0 - (s - bb) + (h1 - bb) + heap[g + 2]! + heap[g + 3]!
+  }
+  return rows
 }
 
 /** High half of Veltkamp's split (JavaScript has no fused multiply-add for an exact product). */

@@ -259,6 +259,77 @@ function leastSquaresFunctions(): string {
       (br $cols))))`
 }
 
+/**
+ * ls_refine(x, y, pairs, d, offset, scale, nb, nbHi, nbLo, r, f, g): the double-double residual
+ * pass of least squares' iterative refinement (least-squares.ts, refineAugmented) over rows
+ * 0…2·pairs, two rows per f64x2 (lane = row). Each lane does exactly the scalar code's operations in
+ * its order, so r and f are bit-identical to the TypeScript pass; g (Σ −A[i]·r_i per column, as
+ * hi/lo pairs at g + 32j: hi lanes, then lo lanes) is accumulated per lane (even and odd rows),
+ * combined by the caller. x row-major n × d (unscaled), scale/nb/nbHi/nbLo p doubles (p = d + offset).
+ */
+function refineFunction(): string {
+  const v = (name: string) => `(local.get $${name})`
+  const set = (name: string, e: string) => `(local.set $${name} ${e})`
+  const add = (a: string, b: string) => `(f64x2.add ${a} ${b})`
+  const sub = (a: string, b: string) => `(f64x2.sub ${a} ${b})`
+  const mul = (a: string, b: string) => `(f64x2.mul ${a} ${b})`
+  const at = (base: string, j: string) => `(f64x2.splat (f64.load (i32.add ${v(base)} (i32.shl ${j} (i32.const 3)))))`
+  const split = (x: string, out: string) => `${set('t', mul('(f64x2.splat (f64.const 134217729))', x))} ${set(out, sub(v('t'), sub(v('t'), x)))}`
+  // One column j of one row pair: a (two lanes) already in $a.
+  const fitted = (j: string) => set('fit', add(v('fit'), mul(v('a'), at('nb', j))))
+  const ddTerm = (j: string) => `
+      ${split(v('a'), 'aHi')} ${set('aLo', sub(v('a'), v('aHi')))}
+      ${set('prod', mul(v('a'), at('nb', j)))}
+      ${set('err', sub(mul(v('aLo'), at('nbLo', j)), sub(sub(sub(v('prod'), mul(v('aHi'), at('nbHi', j))), mul(v('aLo'), at('nbHi', j))), mul(v('aHi'), at('nbLo', j)))))}
+      ${set('s', add(v('hi'), v('prod')))} ${set('bb', sub(v('s'), v('hi')))}
+      ${set('lo', add(v('lo'), add(add(sub(v('hi'), sub(v('s'), v('bb'))), sub(v('prod'), v('bb'))), v('err'))))} ${set('hi', v('s'))}
+      ${set('prod', mul(v('a'), v('nr')))}
+      ${set('err', sub(mul(v('aLo'), v('nrLo')), sub(sub(sub(v('prod'), mul(v('aHi'), v('nrHi'))), mul(v('aLo'), v('nrHi'))), mul(v('aHi'), v('nrLo')))))}
+      ${set('gp', `(i32.add ${v('g')} (i32.shl ${j} (i32.const 5)))`)}
+      ${set('gh', '(v128.load align=8 (local.get $gp))')}
+      ${set('s', add(v('gh'), v('prod')))} ${set('bb', sub(v('s'), v('gh')))}
+      (v128.store offset=16 align=8 (local.get $gp) ${add('(v128.load offset=16 align=8 (local.get $gp))', add(add(sub(v('gh'), sub(v('s'), v('bb'))), sub(v('prod'), v('bb'))), v('err')))})
+      (v128.store align=8 (local.get $gp) ${v('s')})`
+  // a_j for feature column k = j − offset of rows x0 and x1, scaled.
+  const loadA = `${set('a', mul(`(f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add ${v('x0')} (i32.shl ${v('k')} (i32.const 3))))) (f64.load (i32.add ${v('x1')} (i32.shl ${v('k')} (i32.const 3)))))`, at('scale', '(i32.add (local.get $k) (local.get $offset))')))}`
+  const features = (body: (j: string) => string) => `
+      ${set('k', '(i32.const 0)')}
+      (block $fd (loop $fl
+        (br_if $fd (i32.ge_s ${v('k')} ${v('d')}))
+        ${loadA}
+        ${body('(i32.add (local.get $k) (local.get $offset))')}
+        ${set('k', '(i32.add (local.get $k) (i32.const 1))')}
+        (br $fl)))`
+  const intercept = (body: (j: string) => string) => `(if (local.get $offset) (then ${set('a', at('scale', '(i32.const 0)'))} ${body('(i32.const 0)')}))`
+  return `(func (export "ls_refine") (param $x i32) (param $y i32) (param $pairs i32) (param $d i32) (param $offset i32) (param $scale i32) (param $nb i32) (param $nbHi i32) (param $nbLo i32) (param $r i32) (param $f i32) (param $g i32)
+    (local $i i32) (local $k i32) (local $x0 i32) (local $x1 i32) (local $gp i32) (local $row i32)
+    (local $a v128) (local $aHi v128) (local $aLo v128) (local $t v128) (local $fit v128) (local $yv v128) (local $ri v128)
+    (local $hi v128) (local $lo v128) (local $s v128) (local $bb v128) (local $prod v128) (local $err v128) (local $gh v128)
+    (local $nr v128) (local $nrHi v128) (local $nrLo v128)
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s ${v('i')} ${v('pairs')}))
+      ${set('x0', `(i32.add ${v('x')} (i32.mul (i32.shl ${v('i')} (i32.const 4)) ${v('d')}))`)}
+      ${set('x1', `(i32.add ${v('x0')} (i32.shl ${v('d')} (i32.const 3)))`)}
+      ${set('row', `(i32.shl ${v('i')} (i32.const 4))`)}
+      ;; r = y − Aβ = y + A(−β): the same rounding as the scalar fitted sum, negated exactly
+      ${set('fit', '(f64x2.splat (f64.const 0))')}
+      ${intercept(fitted)}
+      ${features(fitted)}
+      ${set('yv', `(v128.load align=8 (i32.add ${v('y')} ${v('row')}))`)}
+      ${set('ri', add(v('yv'), v('fit')))}
+      (v128.store align=8 (i32.add ${v('r')} ${v('row')}) ${v('ri')})
+      ;; f = y − r − Aβ in double-double
+      ${set('hi', v('yv'))} ${set('lo', '(f64x2.splat (f64.const 0))')}
+      ${set('s', sub(v('hi'), v('ri')))} ${set('bb', sub(v('s'), v('hi')))}
+      ${set('lo', add(v('lo'), add(sub(v('hi'), sub(v('s'), v('bb'))), sub('(f64x2.neg (local.get $ri))', v('bb')))))} ${set('hi', v('s'))}
+      ${set('nr', '(f64x2.neg (local.get $ri))')} ${split(v('nr'), 'nrHi')} ${set('nrLo', sub(v('nr'), v('nrHi')))}
+      ${intercept(ddTerm)}
+      ${features(ddTerm)}
+      (v128.store align=8 (i32.add ${v('f')} ${v('row')}) ${add(v('hi'), v('lo'))})
+      ${set('i', '(i32.add (local.get $i) (i32.const 1))')}
+      (br $rows))))`
+}
+
 /** The whole module: memory imported (shared, so helper threads can run the same kernels on it). */
 export function kernelModuleText(): string {
   const functions: string[] = []
@@ -268,6 +339,7 @@ export function kernelModuleText(): string {
     functions.push(streamFunction(p))
   }
   functions.push(leastSquaresFunctions())
+  functions.push(refineFunction())
   return `(module
   (import "env" "memory" (memory 1 65536 shared))
   ${functions.join('\n  ')}
