@@ -81,7 +81,8 @@ export const datasetPreparationSchema = z.object({
   /** When non-null, the model (README "Formulas"); target and features then only mirror it for older readers. */
   formula: z.string().max(10_000).nullable().default(null),
 })
-export type DatasetPreparation = z.output<typeof datasetPreparationSchema>
+/** `formula` is optional in the type only: what main stores and answers always has it (null without one). */
+export type DatasetPreparation = Omit<z.output<typeof datasetPreparationSchema>, 'formula'> & { formula?: string | null }
 
 export const runFilterSchema = z
   .object({
