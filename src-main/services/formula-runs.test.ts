@@ -170,7 +170,7 @@ describe('slope train --formula stores the file and the formula', () => {
     expect(p2.stdout).toBe(p1.stdout)
     expect(p1.stdout.trim().split('\n')[0]).toContain('predicted_y')
     const runs = await runCli(['runs', '--db', db, '--json'])
-    expect(runs.stdout).toContain('C(city, Treatment(\\"北京\\"))[T.上海]')
+    expect(JSON.parse(runs.stdout).runs[0]).toMatchObject({ target: 'log(y)', formula, features: expect.arrayContaining(['C(city, Treatment("北京"))[T.上海]', 'x', 'I(x ^ 2)']) })
   })
 
   it('slope lr --formula reports the curvature of the expanded design: the figures of the same columns written out', async () => {
