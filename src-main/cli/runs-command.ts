@@ -51,6 +51,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
         dataset: r.datasetName,
         target: r.target,
         features: r.features,
+        formula: r.formula ?? null,
         solver: r.solver,
         optimizer: r.optimizer,
         learning_rate: r.learningRate,

@@ -49,9 +49,9 @@ describe('request handlers answer bad input with a sentence', () => {
     const c = connection()
     const { id } = c.services.store.addDataset(tutorialUpload())
     const saved = await c.call('datasets.prepare', id, { target: 'y', features: ['x'], data: { standardize: false } })
-    expect(saved).toEqual({ ok: true, value: { target: 'y', features: ['x'], data: { standardize: false } } })
+    expect(saved).toEqual({ ok: true, value: { target: 'y', features: ['x'], data: { standardize: false }, formula: null } })
     const got = (await c.call('datasets.get', id)) as Envelope<{ preparation: unknown }>
-    expect(got.ok && got.value.preparation).toEqual({ target: 'y', features: ['x'], data: { standardize: false } })
+    expect(got.ok && got.value.preparation).toEqual({ target: 'y', features: ['x'], data: { standardize: false }, formula: null })
     expect(errorOf(await c.call('datasets.prepare', id, { target: 'y', features: ['z'] })).message).toBe('Dataset "tutorial" has no numeric column "z".')
     expect(c.logged).toEqual([])
   })

@@ -194,7 +194,7 @@ describe('dataset preparation and versions of one file (migration 4)', () => {
     const d = store.addDataset(tutorialUpload())
     expect(store.getDatasetData(d.id).preparation).toBeNull()
     const saved = store.savePreparation(d.id, { target: 'x', features: ['y', 'x'], data: { standardize: false, validationFraction: 0.2 } })
-    expect(saved).toEqual({ target: 'x', features: ['y'], data: { standardize: false, validationFraction: 0.2 } }) // never its own feature
+    expect(saved).toEqual({ target: 'x', features: ['y'], data: { standardize: false, validationFraction: 0.2 }, formula: null }) // never its own feature
     store.close()
     const again = new RunStore(openDatabase(store.path), store.path)
     expect(again.getDatasetData(d.id).preparation).toEqual(saved)
@@ -227,7 +227,7 @@ describe('dataset preparation and versions of one file (migration 4)', () => {
     const encoded = store.addDataset(await regionUpload(['地区']))
     expect(store.listDatasets().map((d) => d.id)).toEqual([encoded.id])
     expect(() => store.getDataset(plain.id)).toThrow(InputError) // no run used it: replaced
-    expect(store.getPreparation(encoded.id)).toEqual({ target: 'y', features: ['a', '地区=华北', '地区=华南'], data: { missing: 'drop' } })
+    expect(store.getPreparation(encoded.id)).toEqual({ target: 'y', features: ['a', '地区=华北', '地区=华南'], data: { missing: 'drop' }, formula: null })
   })
 
   it('a version with runs stays for them; only the newest is listed, and reading the first way again lists that one', async () => {
