@@ -1,6 +1,10 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { basename } from 'node:path'
+import { openDatabase } from '../services/database'
+import { defaultDatabasePath } from '../services/paths'
 import { LinkedSource, parseMemoryLimit } from '../linked/linked-source'
+import { checkLinkedFiles, findLinkedDataset, linkDataset } from '../linked/linked-store'
 import { streamedLeastSquares } from '../linked/streamed-least-squares'
 import { formatNumber } from './format'
 import { formatTextTable } from './text-table'
@@ -23,9 +27,10 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
       'memory-limit': { type: 'string' },
       'no-intercept': { type: 'boolean' },
       solver: { type: 'string' },
-      // Accepted so that scripts written for the imported path run; linked runs are not saved yet.
+      // The link (files, fingerprints, statistics) is stored in the database; the run itself is not saved yet.
       db: { type: 'string' },
       'no-db': { type: 'boolean' },
+      relink: { type: 'boolean' },
     },
   })
   if (positionals.length !== 1) throw new UsageError('slope train --link takes one FILE or quoted GLOB.')
@@ -33,6 +38,22 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
   if (values.solver !== undefined && values.solver !== 'lstsq') throw new UsageError('slope train --link fits exact least squares only for now (--solver lstsq); gradient descent over linked files is not available yet.')
   const memoryLimitBytes = values['memory-limit'] ? parseMemoryLimit(values['memory-limit']) : undefined
   const source = await LinkedSource.open(resolve(positionals[0]!), { memoryLimitBytes })
+  if (values.db !== undefined && values['no-db']) throw new UsageError('--db and --no-db contradict each other.')
+  if (!values['no-db']) {
+    // A path linked before is checked against what it was then: a changed or moved file stops
+    // here with one sentence, before any row is read. A new path is linked (one statistics pass).
+    const db = openDatabase(values.db ?? defaultDatabasePath())
+    try {
+      const known = findLinkedDataset(db, source.pattern)
+      if (known && !values.relink) await checkLinkedFiles(known, source.files)
+      else await linkDataset(db, source, basename(source.pattern))
+    } catch (e) {
+      source.close()
+      throw e
+    } finally {
+      db.close()
+    }
+  }
   const controller = new AbortController()
   // Ctrl-C stops the scan between chunks (the fit is never half-written anywhere).
   const onSigint = () => controller.abort()

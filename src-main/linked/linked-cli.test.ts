@@ -31,3 +31,23 @@ describe('slope train --link', () => {
     expect(result.stderr).toMatch(/^error: The --where filter names the column "z", which the file does not have\. Its columns are: x, y\./)
   })
 })
+
+describe('slope train --link with a database', () => {
+  it('links the file on the first run and stops the next one when the file changed', async () => {
+    const path = join(dir, 'changing.csv')
+    writeFileSync(path, 'x,y\n1,2\n2,4\n3,7\n4,8\n')
+    const db = join(dir, 'changing.db')
+    const first = await runCli(['train', path, '--link', '--target', 'y', '--db', db])
+    expect(first.code).toBe(0)
+    const again = await runCli(['train', path, '--link', '--target', 'y', '--db', db])
+    expect(again.code).toBe(0)
+    writeFileSync(path, 'x,y\n1,2\n2,4\n3,7\n4,8\n5,11\n')
+    const changed = await runCli(['train', path, '--link', '--target', 'y', '--db', db])
+    expect(changed.code).toBe(1)
+    expect(changed.stderr).toContain(`error: The linked file "${path}" changed since it was linked: its size went from 20 to 25 bytes.`)
+    expect(changed.stdout).toBe('')
+    const relinked = await runCli(['train', path, '--link', '--relink', '--target', 'y', '--db', db])
+    expect(relinked.code).toBe(0)
+    expect(relinked.stdout).toContain('on 5 rows')
+  })
+})

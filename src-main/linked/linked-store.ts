@@ -77,7 +77,7 @@ export function listLinkedDatasets(db: Database.Database): LinkedDataset[] {
   return (db.prepare('SELECT * FROM linked_datasets ORDER BY id DESC').all() as LinkedRow[]).map(fromRow)
 }
 
-const RELINK = 'Link it again (slope train … --link) to use the new contents, or put the original file back.'
+const RELINK = 'Link it again (slope train … --link --relink) to use the new contents, or put the original file back.'
 
 /**
  * Checks a linked dataset's files before training, in this order: a file gone (moved, renamed,
