@@ -37,6 +37,7 @@ const commands = new Map<string, { run: Command }>([
     'train',
     {
       run: async (argv) => {
+        if (argv.includes('--link')) return (await import('./linked-train-command')).linkedTrainCommand(argv)
         // The training worker starts loading on another core while this one loads the command and
         // reads the file (the tutorial's whole run is otherwise two start-ups in a row).
         if (!argv.includes('--help') && !argv.includes('-h')) (await import('../services/train-worker')).prestartTrainWorker()

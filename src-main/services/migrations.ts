@@ -111,4 +111,20 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   ALTER TABLE runs ADD COLUMN formula TEXT;
   `,
+  // 6: linked datasets (#17): files read in place through DuckDB, never copied. What was true when
+  // they were linked (size, mtime, fingerprint per file) is kept to detect a change before training.
+  `
+  CREATE TABLE linked_datasets (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    pattern     TEXT    NOT NULL,              -- the path or glob as given, made absolute
+    format      TEXT    NOT NULL CHECK (format IN ('csv', 'parquet')),
+    files       TEXT    NOT NULL,              -- JSON LinkedFile[]: path, sizeBytes, mtimeMs, fingerprint
+    columns     TEXT    NOT NULL,              -- JSON LinkedColumn[]: name, DuckDB type
+    statistics  TEXT    NOT NULL,              -- JSON LinkedStatistics from one DuckDB pass
+    row_count   INTEGER NOT NULL CHECK (row_count >= 0),
+    created_at  TEXT    NOT NULL
+  );
+  CREATE INDEX linked_datasets_by_pattern ON linked_datasets (pattern);
+  `,
 ]

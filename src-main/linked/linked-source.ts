@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto'
+import { open, stat } from 'node:fs/promises'
+import { freemem, totalmem, availableParallelism } from 'node:os'
+import { extname } from 'node:path'
+import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api'
+import { InputError } from '../../src-core/errors'
+import { quoteIdentifier, whereToSql } from './where-clause'
+
+/**
+ * A dataset read in place through DuckDB: CSV or Parquet files (one path or a glob), scanned out of
+ * core in columnar chunks. Nothing here holds a row object or the whole file: a scan hands out
+ * Float64Array columns of at most `rowsPerChunk` rows. Electron-free, so the training worker thread
+ * can open one too.
+ */
+
+export type LinkedFormat = 'csv' | 'parquet'
+
+export interface LinkedFile {
+  path: string
+  sizeBytes: number
+  mtimeMs: number
+  /** sha256 (hex) of the first and last MiB, the size and the mtime: see `fingerprintFile`. */
+  fingerprint: string
+}
+
+export interface LinkedColumn {
+  name: string
+  /** DuckDB's type name (DOUBLE, BIGINT, VARCHAR…). */
+  type: string
+}
+
+export interface ColumnStatistics {
+  name: string
+  /** Non-null values. */
+  count: number
+  mean: number
+  /** Population standard deviation (divisor n), as the in-memory standardization uses. */
+  std: number
+  min: number
+  max: number
+}
+
+export interface LinkedStatistics {
+  rows: number
+  columns: ColumnStatistics[]
+}
+
+export interface LinkedOptions {
+  /** DuckDB's memory_limit in bytes; default `defaultMemoryLimitBytes()`. */
+  memoryLimitBytes?: number
+  threads?: number
+}
+
+const FINGERPRINT_EDGE_BYTES = 1 << 20
+
+/**
+ * sha256 over: the first MiB, the last MiB (the whole file when it is under 2 MiB), then the size
+ * and the mtime (ms) as decimal text. Reading 2 MiB is instant at any size and catches appends,
+ * truncation, rewritten headers and footers (Parquet keeps its schema and row-group index in the
+ * footer); an edit in the middle of a big file that keeps size and mtime is not caught — none that
+ * the usual tools make does.
+ */
+export async function fingerprintFile(path: string): Promise<LinkedFile> {
+  const info = await stat(path)
+  const hash = createHash('sha256')
+  const handle = await open(path, 'r')
+  try {
+    const size = info.size
+    const head = Buffer.alloc(Math.min(size, FINGERPRINT_EDGE_BYTES))
+    await handle.read(head, 0, head.length, 0)
+    hash.update(head)
+    const tailStart = Math.max(head.length, size - FINGERPRINT_EDGE_BYTES)
+    const tail = Buffer.alloc(size - tailStart)
+    await handle.read(tail, 0, tail.length, tailStart)
+    hash.update(tail)
+  } finally {
+    await handle.close()
+  }
+  hash.update(`\n${info.size}\n${Math.trunc(info.mtimeMs)}`)
+  return { path, sizeBytes: info.size, mtimeMs: Math.trunc(info.mtimeMs), fingerprint: hash.digest('hex') }
+}
+
+/** Half of the free memory, at least 256 MiB and at most 4 GiB: DuckDB spills beyond it. */
+export function defaultMemoryLimitBytes(): number {
+  return Math.max(256 * 2 ** 20, Math.min(4 * 2 ** 30, Math.floor(freemem() / 2)))
+}
+
+/** The size above which `slope train` links instead of importing: 1 GB or a quarter of the machine's memory, whichever is smaller. */
+export function linkThresholdBytes(): number {
+  return Math.min(1e9, totalmem() / 4)
+}
+
+const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 }
+
+/** `--memory-limit 1GB` / `512MiB` / `2e9` in bytes. */
+export function parseMemoryLimit(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([KMGT]?I?B)?\s*$/i.exec(text)
+  const bytes = m ? Number(m[1]) * UNITS[(m[2] ?? 'B').toUpperCase()]! : NaN
+  if (!Number.isFinite(bytes) || bytes < 64 * 2 ** 20) {
+    throw new InputError(`--memory-limit "${text}" is not a size of at least 64 MiB.`, 'Write it like 1GB, 512MiB or 2e9 (bytes).')
+  }
+  return Math.floor(bytes)
+}
+
+function formatOf(path: string): LinkedFormat {
+  const ext = extname(path).toLowerCase()
+  if (ext === '.parquet' || ext === '.pq') return 'parquet'
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv'
+  throw new InputError(`"${path}" is neither CSV nor Parquet, so it cannot be linked.`, 'Link .csv or .parquet files, or import this file instead.')
+}
+
+/** DuckDB's message without its "Invalid Input Error:" prefix, for one sentence about the file. */
+function duckdbReason(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e)
+  return text.replace(/^[A-Za-z ]*Error:\s*/, '').split('\n').filter((line) => line.trim() !== '').slice(0, 3).join(' ')
+}
+
+export function fileError(files: readonly string[], e: unknown): InputError {
+  const reason = duckdbReason(e)
+  const named = files.find((f) => reason.includes(f)) ?? (files.length === 1 ? files[0]! : files.join(', '))
+  return new InputError(`DuckDB could not read "${named}": ${reason}`, 'Fix or replace the file (a ragged row, a truncated download), or leave it out of the glob.', { file: named })
+}
+
+export interface ScanChunk {
+  /** Rows in this chunk. */
+  rows: number
+  /** Row number (0-based, in scan order, after --where) of the chunk's first row. */
+  firstRow: number
+  /** One Float64Array per requested column, `rows` long. */
+  columns: Float64Array[]
+}
+
+export class LinkedSource {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly pattern: string,
+    readonly format: LinkedFormat,
+    readonly files: readonly string[],
+    readonly columns: readonly LinkedColumn[],
+    readonly memoryLimitBytes: number,
+  ) {}
+
+  static async open(pattern: string, options: LinkedOptions = {}): Promise<LinkedSource> {
+    const memoryLimitBytes = options.memoryLimitBytes ?? defaultMemoryLimitBytes()
+    const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), 8))
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: `${Math.floor(memoryLimitBytes / 2 ** 20)}MiB`,
+      threads: String(threads),
+      // A scan's chunks come back in file order, so row numbers (the validation split, error rows) are stable.
+      preserve_insertion_order: 'true',
+    })
+    const connection = await instance.connect()
+    try {
+      const listed = await connection.runAndReadAll('SELECT file FROM glob($1) ORDER BY file', [pattern])
+      const files = listed.getRows().map((r) => String(r[0]))
+      if (files.length === 0) {
+        throw new InputError(`No file matches "${pattern}".`, 'Check the path; quote a glob (\'sales-*.parquet\') so that the shell does not expand it.', { file: pattern })
+      }
+      const formats = new Set(files.map(formatOf))
+      if (formats.size > 1) throw new InputError(`"${pattern}" matches both CSV and Parquet files.`, 'Link one format at a time, e.g. with a glob ending in .csv or .parquet.', { file: pattern })
+      const format = [...formats][0]!
+      const source = new LinkedSource(instance, connection, pattern, format, files, [], memoryLimitBytes)
+      let described
+      try {
+        described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source.from()}`, [source.fileList()])
+      } catch (e) {
+        throw fileError(files, e)
+      }
+      const columns = described.getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }))
+      return new LinkedSource(instance, connection, pattern, format, files, columns, memoryLimitBytes)
+    } catch (e) {
+      connection.closeSync()
+      instance.closeSync()
+      throw e
+    }
+  }
+
+  /** The table function with explicit options; $1 is the file list. */
+  private from(): string {
+    // CSV: a header row, types sniffed from a sample, and a ragged or unparsable row an error (not a
+    // silently skipped row): statistics over skipped rows would not be the file's.
+    return this.format === 'parquet'
+      ? 'read_parquet($1, binary_as_string = true)'
+      : `read_csv($1, header = true, delim = '${this.delimiter()}', quote = '"', escape = '"', auto_detect = true, sample_size = 20480, union_by_name = false, ignore_errors = false, null_padding = false, strict_mode = true)`
+  }
+
+  /** Tab for .tsv, else a comma: a fixed dialect, so that a ragged row is an error at its line, not a failed sniff. */
+  private delimiter(): string {
+    return this.files.every((f) => extname(f).toLowerCase() === '.tsv') ? '\\t' : ','
+  }
+
+  private fileList() {
+    return listValue([...this.files])
+  }
+
+  private checkColumns(names: readonly string[]): void {
+    const known = this.columns.map((c) => c.name)
+    for (const name of names) {
+      if (!known.includes(name)) {
+        throw new InputError(`The linked file has no column "${name}".`, `Its columns are: ${known.join(', ')}.`, { column: name })
+      }
+    }
+  }
+
+  private filtered(where: string | undefined): { sql: string; values: (number | string)[] } {
+    if (!where) return { sql: '', values: [] }
+    const w = whereToSql(where, this.columns.map((c) => c.name), 2)
+    return { sql: ` WHERE ${w.sql}`, values: w.values }
+  }
+
+  /**
+   * One DuckDB pass: count, mean, population standard deviation, min and max of each column.
+   * DuckDB's avg and stddev_pop use Welford's update, accurate to a few ulps on well-scaled data;
+   * the streamed fit recomputes the sums it needs exactly (see streamed-least-squares.ts).
+   */
+  async statistics(names: readonly string[], where?: string): Promise<LinkedStatistics> {
+    this.checkColumns(names)
+    const f = this.filtered(where)
+    const parts = names.flatMap((n) => {
+      const q = `CAST(${quoteIdentifier(n)} AS DOUBLE)`
+      return [`count(${q})`, `avg(${q})`, `stddev_pop(${q})`, `min(${q})`, `max(${q})`]
+    })
+    let row
+    try {
+      const result = await this.connection.runAndReadAll(`SELECT count(*)${parts.map((p) => `, ${p}`).join('')} FROM ${this.from()}${f.sql}`, [this.fileList(), ...f.values])
+      row = result.getRows()[0]!
+    } catch (e) {
+      throw fileError(this.files, e)
+    }
+    const num = (v: unknown) => (v === null ? NaN : Number(v))
+    return {
+      rows: num(row[0]),
+      columns: names.map((name, j) => ({
+        name,
+        count: num(row[1 + 5 * j]),
+        mean: num(row[2 + 5 * j]),
+        std: num(row[3 + 5 * j]),
+        min: num(row[4 + 5 * j]),
+        max: num(row[5 + 5 * j]),
+      })),
+    }
+  }
+
+  /**
+   * Streams the named columns as doubles, `rowsPerChunk` rows at a time (DuckDB's own vectors of
+   * 2,048 rows gathered into one block). A null (an empty CSV cell, a Parquet null) or text that is
+   * not a number is an InputError naming the column and the row.
+   */
+  async *scan(names: readonly string[], options: { where?: string; rowsPerChunk?: number; signal?: AbortSignal } = {}): AsyncGenerator<ScanChunk> {
+    this.checkColumns(names)
+    const rowsPerChunk = options.rowsPerChunk ?? 65536
+    const f = this.filtered(options.where)
+    const select = names.map((n) => `TRY_CAST(${quoteIdentifier(n)} AS DOUBLE)`).join(', ')
+    let result
+    try {
+      result = await this.connection.stream(`SELECT ${select} FROM ${this.from()}${f.sql}`, [this.fileList(), ...f.values])
+    } catch (e) {
+      throw fileError(this.files, e)
+    }
+    let block = names.map(() => new Float64Array(rowsPerChunk))
+    let filled = 0
+    let firstRow = 0
+    for (;;) {
+      if (options.signal?.aborted) throw new InputError('Cancelled.', '')
+      let chunk
+      try {
+        chunk = await result.fetchChunk()
+      } catch (e) {
+        throw fileError(this.files, e)
+      }
+      if (!chunk || chunk.rowCount === 0) break
+      const m = chunk.rowCount
+      let at = 0
+      while (at < m) {
+        const take = Math.min(m - at, rowsPerChunk - filled)
+        for (let j = 0; j < names.length; j++) {
+          const vector = chunk.getColumnVector(j)
+          const dst = block[j]!
+          for (let i = 0; i < take; i++) {
+            const v = vector.getItem(at + i) as number | null
+            if (v === null) {
+              const row = firstRow + filled + i + 1
+              throw new InputError(
+                `Column "${names[j]}" has an empty or non-numeric value in row ${row.toLocaleString('en-US')} of the linked data.`,
+                'Filter such rows out with --where (e.g. "x IS NOT NULL"), or fix the file.',
+                { column: names[j], row },
+              )
+            }
+            dst[filled + i] = v
+          }
+        }
+        filled += take
+        at += take
+        if (filled === rowsPerChunk) {
+          yield { rows: filled, firstRow, columns: block }
+          firstRow += filled
+          filled = 0
+          block = names.map(() => new Float64Array(rowsPerChunk))
+        }
+      }
+    }
+    if (filled > 0) yield { rows: filled, firstRow, columns: block.map((c) => c.subarray(0, filled)) }
+  }
+
+  /** The files' current fingerprints (one read of 2 MiB each). */
+  async fingerprints(): Promise<LinkedFile[]> {
+    return Promise.all(this.files.map(fingerprintFile))
+  }
+
+  close(): void {
+    this.connection.closeSync()
+    this.instance.closeSync()
+  }
+}
