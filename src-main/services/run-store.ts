@@ -213,7 +213,7 @@ export class RunStore {
     const oldColumns = new Set(this.getDataset(previousId).columns)
     const target = old.target !== null && columns.includes(old.target) ? old.target : null
     const features = columns.filter((c) => c !== target && (old.features.includes(c) || !oldColumns.has(c)))
-    return { target, features, data: old.data }
+    return { target, features, data: old.data, formula: old.formula ?? null }
   }
 
   /** Now, or just after the newest dataset's time if the clock says otherwise: "newest" is the last stored. */
