@@ -91,6 +91,7 @@ test('the builder writes the formula, checks it as typed and the dataset keeps i
 
   // A numeric column as a factor with a chosen reference level, and the intercept off and on.
   await builder.getByTestId('term-column').selectOption('grp')
+  await expect(builder.getByTestId('term-second')).toHaveValue('dose')
   await expect(builder.getByTestId('term-reference').locator('option')).toHaveText(['(first level)', '1', '2', '3'])
   await builder.getByTestId('term-reference').selectOption('2')
   await builder.getByRole('button', { name: 'Add as factor C(x)' }).click()
@@ -98,6 +99,11 @@ test('the builder writes the formula, checks it as typed and the dataset keeps i
   await expect(verdict(page)).toHaveText('Terms: dose, I(dose ^ 2), C(grp, Treatment(2))')
   await builder.getByLabel('Intercept').uncheck()
   await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2)) - 1')
+  // The Preparation panel's intercept says the same, both ways.
+  await expect(page.getByTestId('data-options').getByTestId('intercept')).not.toBeChecked()
+  await page.getByTestId('data-options').getByTestId('intercept').check()
+  await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2))')
+  await builder.getByLabel('Intercept').uncheck()
   await builder.getByLabel('Intercept').check()
   await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2))')
   await screenshot(page, 'term-builder')
