@@ -314,6 +314,9 @@ export interface StoredOutcome {
   hessianCondition: number | null
   /** The learning-rate oracle's figures (absent in runs stored before it existed). */
   curvature?: FitOutcome['curvature']
+  /** A formula run's formula and its design columns (patsy's names, = features); absent otherwise. */
+  formula?: string | null
+  terms?: string[]
   backend: FitOutcome['backend']
   surface: FitOutcome['surface']
 }
