@@ -336,6 +336,8 @@ export interface RunSummary {
   groupId: string | null
   target: string
   features: string[]
+  /** The formula the run was started with (target is then its response, features its design columns); null without one. */
+  formula?: string | null
   status: RunStatus
   /** A running run the user paused (it keeps its worker and resumes where it stopped). */
   paused: boolean
