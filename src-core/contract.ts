@@ -56,8 +56,11 @@ export const datasetUploadSchema = z.object({
   importInfo: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
   /** Text columns one-hot encoded into "column=level" features at import (the model file records them). */
   oneHot: z.array(z.object({ column: z.string(), reference: z.string(), levels: z.array(z.string()) })).max(10_000).default([]),
-  /** Text columns dictionary-encoded (code = index into levels, NaN = empty/missing), so a formula can use them as factors. */
-  textColumns: z.array(z.object({ name: columnName, levels: z.array(z.string()), codes: f64 })).max(10_000).default([]),
+  /**
+   * Text columns dictionary-encoded (code = index into `levels`, NaN = empty cell), so that a
+   * formula can use them as factors; one-hot encoded ones are sent too (dataset-upload.ts builds them).
+   */
+  textColumns: z.array(z.object({ name: columnName, levels: z.array(z.string().max(10_000)).max(100_000), codes: f64 })).max(10_000).default([]),
 })
 export type DatasetUpload = z.input<typeof datasetUploadSchema>
 
@@ -75,7 +78,7 @@ export const datasetPreparationSchema = z.object({
   features: z.array(columnName).max(10_000),
   /** Values of the "data" group's settings, checked by parseTrainConfig where they are used. */
   data: z.record(z.string().max(100), z.unknown()).default({}),
-  /** When non-null, the model (target/features then just mirror it for older readers). */
+  /** When non-null, the model (README "Formulas"); target and features then only mirror it for older readers. */
   formula: z.string().max(10_000).nullable().default(null),
 })
 export type DatasetPreparation = z.output<typeof datasetPreparationSchema>
@@ -94,19 +97,19 @@ export type RunFilter = z.input<typeof runFilterSchema>
 
 export const startRunSchema = z.object({
   datasetId: id,
-  // The contract makes target optional with a formula (refine: formula or target); main's branch brings that with the services that accept it.
-  target: columnName,
+  target: columnName.optional(),
+  /** The model as a formula (README "Formulas"): with it, target and features may be omitted. */
   formula: z.string().max(10_000).optional(),
   features: z.array(columnName).max(10_000).optional(),
   config: z.unknown(), // completed and checked by parseTrainConfig, for its user-facing messages
   name: name.optional(),
-})
+}).refine((r) => r.formula !== undefined || r.target !== undefined, { message: 'give the column to predict (target) or a formula', path: ['target'] })
 export type StartRunRequest = z.input<typeof startRunSchema>
 
 export const sweepSchema = z.object({
   datasetId: id,
-  // The contract makes target optional with a formula (refine: formula or target); main's branch brings that with the services that accept it.
-  target: columnName,
+  target: columnName.optional(),
+  /** The model as a formula (README "Formulas"): with it, target and features may be omitted. */
   formula: z.string().max(10_000).optional(),
   features: z.array(columnName).max(10_000).optional(),
   config: z.unknown(),
@@ -117,31 +120,31 @@ export const sweepSchema = z.object({
   /** Optional further axis: each optimizer × each learning rate. */
   optimizers: z.array(z.enum(optimizerNames)).min(1).max(optimizerNames.length).optional(),
   name: name.optional(),
-})
+}).refine((r) => r.formula !== undefined || r.target !== undefined, { message: 'give the column to predict (target) or a formula', path: ['target'] })
 export type SweepRequest = z.input<typeof sweepSchema>
 
 export const lrFinderSchema = z.object({
   datasetId: id,
-  // The contract makes target optional with a formula (refine: formula or target); main's branch brings that with the services that accept it.
-  target: columnName,
+  target: columnName.optional(),
+  /** The model as a formula (README "Formulas"): with it, target and features may be omitted. */
   formula: z.string().max(10_000).optional(),
   features: z.array(columnName).max(10_000).optional(),
   config: z.unknown(),
   minLr: z.number().positive().finite().default(1e-6),
   maxLr: z.number().positive().finite().default(10),
   steps: z.number().int().min(10).max(10_000).default(100),
-})
+}).refine((r) => r.formula !== undefined || r.target !== undefined, { message: 'give the column to predict (target) or a formula', path: ['target'] })
 export type LrFinderRequest = z.input<typeof lrFinderSchema>
 
 /** The learning-rate oracle before a run: the data as the config prepares them, and its optimizer settings. */
 export const curvatureRequestSchema = z.object({
   datasetId: id,
-  // The contract makes target optional with a formula (refine: formula or target); main's branch brings that with the services that accept it.
-  target: columnName,
+  target: columnName.optional(),
+  /** The model as a formula (README "Formulas"): with it, target and features may be omitted. */
   formula: z.string().max(10_000).optional(),
   features: z.array(columnName).max(10_000).optional(),
   config: z.unknown(), // completed and checked by parseTrainConfig
-})
+}).refine((r) => r.formula !== undefined || r.target !== undefined, { message: 'give the column to predict (target) or a formula', path: ['target'] })
 export type CurvatureRequest = z.input<typeof curvatureRequestSchema>
 /** `exact.curvature` of `slope train --json` (model/curvature.ts CurvatureJson). */
 export type CurvatureReport = CurvatureJson
@@ -289,8 +292,8 @@ export interface DatasetData extends DatasetSummary {
   rowGaps: [number, number][]
   /** The preparation last saved for this dataset (or inherited from the previous version of its file); null if never prepared. */
   preparation: DatasetPreparation | null
-  /** Text columns a formula can use as factors, levels in code-point order (optional until main's datasets.get sends it). */
-  textColumns?: { name: string; levels: string[] }[]
+  /** Text columns a formula can use as factors, with their levels in code-point order (the codes stay in main). */
+  textColumns: { name: string; levels: string[] }[]
 }
 
 /** What a finished gradient-descent or least-squares run produced, in original units. */

@@ -52,9 +52,10 @@ export interface FormulaDesign {
 
 export function formulaColumns(data: FormulaData): FormulaColumns {
   const { table, textColumns } = data
-  const excludedText = new Set((table.source.excluded ?? []).map((e) => e.name).filter((n) => textColumns.has(n)))
+  // Every text column, one-hot encoded ones too (their dummies are numeric columns of their own).
+  const text = [...textColumns.keys()].filter((n) => !table.has(n))
   return {
-    names: [...table.names, ...excludedText],
+    names: [...table.names, ...text],
     kindOf: (name) => (table.has(name) ? 'number' : textColumns.has(name) ? 'text' : undefined),
   }
 }

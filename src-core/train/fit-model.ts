@@ -27,6 +27,9 @@ export interface PreparedInfo {
   curvature: CurvatureJson | null
   /** The loss as a quadratic form in θ (training units), for models with ≤ 3 parameters. */
   surface: LossQuadratic | null
+  /** A formula run's formula and design columns (added by the training service, which builds the design). */
+  formula?: string
+  terms?: string[]
 }
 
 export interface FitHooks extends LoopHooks {

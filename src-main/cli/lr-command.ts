@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { buildDesign, designTable } from '../../src-core/formula/design-matrix'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { curvatureReport } from '../../src-core/train/learning-rates'
 import { importFile } from '../services/import-file'
@@ -11,6 +12,7 @@ import { UsageError } from './usage-error'
 import type { CliValues } from '../../src-core/train/settings'
 
 export const lrUsage = () => `Usage: slope lr FILE --target COL [options]
+       slope lr FILE --formula "y ~ x + I(x ^ 2)" [options]
 
 Which learning rates converge, before training: the Hessian of the loss on the training rows
 (prepared as slope train would: missing values, split, standardization, intercept) and what it
@@ -22,6 +24,8 @@ docs/learning-rates.md). Takes the options of slope train; --json prints exact.c
 ${importOptionsUsage}
 
 ${columnOptionsUsage}
+  --formula "y ~ …"        the model as a formula (README "Formulas"): the Hessian of its expanded
+                           design, as slope train --formula trains it
 
 ${settingsUsage()}
 
@@ -33,20 +37,35 @@ export async function lrCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...importOptionSpecs, ...settingOptionSpecs(), ...columnOptionSpecs, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...importOptionSpecs, ...settingOptionSpecs(), ...columnOptionSpecs, formula: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   })
   if (values.help) {
     process.stdout.write(lrUsage())
     return 0
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'slope lr needs a FILE.' : `slope lr takes one FILE, got ${positionals.length}.`)
-  if (!values.target) throw new UsageError('slope lr needs --target COL (the column to predict).')
-  const config = withFlag(() => parseTrainConfig(readSettingFlags(values as CliValues)))
+  if (values.formula !== undefined) {
+    const clash = (['target', 'features', 'feature', 'one-hot'] as const).find((k) => values[k] !== undefined)
+    if (clash) throw new UsageError(`--formula names the columns itself, so --${clash} cannot go with it.`)
+  } else if (!values.target) throw new UsageError('slope lr needs --target COL (the column to predict), or --formula "y ~ …".')
+  const input = readSettingFlags(values as CliValues)
+  if (values.formula !== undefined && input.intercept === false) throw new UsageError('--formula says whether there is an intercept: write - 1 (or + 0) in the formula instead of --no-intercept.')
+  let config = withFlag(() => parseTrainConfig(input))
   const features = featuresFrom(values)
   const file = await importFile(positionals[0]!, importOptionsFrom(values))
-  const { table } = encodedTable(file, values)
+  let table = encodedTable(file, values).table
+  let target = values.target!
+  let columns: string[] | undefined = features.length ? features : undefined
+  if (values.formula !== undefined) {
+    // The expanded design, exactly as slope train --formula and the app's training.curvature see it.
+    const design = buildDesign(values.formula, file)
+    table = designTable(design, file.table.source)
+    target = design.response!.name
+    columns = design.columns.map((c) => c.name)
+    config = withFlag(() => parseTrainConfig({ ...input, intercept: design.intercept }))
+  }
   // The command line may take its time: no work limit, unlike the app's request.
-  const report = curvatureReport(table, values.target, features.length ? features : undefined, config, Infinity)
-  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${file.fileName}: "${values.target}", ${config.optimizer} at lr ${config.learningRate}${config.batchSize === null ? '' : `, batches of ${config.batchSize}`}\n\n${curvatureTable(report)}\n`)
+  const report = curvatureReport(table, target, columns, config, Infinity)
+  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${file.fileName}: "${values.formula ?? target}", ${config.optimizer} at lr ${config.learningRate}${config.batchSize === null ? '' : `, batches of ${config.batchSize}`}\n\n${curvatureTable(report)}\n`)
   return 0
 }

@@ -19,7 +19,6 @@ import { sourceTrainWorker } from '../services/train-worker'
 import type { OneHotEncoding } from '../../src-core/table/one-hot'
 import { columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
 import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
-import { formulaDocument } from '../../src-core/formula/formula-document'
 import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { integerOption } from './options'
@@ -118,7 +117,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const loadStart = performance.now()
   const file = await importFile(positionals[0]!, importOptionsFrom(values))
-  // A formula builds its design columns here, and training takes them as the table's columns.
+  // The design is built here for the report and --diagnostics (and a bad formula stops before the
+  // database opens); the run itself is started with the formula on the stored file, as in the app.
   const design: FormulaDesign | null = values.formula !== undefined ? buildDesign(values.formula, file) : null
   const { table, oneHot } = design ? { table: designTable(design, file.table.source), oneHot: [] } : encodedTable(file, values)
   const target = design ? design.response!.name : values.target!
@@ -133,14 +133,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
     poolSize: 1,
   })
   try {
+    // The file as read — numeric and text columns — whatever the model: `slope export` of a formula run replays its formula on it.
     const dataset = services.store.addDataset({
-      ...tableToUpload(table, { name: file.fileName, fileName: file.fileName, sha256: file.sha256, importInfo: importInfoOf(file) }),
+      ...tableToUpload(design ? file.table : table, { name: file.fileName, fileName: file.fileName, sha256: file.sha256, importInfo: importInfoOf(file), textColumns: file.textColumns }),
       oneHot: oneHot.map(({ column, reference, levels }) => ({ column, reference, levels })),
     })
     const runId = services.training.start({
       datasetId: dataset.id,
-      target,
-      features: design ? design.columns.map((c) => c.name) : features.length ? features : undefined,
+      ...(design ? { formula: values.formula! } : { target, features: features.length ? features : undefined }),
       config,
       name: values.name,
     })
@@ -173,7 +173,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
     for (const s of stopSignals) process.off(s, onStop)
 
     const run = services.store.getRun(runId)
-    if (design && run.model) run.model = { ...run.model, formula: formulaDocument(design) }
     if (run.status === 'failed') throw run.failure ? InputError.fromText(run.failure) : new InputError(run.error ?? 'Training failed.')
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const statistics = run.outcome?.statistics

@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import type { DatasetSummary, DatasetUpload, PredictionResult, RunDetail, RunId } from '../../src-core/contract'
-import { tableFromUpload } from '../../src-core/dataset-upload'
+import { tableFromUpload, textColumnsFromUpload } from '../../src-core/dataset-upload'
 import { InputError } from '../../src-core/errors'
 import { buildModelDocument, readModelDocument, type ModelDocument } from '../../src-core/model-file'
 import { modelOfRun, predictWithModel } from '../../src-core/model/predict-with-model'
@@ -44,7 +44,10 @@ export function predictUpload(store: RunStore, request: { runId?: RunId; modelJs
   if (request.runId !== undefined) model = modelOfRun(store.getRun(request.runId))
   else if (request.modelJson !== undefined) model = readModelDocument(request.modelJson, 'model')
   else throw new InputError('No model given.', 'Choose a run or load a model file.')
-  const result = predictWithModel(tableFromUpload(request.table), model)
+  const table = tableFromUpload(request.table)
+  // A formula model builds its features from the upload's columns, its text columns as factors.
+  const data = model.document.formula ? { table, textColumns: textColumnsFromUpload(request.table.textColumns ?? [], table.rowCount, request.table.fileName), columns: [] } : table
+  const result = predictWithModel(data, model)
   return {
     target: result.target,
     features: result.features,

@@ -96,4 +96,19 @@ export const migrations: readonly string[] = [
     updated_at   TEXT    NOT NULL
   );
   `,
+  // 5: formulas (README "Formulas"). A dataset's text columns, dictionary-encoded, so a formula can
+  // use them as factors; and the formula a run was started with (its target and features are then
+  // the formula's response and design columns, rebuilt from the dataset when the run starts).
+  `
+  CREATE TABLE dataset_text_columns (
+    dataset_id   INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,
+    name         TEXT    NOT NULL,
+    levels       TEXT    NOT NULL,             -- JSON array of the distinct texts, code-point order
+    codes        BLOB    NOT NULL,             -- Float64 per row: index into levels, NaN for an empty cell
+    PRIMARY KEY (dataset_id, position),
+    UNIQUE (dataset_id, name)
+  ) WITHOUT ROWID;
+  ALTER TABLE runs ADD COLUMN formula TEXT;
+  `,
 ]

@@ -13,7 +13,8 @@ import type {
   StoredOutcome,
 } from '../../src-core/contract'
 import { activeStatuses, datasetPreparationSchema, datasetUploadSchema, runFilterSchema } from '../../src-core/contract'
-import { tableFromUpload } from '../../src-core/dataset-upload'
+import { tableFromUpload, textColumnsFromUpload } from '../../src-core/dataset-upload'
+import type { FormulaData } from '../../src-core/formula/design-matrix'
 import { InputError } from '../../src-core/errors'
 import type { ModelDocument } from '../../src-core/model-file'
 import { parseInput } from '../../src-core/parse-input'
@@ -37,6 +38,8 @@ export interface NewRun {
   target: string
   features: string[]
   config: TrainConfig
+  /** A formula run: target and features are its response and design columns. */
+  formula?: string | null
 }
 
 export interface RunFinish {
@@ -85,6 +88,7 @@ interface RunRow {
   starred: number
   tags: string | null
   owner_id: string | null
+  formula: string | null
 }
 
 interface DatasetSource {
@@ -141,12 +145,15 @@ export class RunStore {
   addDataset(input: DatasetUpload): DatasetSummary {
     const upload = parseInput(datasetUploadSchema, input, 'the dataset')
     const rows = tableFromUpload(upload).rowCount // names and columns pair up, columns are even, no name twice
+    textColumnsFromUpload(upload.textColumns, rows, upload.fileName) // one code per row, each a level
+    // The same columns means the same text columns too: a version stored before text columns were kept has none.
     const existing = this.db
       .prepare(
         `SELECT d.id FROM datasets d WHERE d.sha256 = ? AND d.row_count = ?
-           AND (SELECT json_group_array(name) FROM (SELECT name FROM dataset_columns c WHERE c.dataset_id = d.id ORDER BY position)) = ?`,
+           AND (SELECT json_group_array(name) FROM (SELECT name FROM dataset_columns c WHERE c.dataset_id = d.id ORDER BY position)) = ?
+           AND (SELECT json_group_array(name) FROM (SELECT name FROM dataset_text_columns t WHERE t.dataset_id = d.id ORDER BY position)) = ?`,
       )
-      .get(upload.sha256, rows, JSON.stringify(upload.names)) as { id: number } | undefined
+      .get(upload.sha256, rows, JSON.stringify(upload.names), JSON.stringify(upload.textColumns.map((t) => t.name))) as { id: number } | undefined
     if (existing) {
       // Back to an earlier version of a file: it becomes the listed (newest) one again.
       const newer = this.db.prepare('SELECT count(*) AS n FROM datasets WHERE sha256 = ? AND id != ? AND created_at >= (SELECT created_at FROM datasets WHERE id = ?)').get(upload.sha256, existing.id, existing.id) as { n: number }
@@ -166,6 +173,8 @@ export class RunStore {
         const datasetId = Number(result.lastInsertRowid)
         const insert = this.db.prepare('INSERT INTO dataset_columns (dataset_id, position, name, data) VALUES (?, ?, ?, ?)')
         upload.names.forEach((n, i) => insert.run(datasetId, i, n, toBlob(upload.columns[i]!)))
+        const insertText = this.db.prepare('INSERT INTO dataset_text_columns (dataset_id, position, name, levels, codes) VALUES (?, ?, ?, ?, ?)')
+        upload.textColumns.forEach((t, i) => insertText.run(datasetId, i, t.name, JSON.stringify(t.levels), toBlob(t.codes)))
         if (inherited) this.storePreparation(datasetId, inherited)
         const remove = this.db.prepare('DELETE FROM datasets WHERE id = ?')
         for (const old of previous) if (old.run_count === 0) remove.run(old.id)
@@ -178,15 +187,17 @@ export class RunStore {
   /** How a dataset was last prepared (null if never). */
   getPreparation(id: DatasetId): DatasetPreparation | null {
     const row = this.db.prepare('SELECT preparation FROM dataset_preparations WHERE dataset_id = ?').get(id) as { preparation: string } | undefined
-    return row ? (JSON.parse(row.preparation) as DatasetPreparation) : null
+    return row ? { formula: null, ...(JSON.parse(row.preparation) as Partial<DatasetPreparation>) } as DatasetPreparation : null
   }
 
   /** Saves a dataset's preparation; its target and features must be columns of the dataset. */
   savePreparation(id: DatasetId, input: unknown): DatasetPreparation {
     const preparation = parseInput(datasetPreparationSchema, input, 'the preparation')
     const summary = this.getDataset(id)
+    // With a formula, target and features mirror it: the columns it reads, text columns (factors) included.
+    const known = preparation.formula === null ? summary.columns : [...summary.columns, ...this.textColumnNames(id)]
     for (const column of [...(preparation.target === null ? [] : [preparation.target]), ...preparation.features]) {
-      if (!summary.columns.includes(column)) {
+      if (!known.includes(column)) {
         throw new InputError(`Dataset "${summary.name}" has no numeric column "${column}".`, `Choose among its columns: ${summary.columns.join(', ')}.`, { column })
       }
     }
@@ -213,7 +224,7 @@ export class RunStore {
     const oldColumns = new Set(this.getDataset(previousId).columns)
     const target = old.target !== null && columns.includes(old.target) ? old.target : null
     const features = columns.filter((c) => c !== target && (old.features.includes(c) || !oldColumns.has(c)))
-    return { target, features, data: old.data, formula: old.formula ?? null }
+    return { target, features, data: old.data, formula: old.formula }
   }
 
   /** Now, or just after the newest dataset's time if the clock says otherwise: "newest" is the last stored. */
@@ -244,7 +255,23 @@ export class RunStore {
     const summary = this.getDataset(id)
     const columns = this.db.prepare('SELECT data FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(id) as { data: Buffer }[]
     const source = this.datasetSource(id)
-    return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber, rowGaps: source.rowGaps, preparation: this.getPreparation(id) }
+    const textColumns = this.storedTextColumns(id).map(({ name, levels }) => ({ name, levels }))
+    return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber, rowGaps: source.rowGaps, preparation: this.getPreparation(id), textColumns }
+  }
+
+  /** The dataset as a formula reads it: the numeric table and the text columns, dictionary-encoded. */
+  loadFormulaData(id: DatasetId): FormulaData {
+    const table = this.loadTable(id)
+    return { table, textColumns: textColumnsFromUpload(this.storedTextColumns(id), table.rowCount, table.source.file ?? '') }
+  }
+
+  private storedTextColumns(id: DatasetId): { name: string; levels: string[]; codes: Float64Array }[] {
+    const rows = this.db.prepare('SELECT name, levels, codes FROM dataset_text_columns WHERE dataset_id = ? ORDER BY position').all(id) as { name: string; levels: string; codes: Buffer }[]
+    return rows.map((r) => ({ name: r.name, levels: JSON.parse(r.levels) as string[], codes: fromBlob(r.codes) }))
+  }
+
+  private textColumnNames(id: DatasetId): string[] {
+    return (this.db.prepare('SELECT name FROM dataset_text_columns WHERE dataset_id = ? ORDER BY position').all(id) as { name: string }[]).map((r) => r.name)
   }
 
   /** The dataset as a Table for training, with its row numbering and cell texts for messages. */
@@ -282,8 +309,8 @@ export class RunStore {
     this.getDataset(run.datasetId)
     const result = this.write(() =>
       this.db
-        .prepare('INSERT INTO runs (name, dataset_id, group_id, target, features, config, status, created_at, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(run.name, run.datasetId, run.groupId ?? null, run.target, JSON.stringify(run.features), JSON.stringify(run.config), 'queued', this.now().toISOString(), this.ownerId()),
+        .prepare('INSERT INTO runs (name, dataset_id, group_id, target, features, config, status, created_at, owner_id, formula) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(run.name, run.datasetId, run.groupId ?? null, run.target, JSON.stringify(run.features), JSON.stringify(run.config), 'queued', this.now().toISOString(), this.ownerId(), run.formula ?? null),
     )
     return Number(result.lastInsertRowid)
   }
@@ -547,6 +574,7 @@ function runSummary(r: RunRow): RunSummary {
     groupId: r.group_id,
     target: r.target,
     features: JSON.parse(r.features) as string[],
+    formula: r.formula ?? null,
     status: r.status,
     paused: false,
     solver: config.solver,

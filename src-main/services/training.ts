@@ -10,6 +10,9 @@ import { encodeRunError } from '../../src-core/run-error-record'
 import { createControl, setControl, type ControlAction, type WorkerEvent } from '../../src-core/protocol'
 import { parseTrainConfig, switchOptimizer, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
+import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
+import { formulaDocument, type FormulaDocument } from '../../src-core/formula/formula-document'
+import type { Table } from '../../src-core/table/table'
 import { checkColumns } from './check-columns'
 import type { ComputeJob, JobStart } from './compute-job'
 import { ComputeProviders, type ComputeProvider } from './compute-providers'
@@ -46,6 +49,16 @@ interface RunJob extends ComputeJob {
   readonly settle: Deferred<void>
   /** The store failed this run already; what its worker still sends is ignored. */
   abandoned: boolean
+  /** A formula run's formula as the model file records it (levels, scale() statistics), set when it starts. */
+  formula: FormulaDocument | null
+}
+
+/** What a request trains on: columns by name, or a formula's response and design columns. */
+interface ModelColumns {
+  target: string
+  features: string[] | undefined
+  config: TrainConfig
+  formula: string | null
 }
 
 interface Deferred<T> {
@@ -96,16 +109,16 @@ export class TrainingService {
   /** Queues one run; rejects bad settings at once, before any run is created. */
   start(input: StartRunRequest & { groupId?: string }): RunId {
     const request = parseInput(startRunSchema, input)
-    const config = parseTrainConfig(request.config)
-    const features = checkColumns(this.store.getDataset(request.datasetId), request.target, request.features)
+    const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config))
     if (config.backend === 'webgl') this.requireProvider()
     const runId = this.store.createRun({
       name: request.name ?? defaultRunName(config),
       datasetId: request.datasetId,
       groupId: input.groupId ?? null,
-      target: request.target,
-      features,
+      target,
+      features: features!,
       config,
+      formula,
     })
     const job = this.runJob(runId, config.backend)
     this.runJobs.set(runId, job)
@@ -120,6 +133,8 @@ export class TrainingService {
     const { min, max, count } = request.learningRates
     const rates = Array.from({ length: count }, (_, i) => (count === 1 ? min : min * (max / min) ** (i / (count - 1))))
     const base = parseTrainConfig(request.config)
+    // A bad formula fails the whole sweep once, before any run exists (each start builds it again).
+    if (request.formula !== undefined) this.modelColumns(request, base)
     const optimizers = request.optimizers ?? [base.optimizer]
     // Validate every combination before creating any run: a sweep starts whole or not at all.
     // Each optimizer with its own defaults for what the Train tab's optimizer did not set (switchOptimizer).
@@ -131,6 +146,7 @@ export class TrainingService {
         datasetId: request.datasetId,
         target: request.target,
         features: request.features,
+        formula: request.formula,
         config,
         name: sweepRunName(prefix, config, optimizers.length > 1),
         groupId,
@@ -210,9 +226,9 @@ export class TrainingService {
     const request = parseInput(lrFinderSchema, input)
     const config = parseTrainConfig(request.config)
     if (request.minLr >= request.maxLr) throw new InputError('The learning-rate finder needs a start below its end.', 'Use e.g. 1e-6 to 10.')
-    checkColumns(this.store.getDataset(request.datasetId), request.target, request.features)
+    const columns = this.modelColumns(request, config)
     if (config.backend === 'webgl') this.requireProvider()
-    const job = this.lrFinderJob(request, config)
+    const job = this.lrFinderJob(request, columns)
     this.host(job).enqueue(job)
     return job.settle.promise
   }
@@ -220,9 +236,36 @@ export class TrainingService {
   /** The oracle's figures for the Train tab's data and settings (small data only; see REPORT_MAX_WORK). */
   curvature(input: CurvatureRequest): CurvatureReport {
     const request = parseInput(curvatureRequestSchema, input)
-    const config = parseTrainConfig(request.config)
-    checkColumns(this.store.getDataset(request.datasetId), request.target, request.features)
-    return curvatureReport(this.store.loadTable(request.datasetId), request.target, request.features, config)
+    const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config))
+    const table = formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, formula).table
+    return curvatureReport(table, target, formula === null ? request.features : features, config)
+  }
+
+  /**
+   * The columns a request trains on, checked before anything is created: named ones must be
+   * numeric columns of the dataset; a formula is built on the stored data (numeric and text
+   * columns), so a bad one is its sentence (position, did-you-mean) here, and its intercept
+   * (`- 1`) replaces the setting.
+   */
+  private modelColumns(request: { datasetId: number; target?: string; features?: string[]; formula?: string }, config: TrainConfig): ModelColumns {
+    if (request.formula === undefined) {
+      const target = request.target!
+      return { target, features: checkColumns(this.store.getDataset(request.datasetId), target, request.features), config, formula: null }
+    }
+    const { design } = this.designOf(request.datasetId, request.formula)
+    return {
+      target: design.response!.name,
+      features: design.columns.map((c) => c.name),
+      config: design.intercept === config.intercept ? config : parseTrainConfig({ ...config, intercept: design.intercept }),
+      formula: request.formula,
+    }
+  }
+
+  /** A formula evaluated on a stored dataset: the design, and the table training takes (response first, one column per design column). */
+  private designOf(datasetId: number, formula: string): { design: FormulaDesign; table: Table } {
+    const data = this.store.loadFormulaData(datasetId)
+    const design = buildDesign(formula, data)
+    return { design, table: designTable(design, data.table.source) }
   }
 
   /** The stored summary with the in-memory pause flag. */
@@ -269,6 +312,7 @@ export class TrainingService {
       control: createControl(),
       settle: deferred<void>(),
       abandoned: false,
+      formula: null,
       begin: () => this.beginRun(job),
       report: (event) => this.onRunEvent(job, event),
       fail: (e) => this.failRun(job, e),
@@ -276,7 +320,8 @@ export class TrainingService {
     return job
   }
 
-  private lrFinderJob(request: LrFinderParsed, config: TrainConfig): ComputeJob & { settle: Deferred<LrFinderResult> } {
+  private lrFinderJob(request: LrFinderParsed, columns: ModelColumns): ComputeJob & { settle: Deferred<LrFinderResult> } {
+    const { config } = columns
     const requestId = randomUUID()
     const settle = deferred<LrFinderResult>()
     const fail = (e: unknown) => settle.reject(e instanceof InputError ? e : new Error(failureSentence(e)))
@@ -286,8 +331,16 @@ export class TrainingService {
       settle,
       begin: (): JobStart => ({
         kind: 'lr-finder',
-        table: this.store.loadTable(request.datasetId),
-        message: { requestId, target: request.target, features: request.features, config, minLr: request.minLr, maxLr: request.maxLr, steps: request.steps },
+        table: columns.formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, columns.formula).table,
+        message: {
+          requestId,
+          target: columns.target,
+          features: columns.formula === null ? request.features : columns.features,
+          config,
+          minLr: request.minLr,
+          maxLr: request.maxLr,
+          steps: request.steps,
+        },
       }),
       report: (event) => {
         if (event.type === 'lr-finder-done') settle.resolve(event.result)
@@ -299,7 +352,15 @@ export class TrainingService {
 
   private beginRun(job: RunJob): JobStart {
     const run = this.store.getRun(job.runId)
-    const table = this.store.loadTable(run.datasetId)
+    let table: Table
+    if (run.formula) {
+      // Built again from the stored data (a queued run holds none): the same design start() checked.
+      const built = this.designOf(run.datasetId, run.formula)
+      table = built.table
+      job.formula = formulaDocument(built.design)
+    } else {
+      table = this.store.loadTable(run.datasetId)
+    }
     this.store.markRunning(job.runId)
     this.emitChanged([job.runId])
     return {
@@ -322,15 +383,16 @@ export class TrainingService {
       if (job.abandoned) {
         // The store failed this run already; only wait for the worker to let go of it.
       } else if (event.type === 'started') {
-        this.live.set(job.runId, { info: event.info, params: null })
-        for (const l of this.listeners) l.started?.(job.runId, event.info)
+        const info = job.formula ? { ...event.info, formula: job.formula.text, terms: event.info.features } : event.info
+        this.live.set(job.runId, { info, params: null })
+        for (const l of this.listeners) l.started?.(job.runId, info)
       } else if (event.type === 'progress') {
         this.store.appendHistory(job.runId, event.from, event.loss, event.valLoss, event.elapsedMs)
         const live = this.live.get(job.runId)
         if (live) live.params = event.params
         for (const l of this.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss, event.params, event.elapsedMs)
       } else if (event.type === 'done') {
-        this.completeRun(job.runId, event.outcome)
+        this.completeRun(job.runId, event.outcome, job.formula)
       } else if (event.type === 'failed') {
         this.failRun(job, reportedError(event))
       }
@@ -344,14 +406,16 @@ export class TrainingService {
     if (event.type !== 'progress' && event.type !== 'started') this.finishJob(job)
   }
 
-  private completeRun(runId: RunId, outcome: FitOutcome): void {
+  private completeRun(runId: RunId, outcome: FitOutcome, formula: FormulaDocument | null): void {
     const run = this.store.getRun(runId)
+    const model = modelDocumentOf(outcome, run.config, this.store.getDataset(run.datasetId), this.options.appVersion)
     this.store.finishRun(runId, {
       status: outcome.status,
       divergedAt: outcome.divergedAt,
       trainMs: outcome.trainMs,
-      outcome: storedOutcome(outcome),
-      model: modelDocumentOf(outcome, run.config, this.store.getDataset(run.datasetId), this.options.appVersion),
+      outcome: formula ? { ...storedOutcome(outcome), formula: formula.text, terms: outcome.prepared.features } : storedOutcome(outcome),
+      // The formula builds the features from a data file: slope predict and the Predict panel replay it.
+      model: model && formula ? { ...model, formula } : model,
     })
   }
 
