@@ -136,3 +136,35 @@ test('a formula run reports each term, as the normal equations give them, and dr
   await expect(page.getByTestId('fit-scatter')).toHaveAttribute('data-curve', 'formula')
   await screenshot(page, 'term-builder-curve')
 })
+
+test('a text factor with the reference picked in the builder trains per level against the normal equations', async ({ page, slope }) => {
+  const cities = ['北京', '上海', '广州']
+  const effect: Record<string, number> = { 北京: 0, 上海: 1.5, 广州: -0.7 }
+  const rows = Array.from({ length: 9 }, (_, i) => ({ dose: i + 1, city: cities[i % 3]!, y: 1 + 2 * (i + 1) + effect[cities[i % 3]!]! + [0.2, -0.1, 0.15, -0.3, 0.05, 0.1, -0.2, 0.25, -0.05][i]! }))
+  const text = `dose,city,y\n${rows.map((r) => `${r.dose},${r.city},${r.y}`).join('\n')}\n`
+  await open(page, slope)
+  await page.getByTestId('file-input').setInputFiles({ name: 'cities.csv', mimeType: 'text/csv', buffer: Buffer.from(text) })
+  await expect(page.getByTestId('current-dataset')).toContainText('cities.csv')
+  await expect(page.getByTestId('selection')).toHaveText('Predict “y” from 1 feature.')
+  const builder = page.getByTestId('term-builder')
+  await builder.getByLabel('Write the model as a formula').check()
+  await expect(formula(page)).toHaveValue('y ~ dose')
+  await builder.getByTestId('term-column').selectOption('city')
+  // Levels in code-point order (上海 before 北京), as patsy and the one-hot encoding sort them.
+  await expect(builder.getByTestId('term-reference').locator('option')).toHaveText(['(first level)', '上海', '北京', '广州'])
+  await builder.getByTestId('term-reference').selectOption('北京')
+  await builder.getByRole('button', { name: 'Add as factor C(x)' }).click()
+  await expect(formula(page)).toHaveValue('y ~ dose + C(city, Treatment("北京"))')
+  await expect(verdict(page)).toHaveText('Terms: dose, C(city, Treatment("北京"))')
+
+  await trainRun(page, 'lstsq')
+  // patsy's column order: intercept, the factor's levels but the reference, then dose.
+  const [b0, shanghai, guangzhou, slopeDose] = leastSquares(rows.map((r) => [1, r.city === '上海' ? 1 : 0, r.city === '广州' ? 1 : 0, r.dose]), rows.map((r) => r.y))
+  await page.getByTestId('tab-fit').click()
+  await expectShown(page.getByTestId('coef-C(city, Treatment("北京"))[T.上海]').getByTestId('estimate'), shanghai!)
+  await expectShown(page.getByTestId('coef-C(city, Treatment("北京"))[T.广州]').getByTestId('estimate'), guangzhou!)
+  await expectShown(page.getByTestId('coef-dose').getByTestId('estimate'), slopeDose!)
+  await expectShown(page.getByTestId('coef-intercept').getByTestId('estimate'), b0!)
+  // A factor is no curve over one column.
+  await expect(page.getByTestId('fit-scatter')).toHaveCount(0)
+})
