@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test as base, type Locator, type Page } from '@playwright/test'
 import { screenshot, trainRun } from './fixtures'
 import { startSlope, type SlopeServer } from './slope-server'
@@ -107,6 +108,9 @@ test('the builder writes the formula, checks it as typed and the dataset keeps i
   await builder.getByLabel('Intercept').check()
   await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2))')
   await screenshot(page, 'term-builder')
+  // Every control of the open builder labelled and in contrast (axe: no serious or critical finding).
+  const axe = await new AxeBuilder({ page }).include('[data-testid="term-builder"]').analyze()
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([])
 
   // Kept with the dataset's preparation: a reload restores it.
   await formula(page).fill('y ~ dose + I(dose ^ 2)')
