@@ -27,14 +27,16 @@ export const MAX_PLOTTED_POINTS = 4000
  * standardization as training), with predictions at θ in training units: ŷ = X_z·w_z + b equals the
  * original-unit model's prediction, so no conversion error enters the residuals.
  */
-export function fitPoints(prepared: Pick<PreparedData, 'train' | 'validation' | 'standardization' | 'features'>, theta: ArrayLike<number> | null, maxPoints = MAX_PLOTTED_POINTS, seed = 0): FitPoints {
+/** `xColumn`: the design column drawn as x (a formula's plain column among its powers); one feature's by default. */
+export function fitPoints(prepared: Pick<PreparedData, 'train' | 'validation' | 'standardization' | 'features'>, theta: ArrayLike<number> | null, maxPoints = MAX_PLOTTED_POINTS, seed = 0, xColumn: number | null = null): FitPoints {
   const parts: DesignPart[] = prepared.validation ? [prepared.train, prepared.validation] : [prepared.train]
   const total = parts.reduce((s, p) => s + p.rows, 0)
   const picked = sampleIndices(total, maxPoints, seed)
   const d = prepared.features.length
   const m = picked.length
   const st = prepared.standardization
-  const x = d === 1 ? new Float64Array(m) : null
+  const xj = xColumn ?? (d === 1 ? 0 : null)
+  const x = xj !== null ? new Float64Array(m) : null
   const actual = new Float64Array(m)
   const predicted = theta && Array.from({ length: d + 1 }, (_, i) => theta[i]!).every(Number.isFinite) ? new Float64Array(m) : null
   const part = new Uint8Array(m)
@@ -45,7 +47,7 @@ export function fitPoints(prepared: Pick<PreparedData, 'train' | 'validation' | 
       const row = picked[k]! - offset
       actual[k] = p.y[row]!
       part[k] = which
-      if (x) x[k] = st ? p.X[row]! * st.scale[0]! + st.mean[0]! : p.X[row]!
+      if (x) x[k] = st ? p.X[row * d + xj!]! * st.scale[xj!]! + st.mean[xj!]! : p.X[row * d + xj!]!
       if (predicted) {
         let s = theta![d]!
         for (let j = 0; j < d; j++) s += p.X[row * d + j]! * theta![j]!

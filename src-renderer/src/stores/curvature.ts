@@ -40,6 +40,7 @@ export const useCurvature = defineStore('curvature', () => {
       datasetId: setup.datasetId,
       target: setup.target,
       features: [...setup.features],
+      formula: setup.formula ?? undefined,
       config: { solver: 'gd', missing, standardize, intercept, validationFraction, seed, optimizer, momentum, dampening, nesterov, weightDecay, batchSize, learningRate },
     }
   })

@@ -79,6 +79,8 @@ export const useDatasets = defineStore('datasets', () => {
           fileName: result.fileName,
           sha256: await fingerprint,
           importInfo: importInfoOf(result),
+          // Every text column (one-hot encoded ones too), so a formula can use it as a factor.
+          textColumns: result.textColumns,
         }),
         oneHot: encoded?.encodings.map(({ column, reference, levels }) => ({ column, reference, levels })) ?? [],
       })

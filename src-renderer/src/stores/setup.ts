@@ -46,6 +46,8 @@ export const useSetup = defineStore('setup', () => {
   const columns = ref<string[]>([])
   const target = ref<string | null>(null)
   const features = ref<string[]>([])
+  /** The model as a formula (the Data tab's term builder); null: target and features as picked. */
+  const formula = ref<string | null>(null)
   const form = reactive<TrainConfig>(saved())
 
   /** The config, or the problem's sentence and the setting it is about (its control is marked). */
@@ -72,8 +74,10 @@ export const useSetup = defineStore('setup', () => {
     if (saved && !hint.target) {
       target.value = saved.target !== null && data.columns.includes(saved.target) ? saved.target : defaultTarget(data)
       features.value = data.columns.filter((c) => c !== target.value && saved.features.includes(c))
+      formula.value = saved.formula ?? null
       applyData(saved.data)
     } else {
+      if (!same) formula.value = null
       const previous = same && target.value && data.columns.includes(target.value) ? target.value : null
       target.value = hint.target && data.columns.includes(hint.target) ? hint.target : (previous ?? defaultTarget(data))
       if (!same || features.value.some((f) => !data.columns.includes(f)) || hint.target) features.value = data.columns.filter((c) => c !== target.value)
@@ -92,7 +96,7 @@ export const useSetup = defineStore('setup', () => {
   }
 
   function preparation(): DatasetPreparation {
-    return { target: target.value, features: [...features.value], data: Object.fromEntries(dataSettingNames.map((name) => [name, form[name]])) }
+    return { target: target.value, features: [...features.value], data: Object.fromEntries(dataSettingNames.map((name) => [name, form[name]])), formula: formula.value }
   }
 
   /**
@@ -114,13 +118,13 @@ export const useSetup = defineStore('setup', () => {
     saving = saving.then(() => api()['datasets.prepare'](id, value).then(() => undefined, () => undefined)) // a dataset deleted meanwhile: nothing to keep
     return saving
   }
-  watch([target, features, () => dataSettingNames.map((name) => form[name])], () => savePreparation(), { deep: true })
+  watch([target, features, formula, () => dataSettingNames.map((name) => form[name])], () => savePreparation(), { deep: true })
   if (typeof addEventListener === 'function') addEventListener('pagehide', () => void flushPreparation())
 
   /** A run's preparation and every hyperparameter, ready to change and start again. */
-  function useRun(data: DatasetData, run: { target: string; features: string[]; config: TrainConfig }): void {
+  function useRun(data: DatasetData, run: { target: string; features: string[]; config: TrainConfig; formula?: string | null }): void {
     Object.assign(form, defaults(), JSON.parse(JSON.stringify(run.config)) as TrainConfig)
-    useDataset({ ...data, preparation: { target: run.target, features: run.features, data: {} } })
+    useDataset({ ...data, preparation: { target: run.target, features: run.features, data: {}, formula: run.formula ?? null } })
   }
 
   /** Settings an example fixes (the tutorial's exact experiment): the rest of the form is left as it is. */
@@ -154,6 +158,7 @@ export const useSetup = defineStore('setup', () => {
     columns,
     target,
     features,
+    formula,
     form,
     config: computed(() => checked.value.config),
     problem: computed(() => checked.value.problem),

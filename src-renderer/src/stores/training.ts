@@ -61,7 +61,7 @@ export const useTraining = defineStore('training', () => {
 
   function request() {
     if (setup.datasetId === null || setup.target === null) throw new Error('no dataset')
-    return { datasetId: setup.datasetId, target: setup.target, features: [...setup.features], config: JSON.parse(JSON.stringify(setup.form)) as unknown }
+    return { datasetId: setup.datasetId, target: setup.target, features: [...setup.features], formula: setup.formula ?? undefined, config: JSON.parse(JSON.stringify(setup.form)) as unknown }
   }
 
   async function start(): Promise<void> {
