@@ -112,6 +112,8 @@ export function diagnosticSeries(plot: DiagnosticPlot, diag: RunDiagnostics, coe
   if (plot === 'leverage') {
     const p = diag.terms.length
     const [, hMax] = range(diag.leverage)
+    const [rLo, rHi] = range(diag.studentized)
+    const yLimit = 1.2 * Math.max(3, -rLo, rHi)
     const out = [rowSeries('rows', rows, (i) => [diag.leverage[i]!, diag.studentized[i]!]), smoother(diag.leverage, diag.studentized)]
     // Cook's D = r²h/(p(1−h)) = c  ⇔  r = ±√(c·p·(1−h)/h).
     for (const c of [0.5, 1]) {
@@ -119,7 +121,9 @@ export function diagnosticSeries(plot: DiagnosticPlot, diag: RunDiagnostics, coe
         const pts = []
         for (let k = 1; k <= 60; k++) {
           const h = (hMax * 1.05 * k) / 60
-          if (h < 1) pts.push({ x: h, y: sign * Math.sqrt((c * p * (1 - h)) / h) })
+          const r = Math.sqrt((c * p * (1 - h)) / h)
+          // Only where it stays near the data (plot.lm clips the contours to the plot region too).
+          if (h < 1 && r <= yLimit) pts.push({ x: h, y: sign * r })
         }
         out.push({ label: c === 0.5 ? 'cook05' : 'cook1', color: '--bad', points: pts, line: true, dashed: true })
       }
