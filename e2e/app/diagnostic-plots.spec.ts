@@ -38,7 +38,7 @@ test('exact fit: the diagnostic plots draw every row with the flagged ones label
   expect(flagged.length).toBeGreaterThan(0)
   const canvas = section.getByTestId('diagnostics-canvas')
   await expect(canvas).toHaveAttribute('data-flag-positions', /\[\[/)
-  const [[row, x, y]] = JSON.parse((await canvas.getAttribute('data-flag-positions'))!) as [number, number, number][]
+  const [row, x, y] = (JSON.parse((await canvas.getAttribute('data-flag-positions'))!) as [number, number, number][])[0]!
   await canvas.click({ position: { x: x!, y: y! } })
   const picked = section.getByTestId('diagnostics-row')
   await expect(picked).toHaveAttribute('data-row', String(row))
