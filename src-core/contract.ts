@@ -3,6 +3,7 @@ import type { FixableText } from './errors'
 import type { ModelDocument } from './model-file'
 import type { CurvatureJson } from './model/curvature'
 import type { ExactFitStatistics } from './model/regression-report'
+import type { RunDiagnostics } from './model/row-diagnostics'
 import type { LossQuadratic } from './model/loss-surface'
 import type { Metrics } from './model/metrics'
 import type { PredictionInterval } from './model/predict-with-model'
@@ -435,6 +436,8 @@ export const requestSchemas = {
       interval: z.object({ kind: z.enum(intervalKinds), level: z.number().gt(0).lt(1) }).optional(),
     }),
   ]),
+  /** A least-squares run's per-row diagnostics (and one feature's added-variable residuals when named). */
+  'models.diagnostics': z.tuple([id, z.object({ addedVariable: z.string().max(10_000).optional() }).default({})]),
   /** The page offers to compute WebGL runs (it probed WebGL2 in its worker). */
   'compute.register': z.tuple([z.object({ kind: z.literal('webgl'), renderer: z.string().max(500), software: z.boolean() })]),
   /**
@@ -469,6 +472,7 @@ export interface Results {
   /** The model JSON document, pretty-printed, ready to save. */
   'models.export': { fileName: string; json: string }
   'models.predict': PredictionResult
+  'models.diagnostics': RunDiagnostics
   'compute.register': { providerId: string }
   'compute.report': null
 }

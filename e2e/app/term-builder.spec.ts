@@ -98,14 +98,14 @@ test('the builder writes the formula, checks it as typed and the dataset keeps i
   await builder.getByRole('button', { name: 'Add as factor C(x)' }).click()
   await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2))')
   await expect(verdict(page)).toHaveText('Terms: dose, I(dose ^ 2), C(grp, Treatment(2))')
-  await builder.getByLabel('Intercept').uncheck()
+  await builder.getByLabel('Fit an intercept').uncheck()
   await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2)) - 1')
   // The Preparation panel's intercept says the same, both ways.
   await expect(page.getByTestId('data-options').getByTestId('intercept')).not.toBeChecked()
   await page.getByTestId('data-options').getByTestId('intercept').check()
   await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2))')
-  await builder.getByLabel('Intercept').uncheck()
-  await builder.getByLabel('Intercept').check()
+  await builder.getByLabel('Fit an intercept').uncheck()
+  await builder.getByLabel('Fit an intercept').check()
   await expect(formula(page)).toHaveValue('y ~ dose + I(dose ^ 2) + C(grp, Treatment(2))')
   await screenshot(page, 'term-builder')
   // Every control of the open builder labelled and in contrast (axe: no serious or critical finding).

@@ -29,9 +29,7 @@ import { formatTextTable } from './text-table'
 import Papa from 'papaparse'
 import type { TrainConfig } from '../../src-core/train/config'
 import type { Table } from '../../src-core/table/table'
-import { prepareOptions } from '../../src-core/train/fit-model'
-import { prepareData } from '../../src-core/table/prepare'
-import { rowDiagnostics } from '../../src-core/model/row-diagnostics'
+import { diagnosticsCells, diagnosticsHeader, diagnosticsOfRun } from '../../src-core/model/row-diagnostics'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
@@ -363,39 +361,12 @@ function reportLines(r: RegressionReport, features: readonly string[]): string[]
   return lines
 }
 
-/**
- * `--diagnostics`: the training rows prepared again exactly as the run prepared them (same missing
- * policy and seeded split), and each row's influence figures under the fitted coefficients.
- */
+/** `--diagnostics`: the run's per-row diagnostics (core's diagnosticsOfRun, as the Fit tab saves them). */
 function diagnosticsTable(table: Table, target: string, features: string[], config: TrainConfig, fit: ExactFitStatistics, withDfbetas: boolean): DiagnosticsTable {
-  const prepared = prepareData(table, prepareOptions(config, target, features.length ? features : undefined))
-  const { train } = prepared
-  const input = { X: train.X, y: train.y, features: prepared.features, intercept: config.intercept }
-  const diag = rowDiagnostics(input, fit, { dfbetas: withDfbetas })
-  const terms = config.intercept ? [INTERCEPT_KEY, ...prepared.features] : prepared.features
-  const p = terms.length
-  const { cooksD: cookLimit, studentized: tLimit, leverage: leverageLimit } = diag.thresholds
-  const header = ['row', 'fitted', 'residual', 'leverage', 'studentized', 'studentized_external', 'cooks_d', 'dffits', ...(withDfbetas ? terms.map((t) => `dfbetas_${t}`) : []), 'flags']
-  const rows = Array.from({ length: train.rows }, (_, i) => {
-    const flags = [
-      diag.cooksD[i]! > cookLimit ? 'cooks_d' : '',
-      Math.abs(diag.studentizedExternal[i]!) > tLimit ? 'studentized' : '',
-      diag.leverage[i]! > leverageLimit ? 'leverage' : '',
-    ].filter(Boolean)
-    return [
-      table.rowNumber(train.sourceRows[i]!),
-      diag.fitted[i]!,
-      diag.residual[i]!,
-      diag.leverage[i]!,
-      diag.studentized[i]!,
-      diag.studentizedExternal[i]!,
-      diag.cooksD[i]!,
-      diag.dffits[i]!,
-      ...(diag.dfbetas ? Array.from(diag.dfbetas.subarray(i * p, (i + 1) * p)) : []),
-      flags.join(' '),
-    ]
-  })
-  return { header, rows }
+  const diag = diagnosticsOfRun(table, { name: 'this run', target, features, config, outcome: { statistics: fit } }, { dfbetas: withDfbetas })
+  const p = diag.terms.length
+  const rows = Array.from({ length: diag.rowNumber.length }, (_, i) => diagnosticsCells(diag, diag.rowNumber[i]!, i, p).map((v) => v ?? ''))
+  return { header: diagnosticsHeader(diag.terms, withDfbetas), rows }
 }
 
 /** The diagnostics' header and rows; a non-finite figure (a leverage-1 row's studentized residual) is an empty cell in both formats. */
