@@ -1,8 +1,7 @@
 import { InputError } from '../../src-core/errors'
 import { CompensatedSum } from '../../src-core/model/compensated-sum'
-import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from '../../src-core/model/distributions'
 import { factorTallSkinny } from '../../src-core/model/householder-tsqr'
-import { invertUpper, type CoefficientStats, type LeastSquaresFit } from '../../src-core/model/least-squares'
+import { fitFromFactor, type LeastSquaresFit } from '../../src-core/model/least-squares'
 import type { LinkedSource, ScanChunk } from './linked-source'
 
 /**
@@ -180,41 +179,7 @@ function solveLowerTransposed(R: Float64Array, p: number, b: Float64Array): Floa
   return z
 }
 
-/** The same figures as least-squares.ts computes from R, β, RSS and TSS. */
+/** The same figures as the in-memory fit, from the same code (β unscaled: every scale is 1). */
 function fitFromR(R: Float64Array, p: number, beta: number[], rss: number, tss: number, n: number, intercept: boolean): LeastSquaresFit {
-  const dfResidual = n - p
-  const sigma2 = dfResidual > 0 ? rss / dfResidual : NaN
-  const rInv = invertUpper(R, p)
-  const tCrit = dfResidual > 0 ? studentTQuantileTwoSided(0.05, dfResidual) : NaN
-  const stats: CoefficientStats[] = []
-  for (let j = 0; j < p; j++) {
-    let s = 0
-    for (let k = j; k < p; k++) s += rInv[j * p + k]! ** 2
-    const estimate = beta[j]!
-    const stdError = Math.sqrt(sigma2 * s)
-    const t = estimate / stdError
-    stats.push({ estimate, stdError, t, p: studentTTwoSidedP(t, dfResidual), ci95: [estimate - tCrit * stdError, estimate + tCrit * stdError] })
-  }
-  const r2 = 1 - rss / tss
-  const dfModel = intercept ? p - 1 : p
-  const dfTotal = intercept ? n - 1 : n
-  const adjR2 = dfResidual > 0 ? 1 - ((1 - r2) * dfTotal) / dfResidual : NaN
-  const f = dfModel > 0 && dfResidual > 0 ? (tss - rss) / dfModel / sigma2 : NaN
-  const coefficients = intercept ? stats.slice(1) : stats
-  return {
-    weights: coefficients.map((c) => c.estimate),
-    intercept: intercept ? stats[0]!.estimate : 0,
-    rows: n,
-    parameters: p,
-    dfResidual,
-    rss,
-    residualSd: Math.sqrt(sigma2),
-    r2,
-    adjR2,
-    f,
-    fP: fUpperTailP(f, dfModel, dfResidual),
-    dfModel,
-    coefficients,
-    interceptStats: intercept ? stats[0]! : null,
-  }
+  return fitFromFactor(R, p, beta, new Float64Array(p).fill(1), rss, tss, n, intercept)
 }
