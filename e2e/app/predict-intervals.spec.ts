@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Download, Page } from '@playwright/test'
 import Papa from 'papaparse'
-import { expect, openTutorial, screenshot, test, trainRun } from './fixtures'
+import { expect, openTutorial, screenshot, test as base, trainRun } from './fixtures'
+import { startSlope, type SlopeServer } from './slope-server'
 
 /**
  * The Predict panel's intervals are `slope predict --interval`'s: the app's saved CSV is byte for
@@ -12,6 +13,20 @@ import { expect, openTutorial, screenshot, test, trainRun } from './fixtures'
  * against statsmodels in regression-report-cli.test.ts). The Fit tab's band starts at the data's
  * smallest x, a row of the file, so its first point is that row's interval from the CLI.
  */
+const test = base.extend<{}, { slope: SlopeServer }>({
+  // Its own server and database: "no exact fit of this data yet" must not see another spec's
+  // least-squares run of the tutorial. Written out here on purpose: Playwright reuses a worker (and
+  // its server) for files whose worker fixtures are the same functions.
+  slope: [
+    async ({}, use) => {
+      const server = await startSlope()
+      await use(server)
+      await server.stop()
+    },
+    { scope: 'worker' },
+  ],
+})
+
 const root = join(import.meta.dirname, '..', '..')
 const tutorialCsv = readFileSync(join(root, 'resources/examples/tutorial.csv'), 'utf8')
 
