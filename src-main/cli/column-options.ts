@@ -1,6 +1,7 @@
 import type { ImportedFile } from '../services/import-file'
 import { autoOneHotColumns, oneHotEncode, type OneHotEncoding } from '../../src-core/table/one-hot'
 import type { Table } from '../../src-core/table/table'
+import { UsageError } from './usage-error'
 
 /** The flags that choose a model's columns: `slope train` and `slope lr` read them alike. */
 export const columnOptionSpecs = {
@@ -18,6 +19,14 @@ export const columnOptionsUsage = `Columns
                            level (sorted) as the reference; auto: text columns with 2–20 values`
 
 type ColumnValues = { features?: string; feature?: string[]; 'one-hot'?: string }
+
+/** A model is named by --formula or by --target (with --features/--one-hot), never both: `slope train` and `slope lr` say so alike. */
+export function checkModelColumns(command: string, values: ColumnValues & { target?: string; formula?: string }): void {
+  if (values.formula !== undefined) {
+    const clash = (['target', 'features', 'feature', 'one-hot'] as const).find((k) => values[k] !== undefined)
+    if (clash) throw new UsageError(`--formula names the columns itself, so --${clash} cannot go with it.`)
+  } else if (!values.target) throw new UsageError(`slope ${command} needs --target COL (the column to predict), or --formula "y ~ …".`)
+}
 
 /** --features and every --feature, in order; empty means "every numeric column but the target". */
 export function featuresFrom(values: ColumnValues): string[] {

@@ -3,7 +3,7 @@ import { buildDesign, designTable } from '../../src-core/formula/design-matrix'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { curvatureReport } from '../../src-core/train/learning-rates'
 import { importFile } from '../services/import-file'
-import { columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
+import { checkModelColumns, columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
 import { curvatureTable } from './curvature-text'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-flags'
@@ -44,10 +44,7 @@ export async function lrCommand(argv: string[]): Promise<number> {
     return 0
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'slope lr needs a FILE.' : `slope lr takes one FILE, got ${positionals.length}.`)
-  if (values.formula !== undefined) {
-    const clash = (['target', 'features', 'feature', 'one-hot'] as const).find((k) => values[k] !== undefined)
-    if (clash) throw new UsageError(`--formula names the columns itself, so --${clash} cannot go with it.`)
-  } else if (!values.target) throw new UsageError('slope lr needs --target COL (the column to predict), or --formula "y ~ …".')
+  checkModelColumns('lr', values)
   const input = readSettingFlags(values as CliValues)
   if (values.formula !== undefined && input.intercept === false) throw new UsageError('--formula says whether there is an intercept: write - 1 (or + 0) in the formula instead of --no-intercept.')
   let config = withFlag(() => parseTrainConfig(input))

@@ -17,7 +17,7 @@ import { importFile } from '../services/import-file'
 import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
 import type { OneHotEncoding } from '../../src-core/table/one-hot'
-import { columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
+import { checkModelColumns, columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
 import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
 import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
@@ -90,10 +90,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'slope train needs a FILE.' : `slope train takes one FILE, got ${positionals.length}.`)
-  if (values.formula !== undefined) {
-    const clash = (['target', 'features', 'feature', 'one-hot'] as const).find((k) => values[k] !== undefined)
-    if (clash) throw new UsageError(`--formula names the columns itself, so --${clash} cannot go with it.`)
-  } else if (!values.target) throw new UsageError('slope train needs --target COL (the column to predict), or --formula "y ~ …".')
+  checkModelColumns('train', values)
   const input = readSettingFlags(values as CliValues)
   if (values.formula !== undefined && input.intercept === false) throw new UsageError('--formula says whether there is an intercept: write - 1 (or + 0) in the formula instead of --no-intercept.')
   if (input.backend === 'webgl') {
