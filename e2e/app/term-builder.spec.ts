@@ -171,4 +171,17 @@ test('a text factor with the reference picked in the builder trains per level ag
   await expectShown(page.getByTestId('coef-intercept').getByTestId('estimate'), b0!)
   // A factor is no curve over one column.
   await expect(page.getByTestId('fit-scatter')).toHaveCount(0)
+
+  // The Fit tab's rows are the factor run's design, rebuilt from the dataset's text codes: each row's
+  // fitted value is the coefficients applied by hand to its city and dose.
+  await expect(page.getByTestId('fit-data-problem')).toHaveCount(0)
+  await expect(page.getByTestId('predicted-actual')).toHaveAttribute('data-points', '9')
+  await expect(page.getByTestId('residuals')).toHaveAttribute('data-points', '9')
+  await page.getByTestId('fit-rows').locator('summary').click()
+  for (const i of [0, 1, 2, 7]) {
+    const r = rows[i]!
+    const row = page.getByTestId('fit-rows').locator(`[data-testid="fit-row"][data-row="${i + 2}"]`)
+    await expectShown(row.getByTestId('actual'), r.y)
+    await expectShown(row.getByTestId('fitted'), b0! + (r.city === '上海' ? shanghai! : r.city === '广州' ? guangzhou! : 0) + slopeDose! * r.dose)
+  }
 })
