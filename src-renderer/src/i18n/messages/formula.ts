@@ -22,7 +22,6 @@ export default {
       noTerms: 'Terms: intercept only',
       off: 'Back to picked columns',
       fitRows: { title: 'Rows: actual and fitted values (first {shown} of {total})', row: 'Row', part: 'Part' },
-      restored: 'Restored the run’s formula: {formula}',
     },
   },
   'zh-CN': {
@@ -47,7 +46,6 @@ export default {
       noTerms: '项：仅截距',
       off: '改回勾选的列',
       fitRows: { title: '各行：实际值与拟合值（共 {total} 行中的前 {shown} 行）', row: '行', part: '部分' },
-      restored: '已恢复该运行的公式：{formula}',
     },
   },
 }
