@@ -1,4 +1,5 @@
 import { InputError } from '../errors'
+import { DEFAULT_LIMITS } from '../table/import-limits'
 import { rowsPassingPolicy, type MissingPolicy } from '../table/missing'
 import { byCodePoint } from '../table/one-hot'
 import { splitRows } from '../table/split'
@@ -269,6 +270,15 @@ class DesignBuilder {
     })
     const counts = perFactor.map((p) => p.length)
     const total = counts.reduce((a, b) => a * b, 1)
+    // A factor of k levels makes k − 1 columns (a ZIP code: hundreds), each 8 bytes a row: refuse a
+    // design larger than the largest table an import builds before allocating it.
+    const cells = (columns.length + total) * this.rows
+    if (cells > DEFAULT_LIMITS.maxCells) {
+      throw new InputError(
+        `Formula "${this.terms.formula.text}" makes over ${(columns.length + total).toLocaleString('en-US')} design columns of ${this.rows.toLocaleString('en-US')} rows (term ${term.name}): more than the ${DEFAULT_LIMITS.maxCells.toLocaleString('en-US')} cells Slope holds.`,
+        'Group a factor’s levels into fewer categories, or drop an interaction with a factor.',
+      )
+    }
     for (let k = 0; k < total; k++) {
       let rest = k
       const picks = perFactor.map((p, j) => {

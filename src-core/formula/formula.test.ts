@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { textSource } from '../table/byte-source'
 import { importTable } from '../table/import-table'
 import { prepareData } from '../table/prepare'
+import { Table } from '../table/table'
 import { buildDesign, designTable, trainingDesign } from './design-matrix'
 
 const read = (csv: string) => importTable(textSource('data.csv', csv))
@@ -110,6 +111,18 @@ describe('formula terms and names (as patsy prints them)', () => {
     // Without a split: every row with a value, as patsy.
     const whole = trainingDesign('y ~ scale(x)', data, { ...rows, validationFraction: 0 })
     expect(whole.state.transforms[0]!.mean).toBe(x.reduce((a, b) => a + b) / x.length)
+  })
+
+  it('a 300-level factor (a ZIP code) makes 299 columns; a design over the cell limit is refused before it is allocated', () => {
+    const rows = 20_000
+    const y = Float64Array.from({ length: rows }, (_, i) => i % 7)
+    const textOf = (k: number) => ({ levels: Array.from({ length: k }, (_, i) => `Z${10_000 + i}`), codes: Int32Array.from({ length: rows }, (_, i) => i % k) })
+    const zip = buildDesign('y ~ zip', { table: new Table(['y'], [y]), textColumns: new Map([['zip', textOf(300)]]) })
+    expect(zip.columns).toHaveLength(299)
+    expect(zip.columns[0]!.name).toBe('zip[T.Z10001]')
+    expect(() => buildDesign('y ~ zip', { table: new Table(['y'], [y]), textColumns: new Map([['zip', textOf(10_000)]]) })).toThrow(
+      'Formula "y ~ zip" makes over 9,999 design columns of 20,000 rows (term zip): more than the 100,000,000 cells Slope holds.',
+    )
   })
 
   it('a transformed response says how predictions go back: exp of log(y) (the median)', async () => {
