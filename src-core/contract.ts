@@ -296,8 +296,12 @@ export interface DatasetData extends DatasetSummary {
   rowGaps: [number, number][]
   /** The preparation last saved for this dataset (or inherited from the previous version of its file); null if never prepared. */
   preparation: DatasetPreparation | null
-  /** Text columns a formula can use as factors, with their levels in code-point order (the codes stay in main). */
-  textColumns: { name: string; levels: string[] }[]
+  /**
+   * Text columns a formula can use as factors: levels in code-point order and one code per row (the
+   * level's index, NaN for an empty cell; Float64Array so they travel as binary, as `data` does), so
+   * the renderer builds a factor's design with the core's one design builder, as training did.
+   */
+  textColumns: { name: string; levels: string[]; codes: Float64Array }[]
 }
 
 /** What a finished gradient-descent or least-squares run produced, in original units. */

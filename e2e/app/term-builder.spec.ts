@@ -171,4 +171,51 @@ test('a text factor with the reference picked in the builder trains per level ag
   await expectShown(page.getByTestId('coef-intercept').getByTestId('estimate'), b0!)
   // A factor is no curve over one column.
   await expect(page.getByTestId('fit-scatter')).toHaveCount(0)
+
+  // The Fit tab's rows are the factor run's design, rebuilt from the dataset's text codes: each row's
+  // fitted value is the coefficients applied by hand to its city and dose.
+  await expect(page.getByTestId('fit-data-problem')).toHaveCount(0)
+  await expect(page.getByTestId('predicted-actual')).toHaveAttribute('data-points', '9')
+  await expect(page.getByTestId('residuals')).toHaveAttribute('data-points', '9')
+  await page.getByTestId('fit-rows').locator('summary').click()
+  for (const i of [0, 1, 2, 7]) {
+    const r = rows[i]!
+    const row = page.getByTestId('fit-rows').locator(`[data-testid="fit-row"][data-row="${i + 2}"]`)
+    await expectShown(row.getByTestId('actual'), r.y)
+    await expectShown(row.getByTestId('fitted'), b0! + (r.city === '上海' ? shanghai! : r.city === '广州' ? guangzhou! : 0) + slopeDose! * r.dose)
+  }
+})
+
+test('“Open this run’s settings” of a formula run restores its formula, the target and features it reads, and its settings', async ({ page, slope }) => {
+  await open(page, slope)
+  await expect(page.getByTestId('current-dataset')).toContainText('cities.csv')
+  const selection = page.getByTestId('selection')
+  // Its response (log(dose)) and design columns (I(y ^ 2), the city levels) are no columns of the file.
+  const runFormula = 'log(dose) ~ I(y ^ 2) + C(city)'
+  await formula(page).fill(runFormula)
+  await expect(verdict(page)).toHaveText('Terms: I(y ^ 2), C(city)')
+  await expect(selection).toHaveText('Predict “dose” from 1 feature.')
+  await trainRun(page, 'lstsq')
+
+  // Something else meanwhile: plain picks, y as the target, gradient descent.
+  await page.getByTestId('tab-data').click()
+  await page.getByTestId('use-formula').uncheck()
+  await page.getByTestId('column-y').getByRole('radio').check()
+  await expect(selection).toHaveText('Predict “y” from 1 feature.')
+  await page.getByTestId('tab-train').click()
+  await page.getByTestId('solver').selectOption('gd')
+
+  // From a fresh page on the Fit tab: the Data tab (and its term builder) not shown yet.
+  await page.getByTestId('tab-fit').click()
+  await page.reload()
+  await expect(page.getByTestId('tab-fit')).toHaveAttribute('aria-selected', 'true')
+  await page.getByTestId('open-run-settings').click()
+  await expect(page.getByTestId('tab-train')).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByTestId('solver')).toHaveValue('lstsq')
+  await page.getByTestId('tab-data').click()
+  await expect(formula(page)).toHaveValue(runFormula)
+  await expect(verdict(page)).toHaveText('Terms: I(y ^ 2), C(city)')
+  await expect(selection).toHaveText('Predict “dose” from 1 feature.')
+  await expect(page.getByTestId('column-dose').getByRole('radio')).toBeChecked()
+  await expect(page.getByTestId('column-y').getByRole('checkbox')).toBeChecked()
 })

@@ -1,5 +1,8 @@
 import { InputError } from '../errors'
+import { DEFAULT_LIMITS } from '../table/import-limits'
+import { rowsPassingPolicy, type MissingPolicy } from '../table/missing'
 import { byCodePoint } from '../table/one-hot'
+import { splitRows } from '../table/split'
 import { Table, type TableSource } from '../table/table'
 import type { TextColumn } from '../table/table-builder'
 import { formulaError, type FormulaNode } from './formula-syntax'
@@ -65,9 +68,33 @@ export function formulaColumns(data: FormulaData): FormulaColumns {
  * these data; with it (prediction) from the model, and a level the model never saw makes that row
  * missing.
  */
-export function buildDesign(formula: string, data: FormulaData, state?: FormulaState): FormulaDesign {
+export function buildDesign(formula: string, data: FormulaData, state?: FormulaState, statsRows?: Uint32Array): FormulaDesign {
   const terms = formulaTerms(formula, formulaColumns(data), state !== undefined)
-  return new DesignBuilder(terms, data, state).build()
+  return new DesignBuilder(terms, data, state, statsRows).build()
+}
+
+/** How a run picks its rows (TrainConfig's names): the missing-value policy and the seeded validation split. */
+export interface RowChoice {
+  missing: MissingPolicy
+  validationFraction: number
+  seed: number
+}
+
+/**
+ * The design a run trains on. scale()/center() learn their mean and sd from the run's training rows
+ * only, so held-out rows never leak into the model (and the model file records those numbers). The
+ * training rows are found on a first build: the missing-value policy and the seeded split read only
+ * which cells are missing, which the statistics do not change, so prepareData picks the same rows
+ * from the second build. Without a split (or without such terms) the statistics come from every row
+ * with a value, as patsy's.
+ */
+export function trainingDesign(formula: string, data: FormulaData, rows: RowChoice): FormulaDesign {
+  const first = buildDesign(formula, data)
+  if (rows.validationFraction === 0 || first.state.transforms.length === 0 || !first.response) return first
+  const table = designTable(first, data.table.source)
+  const features = first.columns.map((_, j) => j + 1)
+  const split = splitRows(rowsPassingPolicy(table, 0, features, rows.missing).rows, rows.validationFraction, rows.seed)
+  return buildDesign(formula, data, undefined, split.train)
 }
 
 interface Subterm {
@@ -181,6 +208,8 @@ class DesignBuilder {
     private readonly terms: FormulaTerms,
     private readonly data: FormulaData,
     private readonly frozen?: FormulaState,
+    /** Rows scale()/center() learn from (training rows); every row when absent. */
+    private readonly statsRows?: Uint32Array,
   ) {
     const first = data.textColumns.values().next().value
     this.rows = data.table.columns.length > 0 ? data.table.rowCount : (first?.codes.length ?? 0)
@@ -241,6 +270,15 @@ class DesignBuilder {
     })
     const counts = perFactor.map((p) => p.length)
     const total = counts.reduce((a, b) => a * b, 1)
+    // A factor of k levels makes k − 1 columns (a ZIP code: hundreds), each 8 bytes a row: refuse a
+    // design larger than the largest table an import builds before allocating it.
+    const cells = (columns.length + total) * this.rows
+    if (cells > DEFAULT_LIMITS.maxCells) {
+      throw new InputError(
+        `Formula "${this.terms.formula.text}" makes over ${(columns.length + total).toLocaleString('en-US')} design columns of ${this.rows.toLocaleString('en-US')} rows (term ${term.name}): more than the ${DEFAULT_LIMITS.maxCells.toLocaleString('en-US')} cells Slope holds.`,
+        'Group a factor’s levels into fewer categories, or drop an interaction with a factor.',
+      )
+    }
     for (let k = 0; k < total; k++) {
       let rest = k
       const picks = perFactor.map((p, j) => {
@@ -306,12 +344,13 @@ class DesignBuilder {
     if (f.transform) {
       let stats: { mean: number; scale: number } | undefined = this.frozen?.transforms.find((t) => t.name === f.name)
       if (!stats) {
+        const learnFrom = this.statsRows ? Array.from(this.statsRows, (r) => v[r]!) : v
         let n = 0
         let sum = 0
-        for (const x of v) if (!Number.isNaN(x)) (n++, (sum += x))
+        for (const x of learnFrom) if (!Number.isNaN(x)) (n++, (sum += x))
         const mean = n ? sum / n : NaN
         let ss = 0
-        for (const x of v) if (!Number.isNaN(x)) ss += (x - mean) ** 2
+        for (const x of learnFrom) if (!Number.isNaN(x)) ss += (x - mean) ** 2
         const sd = Math.sqrt(ss / n)
         if (f.transform === 'scale' && !(sd > 0)) throw this.error(f.expr.pos, `${f.name} of a constant column`, 'Leave the constant column out of the formula.')
         stats = { mean, scale: f.transform === 'scale' ? sd : 1 }

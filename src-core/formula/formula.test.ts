@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { textSource } from '../table/byte-source'
 import { importTable } from '../table/import-table'
-import { buildDesign } from './design-matrix'
+import { prepareData } from '../table/prepare'
+import { Table } from '../table/table'
+import { buildDesign, designTable, trainingDesign } from './design-matrix'
 
 const read = (csv: string) => importTable(textSource('data.csv', csv))
 
@@ -84,6 +86,43 @@ describe('formula terms and names (as patsy prints them)', () => {
       { name: 'center(广告费)', mean: 3, scale: 1 },
     ])
     expect(Array.from(design.values[1]!)).toEqual([-2, -1, 0, 1, 2])
+  })
+
+  it('with a validation split, scale() and center() learn only from the rows training uses (no leakage from validation rows)', async () => {
+    // y is missing in row 4 (dropped), and 3 of the 9 other rows are held out.
+    const x = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+    const csv = `y,x\n${x.map((v, i) => `${i === 3 ? '' : 3 * v + (i % 3)},${v}`).join('\n')}\n`
+    const data = await read(csv)
+    const rows = { missing: 'drop' as const, validationFraction: 0.3, seed: 7 }
+    const design = trainingDesign('y ~ scale(x) + center(x)', data, rows)
+    const prepared = prepareData(designTable(design, data.table.source), { target: 'y', missing: rows.missing, validationFraction: rows.validationFraction, seed: rows.seed, standardize: false, intercept: true })
+    const train = Array.from(prepared.train.sourceRows, (r) => x[r]!)
+    expect(train).toHaveLength(6)
+    const mean = train.reduce((a, b) => a + b) / train.length
+    const sd = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length)
+    const [scaled, centered] = design.state.transforms
+    expect(scaled!.name).toBe('scale(x)')
+    expect(scaled!.mean).toBeCloseTo(mean, 12)
+    expect(scaled!.scale).toBeCloseTo(sd, 12)
+    expect(centered).toMatchObject({ name: 'center(x)', scale: 1 })
+    expect(centered!.mean).toBeCloseTo(mean, 12)
+    // Every row's mean differs, so a design that learnt from validation rows fails the lines above.
+    expect(Math.abs(x.reduce((a, b) => a + b) / x.length - mean)).toBeGreaterThan(1)
+    // Without a split: every row with a value, as patsy.
+    const whole = trainingDesign('y ~ scale(x)', data, { ...rows, validationFraction: 0 })
+    expect(whole.state.transforms[0]!.mean).toBe(x.reduce((a, b) => a + b) / x.length)
+  })
+
+  it('a 300-level factor (a ZIP code) makes 299 columns; a design over the cell limit is refused before it is allocated', () => {
+    const rows = 20_000
+    const y = Float64Array.from({ length: rows }, (_, i) => i % 7)
+    const textOf = (k: number) => ({ levels: Array.from({ length: k }, (_, i) => `Z${10_000 + i}`), codes: Int32Array.from({ length: rows }, (_, i) => i % k) })
+    const zip = buildDesign('y ~ zip', { table: new Table(['y'], [y]), textColumns: new Map([['zip', textOf(300)]]) })
+    expect(zip.columns).toHaveLength(299)
+    expect(zip.columns[0]!.name).toBe('zip[T.Z10001]')
+    expect(() => buildDesign('y ~ zip', { table: new Table(['y'], [y]), textColumns: new Map([['zip', textOf(10_000)]]) })).toThrow(
+      'Formula "y ~ zip" makes over 9,999 design columns of 20,000 rows (term zip): more than the 100,000,000 cells Slope holds.',
+    )
   })
 
   it('a transformed response says how predictions go back: exp of log(y) (the median)', async () => {

@@ -1,6 +1,6 @@
 import { columnStats } from './column-stats'
 import { Table, type ExcludedColumn } from './table'
-import type { BuiltTable, ColumnReport, TextColumn } from './table-builder'
+import { MAX_TRACKED_LEVELS, type BuiltTable, type ColumnReport, type TextColumn } from './table-builder'
 
 /**
  * What every reader assembles at the end of an import, row-based (TableBuilder) or columnar
@@ -15,6 +15,8 @@ export class BuiltColumns {
   private readonly cellText = new Map<number, Map<number, string>>()
   private readonly excluded: ExcludedColumn[] = []
   private readonly textColumns = new Map<string, TextColumn>()
+  /** Text columns with more distinct values than MAX_TRACKED_LEVELS: their values are not kept. */
+  private readonly tooManyLevels: string[] = []
 
   /** Reports a column; number and date columns are then kept (stats filled in), others excluded. */
   report(report: ColumnReport): ColumnReport {
@@ -39,6 +41,8 @@ export class BuiltColumns {
     if (text) {
       report.distinct = text.levels.length
       this.textColumns.set(report.name, text)
+    } else if (report.type === 'text' && firstText) {
+      this.tooManyLevels.push(report.name)
     }
   }
 
@@ -49,7 +53,9 @@ export class BuiltColumns {
       textColumns: this.textColumns,
       headerRow: where.headerRow,
       rows: where.rows,
-      notes: where.notes,
+      notes: this.tooManyLevels.length
+        ? [...where.notes, `${this.tooManyLevels.map((n) => `"${n}"`).join(', ')} ${this.tooManyLevels.length > 1 ? 'have' : 'has'} more than ${MAX_TRACKED_LEVELS.toLocaleString('en-US')} distinct texts: not kept as a factor (a formula's C() or one-hot encoding); group the values into fewer categories to use ${this.tooManyLevels.length > 1 ? 'them' : 'it'}`]
+        : where.notes,
     }
   }
 }

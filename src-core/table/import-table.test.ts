@@ -299,3 +299,19 @@ describe('progress, cancellation and caps', () => {
     expect((await inputError(importBytes(bytes, 'o.xlsx', { limits: { maxInflatedBytes: 10_000 } }))).message).toContain('expands to more than 9.8 KiB')
   })
 })
+
+describe('text columns kept as factors', () => {
+  it('keeps a 300-level column (a ZIP code) with its codes; one over 10,000 levels is not kept, and a note says why', async () => {
+    const zip = Array.from({ length: 600 }, (_, i) => `Z${String(10_000 + (i % 300))}`)
+    const kept = await importBytes(`zip,y\n${zip.map((z, i) => `${z},${i}`).join('\n')}\n`)
+    const text = kept.textColumns.get('zip')!
+    expect(text.levels).toHaveLength(300)
+    expect(text.levels[text.codes[301]!]).toBe('Z10001')
+    expect(kept.columns.find((c) => c.name === 'zip')!.distinct).toBe(300)
+    expect(kept.notes.filter((n) => n.includes('distinct texts'))).toEqual([])
+
+    const ids = await importBytes(`id,y\n${Array.from({ length: 10_001 }, (_, i) => `id${i},${i}`).join('\n')}\n`)
+    expect(ids.textColumns.has('id')).toBe(false)
+    expect(ids.notes).toContain('"id" has more than 10,000 distinct texts: not kept as a factor (a formula\'s C() or one-hot encoding); group the values into fewer categories to use it')
+  })
+})

@@ -45,7 +45,7 @@ describe('one-hot encoding', () => {
     expect((await inputError(Promise.resolve().then(() => oneHotEncode(one, ['c'])))).message).toContain('has only one value ("a")')
     const many = await importBytes(`c,y\n${Array.from({ length: 300 }, (_, i) => `v${i},${i}`).join('\n')}\n`)
     expect((await inputError(Promise.resolve().then(() => oneHotEncode(many, ['c'])))).message).toBe(
-      'Column "c" has more than 256 distinct values, too many to one-hot encode.',
+      'Column "c" has 300 distinct values; one-hot encoding makes a feature of each, and Slope allows at most 100.',
     )
   })
 })

@@ -1,6 +1,6 @@
 import { InputError } from '../errors'
 import { Table } from './table'
-import type { ColumnReport, TextColumn } from './table-builder'
+import { MAX_TRACKED_LEVELS, type ColumnReport, type TextColumn } from './table-builder'
 
 /** Most levels a one-hot encoded column may have: each becomes a feature. */
 export const MAX_ONE_HOT_LEVELS = 100
@@ -144,7 +144,7 @@ function notEncodable(imported: EncodableImport, column: string): InputError {
   }
   if (report.type === 'text') {
     return new InputError(
-      `Column "${column}" has more than 256 distinct values, too many to one-hot encode.`,
+      `Column "${column}" has more than ${MAX_TRACKED_LEVELS.toLocaleString('en-US')} distinct values, too many to one-hot encode.`,
       'Group its values into fewer categories, or leave it out.',
       { file, column },
     )

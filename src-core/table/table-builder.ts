@@ -45,8 +45,14 @@ export interface BuiltTable {
   notes: string[]
 }
 
-/** Distinct values remembered per column; a column with more is no candidate for one-hot encoding. */
-export const MAX_TRACKED_LEVELS = 256
+/**
+ * Distinct values remembered per text column; a column with more is kept as no factor (nor one-hot
+ * candidate) and the import's notes say so. 10,000 keeps a ZIP code or a product code, and costs
+ * little: while reading, 4 bytes a row (the codes, tracked in any case until the limit is passed)
+ * plus the distinct strings; stored with the dataset, 8 bytes a row (Float64 codes) and the levels.
+ * A factor's real cost is in the design: k levels make k − 1 columns of 8 bytes a row.
+ */
+export const MAX_TRACKED_LEVELS = 10_000
 /** Original texts kept per column for messages about non-numeric cells; more are never shown. */
 const CELL_TEXT_PER_COLUMN = 20
 

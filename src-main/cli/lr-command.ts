@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { buildDesign, designTable } from '../../src-core/formula/design-matrix'
+import { designTable, trainingDesign } from '../../src-core/formula/design-matrix'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { curvatureReport } from '../../src-core/train/learning-rates'
 import { importFile } from '../services/import-file'
@@ -55,7 +55,7 @@ export async function lrCommand(argv: string[]): Promise<number> {
   let columns: string[] | undefined = features.length ? features : undefined
   if (values.formula !== undefined) {
     // The expanded design, exactly as slope train --formula and the app's training.curvature see it.
-    const design = buildDesign(values.formula, file)
+    const design = trainingDesign(values.formula, file, config)
     table = designTable(design, file.table.source)
     target = design.response!.name
     columns = design.columns.map((c) => c.name)

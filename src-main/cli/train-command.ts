@@ -18,7 +18,7 @@ import { defaultDatabasePath } from '../services/paths'
 import { sourceTrainWorker } from '../services/train-worker'
 import type { OneHotEncoding } from '../../src-core/table/one-hot'
 import { checkModelColumns, columnOptionSpecs, columnOptionsUsage, encodedTable, featuresFrom } from './column-options'
-import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
+import { designTable, trainingDesign, type FormulaDesign } from '../../src-core/formula/design-matrix'
 import { formatListSentence } from '../../src-core/table/formats/registry'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { integerOption } from './options'
@@ -115,7 +115,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const file = await importFile(positionals[0]!, importOptionsFrom(values))
   // The design is built here for the report and --diagnostics (and a bad formula stops before the
   // database opens); the run itself is started with the formula on the stored file, as in the app.
-  const design: FormulaDesign | null = values.formula !== undefined ? buildDesign(values.formula, file) : null
+  const design: FormulaDesign | null = values.formula !== undefined ? trainingDesign(values.formula, file, config) : null
   const { table, oneHot } = design ? { table: designTable(design, file.table.source), oneHot: [] } : encodedTable(file, values)
   const target = design ? design.response!.name : values.target!
   if (design) config = withFlag(() => parseTrainConfig({ ...input, intercept: design.intercept }))

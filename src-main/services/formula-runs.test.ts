@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Envelope, PredictionResult } from '../../src-core/contract'
 import { tableToUpload } from '../../src-core/dataset-upload'
+import { trainingDesign } from '../../src-core/formula/design-matrix'
 import { bytesSource } from '../../src-core/table/byte-source'
 import { importTable } from '../../src-core/table/import-table'
 import { pythonModuleMissing, runPythonJson } from '../../src-core/testing/python'
@@ -53,11 +54,13 @@ const cityRows = Array.from({ length: 24 }, (_, i) => {
 writeFileSync(cities, `city,x,y\n${cityRows.join('\n')}\n`)
 
 describe('formulas through the app’s requests', () => {
-  it('datasets.get lists text columns with levels in code-point order; a preparation keeps its formula', async () => {
+  it('datasets.get sends text columns with levels in code-point order and one code per row; a preparation keeps its formula', async () => {
     const c = connection()
     const d = valueOf(await c.call<{ id: number }>('datasets.import', await upload(cities)))
     const got = valueOf(await c.call<{ textColumns: unknown }>('datasets.get', d.id))
-    expect(got.textColumns).toEqual([{ name: 'city', levels: ['上海', '北京', '广州'] }])
+    const levels = ['上海', '北京', '广州']
+    const codes = Float64Array.from(cityRows, (row) => levels.indexOf(row.split(',')[0]!))
+    expect(got.textColumns).toEqual([{ name: 'city', levels, codes }])
     const preparation = { target: 'y', features: ['x', 'city'], data: {}, formula: 'y ~ x + C(city, Treatment("北京"))' }
     expect(valueOf(await c.call('datasets.prepare', d.id, preparation))).toEqual(preparation)
     expect(valueOf(await c.call<{ preparation: unknown }>('datasets.get', d.id)).preparation).toEqual(preparation)
@@ -82,6 +85,23 @@ describe('formulas through the app’s requests', () => {
     expect(run.model!.intercept).toBe(doc.model.intercept)
     expect(run.model!.coefficients).toEqual(doc.model.coefficients)
     expect(run.model!.statistics).toEqual(doc.model.statistics)
+  })
+
+  it('with a validation split, the model file records scale()/center() statistics of the training rows', async () => {
+    const c = connection()
+    const d = valueOf(await c.call<{ id: number }>('datasets.import', await upload(cities)))
+    const formula = 'center(y) ~ scale(x) + city'
+    const config = { solver: 'lstsq', validationFraction: 0.25, seed: 3 }
+    const { runId } = valueOf(await c.call<{ runId: number }>('training.start', { datasetId: d.id, formula, config }))
+    await c.services.training.waitFor(runId)
+    const run = c.services.store.getRun(runId)
+    expect(run.error ?? null).toBeNull()
+    const data = c.services.store.loadFormulaData(d.id)
+    const held = trainingDesign(formula, data, { missing: 'drop', validationFraction: 0.25, seed: 3 })
+    const whole = trainingDesign(formula, data, { missing: 'drop', validationFraction: 0, seed: 3 })
+    expect(run.model!.formula!.transforms).toEqual(held.state.transforms)
+    expect(run.model!.formula!.transforms[0]!.mean).not.toBeCloseTo(whole.state.transforms[0]!.mean, 3)
+    expect(run.outcome!.validationRows).toBe(6)
   })
 
   it('a bad formula fails the request with its sentence (position, did-you-mean), and no run is created', async () => {

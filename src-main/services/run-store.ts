@@ -255,7 +255,7 @@ export class RunStore {
     const summary = this.getDataset(id)
     const columns = this.db.prepare('SELECT data FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(id) as { data: Buffer }[]
     const source = this.datasetSource(id)
-    const textColumns = this.storedTextColumns(id).map(({ name, levels }) => ({ name, levels }))
+    const textColumns = this.storedTextColumns(id)
     return { ...summary, data: columns.map((c) => fromBlob(c.data)), firstRowNumber: source.firstRowNumber, rowGaps: source.rowGaps, preparation: this.getPreparation(id), textColumns }
   }
 

@@ -10,7 +10,7 @@ import { encodeRunError } from '../../src-core/run-error-record'
 import { createControl, setControl, type ControlAction, type WorkerEvent } from '../../src-core/protocol'
 import { parseTrainConfig, switchOptimizer, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
-import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
+import { designTable, trainingDesign, type FormulaDesign, type RowChoice } from '../../src-core/formula/design-matrix'
 import { formulaDocument, type FormulaDocument } from '../../src-core/formula/formula-document'
 import type { Table } from '../../src-core/table/table'
 import { checkColumns } from './check-columns'
@@ -237,7 +237,7 @@ export class TrainingService {
   curvature(input: CurvatureRequest): CurvatureReport {
     const request = parseInput(curvatureRequestSchema, input)
     const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config))
-    const table = formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, formula).table
+    const table = formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, formula, config).table
     return curvatureReport(table, target, formula === null ? request.features : features, config)
   }
 
@@ -252,7 +252,7 @@ export class TrainingService {
       const target = request.target!
       return { target, features: checkColumns(this.store.getDataset(request.datasetId), target, request.features), config, formula: null }
     }
-    const { design } = this.designOf(request.datasetId, request.formula)
+    const { design } = this.designOf(request.datasetId, request.formula, config)
     return {
       target: design.response!.name,
       features: design.columns.map((c) => c.name),
@@ -262,9 +262,9 @@ export class TrainingService {
   }
 
   /** A formula evaluated on a stored dataset: the design, and the table training takes (response first, one column per design column). */
-  private designOf(datasetId: number, formula: string): { design: FormulaDesign; table: Table } {
+  private designOf(datasetId: number, formula: string, rows: RowChoice): { design: FormulaDesign; table: Table } {
     const data = this.store.loadFormulaData(datasetId)
-    const design = buildDesign(formula, data)
+    const design = trainingDesign(formula, data, rows)
     return { design, table: designTable(design, data.table.source) }
   }
 
@@ -331,7 +331,7 @@ export class TrainingService {
       settle,
       begin: (): JobStart => ({
         kind: 'lr-finder',
-        table: columns.formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, columns.formula).table,
+        table: columns.formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, columns.formula, config).table,
         message: {
           requestId,
           target: columns.target,
@@ -355,7 +355,7 @@ export class TrainingService {
     let table: Table
     if (run.formula) {
       // Built again from the stored data (a queued run holds none): the same design start() checked.
-      const built = this.designOf(run.datasetId, run.formula)
+      const built = this.designOf(run.datasetId, run.formula, run.config)
       table = built.table
       job.formula = formulaDocument(built.design)
     } else {

@@ -14,6 +14,8 @@ export interface FitPoints {
   predicted: Float64Array | null
   /** TRAIN or VALIDATION per point. */
   part: Uint8Array
+  /** Per point, its data row in the run's table (0-based; spreadsheetRow gives the file's row number). */
+  sourceRow: Uint32Array
   /** Rows the run used (train + validation); the plot shows `actual.length` of them. */
   total: number
   sampled: boolean
@@ -40,6 +42,7 @@ export function fitPoints(prepared: Pick<PreparedData, 'train' | 'validation' | 
   const actual = new Float64Array(m)
   const predicted = theta && Array.from({ length: d + 1 }, (_, i) => theta[i]!).every(Number.isFinite) ? new Float64Array(m) : null
   const part = new Uint8Array(m)
+  const sourceRow = new Uint32Array(m)
   let k = 0
   let offset = 0
   parts.forEach((p, which) => {
@@ -47,6 +50,7 @@ export function fitPoints(prepared: Pick<PreparedData, 'train' | 'validation' | 
       const row = picked[k]! - offset
       actual[k] = p.y[row]!
       part[k] = which
+      sourceRow[k] = p.sourceRows[row]!
       if (x) x[k] = st ? p.X[row * d + xj!]! * st.scale[xj!]! + st.mean[xj!]! : p.X[row * d + xj!]!
       if (predicted) {
         let s = theta![d]!
@@ -56,7 +60,7 @@ export function fitPoints(prepared: Pick<PreparedData, 'train' | 'validation' | 
     }
     offset += p.rows
   })
-  return { x, actual, predicted, part, total, sampled: m < total }
+  return { x, actual, predicted, part, sourceRow, total, sampled: m < total }
 }
 
 /** (x, y) of each plotted row, training and validation rows apart (they are drawn in two colours). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addTerm, checkFormula, datasetFormulaColumns, dropsIntercept, factorLevels, factorTerm, formulaOfPicks, interactionTerm, setIntercept, transformTerm } from './term-formula'
+import { addTerm, checkFormula, datasetFormulaColumns, dropsIntercept, factorLevels, factorTerm, formulaOfPicks, formulaSelection, interactionTerm, setIntercept, transformTerm } from './term-formula'
 
 const data = { columns: ['y', 'x', 'z', 'ad spend'], data: [new Float64Array([1, 2]), new Float64Array([3, 1]), new Float64Array([2, NaN]), new Float64Array([5, 5])], textColumns: [{ name: 'city', levels: ['北京', '上海', 'Rome'] }] }
 const columns = datasetFormulaColumns(data)
@@ -19,6 +19,16 @@ describe('term builder formulas', () => {
     expect(f).toBe('y ~ x + I(x ^ 2) + log(z) + x:z + C(city, Treatment("北京"))')
     const check = checkFormula(f, columns)
     expect(check).toEqual({ ok: true, response: 'y', terms: ['x', 'I(x ^ 2)', 'log(z)', 'x:z', 'C(city, Treatment("北京"))'], intercept: true, columns: ['y', 'x', 'z', 'city'] })
+  })
+
+  it('a formula implies its picks: the response’s column as target, the other numeric columns it reads as features (text columns are no picks)', () => {
+    const picks = (f: string) => {
+      const check = checkFormula(f, columns)
+      return check.ok ? formulaSelection(check, data.columns) : check.sentence
+    }
+    expect(picks('log(z) ~ I(x ^ 2) + C(city) + `ad spend`:x')).toEqual({ target: 'z', features: ['x', 'ad spend'] })
+    expect(picks('I(y / 2) ~ x')).toEqual({ target: 'y', features: ['x'] })
+    expect(picks('y ~ city')).toEqual({ target: 'y', features: [] })
   })
 
   it('poly and crossing expand to their separate terms', () => {

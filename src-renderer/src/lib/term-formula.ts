@@ -81,6 +81,17 @@ export function checkFormula(text: string, columns: FormulaColumns): FormulaChec
   }
 }
 
+/**
+ * The target and features a formula implies, so the rest of the app and older readers see the same
+ * model: its response's column (for log(y): y; else the first numeric column it reads) and the other
+ * numeric columns it reads, in the file's order. Null when it reads no numeric column.
+ */
+export function formulaSelection(check: Extract<FormulaCheck, { ok: true }>, numeric: readonly string[]): { target: string; features: string[] } | null {
+  const target = check.response !== null && numeric.includes(check.response) ? check.response : check.columns.find((n) => numeric.includes(n))
+  if (target === undefined) return null
+  return { target, features: numeric.filter((n) => n !== target && check.columns.includes(n)) }
+}
+
 /** A factor's levels: the text column's (code-point order), or a numeric column's distinct values, ascending. */
 export function factorLevels(data: Pick<DatasetData, 'columns' | 'data'> & { textColumns?: { name: string; levels: string[] }[] }, column: string): (string | number)[] {
   const text = data.textColumns?.find((c) => c.name === column)

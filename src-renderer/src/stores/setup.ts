@@ -6,6 +6,7 @@ import { dummyName } from '../../../src-core/table/one-hot'
 import { defaultTrainConfig, parseTrainConfig, switchOptimizer, type TrainConfig } from '../../../src-core/train/config'
 import { settingNames, settings, type SettingName } from '../../../src-core/train/settings'
 import { api } from '../api'
+import { checkFormula, datasetFormulaColumns, formulaSelection } from '../lib/term-formula'
 
 const STORAGE_KEY = 'slope.config'
 
@@ -124,7 +125,11 @@ export const useSetup = defineStore('setup', () => {
   /** A run's preparation and every hyperparameter, ready to change and start again. */
   function useRun(data: DatasetData, run: { target: string; features: string[]; config: TrainConfig; formula?: string | null }): void {
     Object.assign(form, defaults(), JSON.parse(JSON.stringify(run.config)) as TrainConfig)
-    useDataset({ ...data, preparation: { target: run.target, features: run.features, data: {}, formula: run.formula ?? null } })
+    // A formula run's target and features are its response and design columns (log(y), I(x ^ 2)):
+    // the picks are the columns the formula reads, as the term builder mirrors them.
+    const check = run.formula ? checkFormula(run.formula, datasetFormulaColumns(data)) : null
+    const picks = check?.ok ? formulaSelection(check, data.columns) : null
+    useDataset({ ...data, preparation: { target: picks?.target ?? run.target, features: picks?.features ?? run.features, data: {}, formula: run.formula ?? null } })
   }
 
   /** Settings an example fixes (the tutorial's exact experiment): the rest of the form is left as it is. */

@@ -21,6 +21,7 @@ export default {
       terms: 'Terms: {terms}',
       noTerms: 'Terms: intercept only',
       off: 'Back to picked columns',
+      fitRows: { title: 'Rows: actual and fitted values (first {shown} of {total})', row: 'Row', part: 'Part' },
     },
   },
   'zh-CN': {
@@ -44,6 +45,7 @@ export default {
       terms: '项：{terms}',
       noTerms: '项：仅截距',
       off: '改回勾选的列',
+      fitRows: { title: '各行：实际值与拟合值（共 {total} 行中的前 {shown} 行）', row: '行', part: '部分' },
     },
   },
 }
