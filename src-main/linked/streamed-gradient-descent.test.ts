@@ -112,6 +112,7 @@ describe('gradient descent streamed from a linked file', () => {
     const trained = await runCli(['train', csvPath, '--link', '--solver', 'gd', '--target', 'y', '--lr', '0.05', '--optimizer', 'adam', '--epochs', '5', '--validation', '0.1', '--db', db, '--memory-limit', '256MiB'])
     expect(trained.stderr).not.toContain('error')
     expect(trained.code).toBe(0)
+    expect(trained.stderr).toMatch(/epoch 1\/5: [\d,]+ rows, [\d,]+ rows\/s, ETA \d/) // the first chunk always reports
     expect(trained.stdout).toMatch(/epoch: 4, loss: [\d.e+-]+, val_loss: [\d.e+-]+/)
     expect(trained.stdout).toMatch(/completed 5 epochs of gradient descent \(full batch\) streamed from 1 linked file/)
     const id = /saved as run (\d+)/.exec(trained.stdout)?.[1]
