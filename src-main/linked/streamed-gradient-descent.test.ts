@@ -86,6 +86,8 @@ describe('gradient descent streamed from a linked file', () => {
     const split = new RowHashSplit(9, fraction)
     const held: number[] = []
     for (let i = 0; i < n; i++) if (split.heldOut(i)) held.push(i)
+    // The documented hash, computed independently (Python, MurmurHash3's fmix32): the first held-out rows for seed 9, fraction 0.2.
+    expect(held.slice(0, 8)).toEqual([0, 9, 21, 25, 29, 33, 47, 50])
     expect(run.validationRows).toBe(held.length)
     expect(run.trainRows).toBe(n - held.length)
     const sd = Math.sqrt(n * fraction * (1 - fraction))
