@@ -3,50 +3,80 @@ import { parseArgs } from 'node:util'
 import { basename } from 'node:path'
 import { openDatabase } from '../services/database'
 import { defaultDatabasePath } from '../services/paths'
-import { LinkedSource, parseMemoryLimit } from '../linked/linked-source'
-import { checkLinkedFiles, findLinkedDataset, linkDataset } from '../linked/linked-store'
+import { createHash } from 'node:crypto'
+import { LinkedSource, parseMemoryLimit, type ColumnStatistics, type LinkedStatistics } from '../linked/linked-source'
+import { checkLinkedFiles, findLinkedDataset, linkDataset, type LinkedDataset } from '../linked/linked-store'
+import { createLinkedRun, linkedDatasetRow } from '../linked/linked-run-store'
+import { noMissing, type LinkedTrainEvent, type LinkedTrainMessage } from '../linked/linked-train-message'
+import type { StreamedGdResult } from '../linked/streamed-gradient-descent'
+import { RunStore } from '../services/run-store'
+import { storedOutcome } from '../services/training'
+import { sourceTrainWorker } from '../services/train-worker'
+import { writeFileAtomic } from '../services/atomic-write'
+import { appVersion } from '../app-version'
+import { InputError } from '../../src-core/errors'
+import { buildModelDocument } from '../../src-core/model-file'
+import { createControl, setControl } from '../../src-core/protocol'
+import { encodeRunError } from '../../src-core/run-error-record'
+import { unstandardize, type Standardization } from '../../src-core/table/standardize'
+import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../../src-core/train/config'
+import type { FitOutcome } from '../../src-core/train/fit-model'
+import { defaultRunName } from '../../src-core/train/run-names'
+import { withFlag } from './train-command'
+import { integerOption } from './options'
 import { streamedLeastSquares } from '../linked/streamed-least-squares'
-import { formatNumber } from './format'
+import { formatModelEquation, formatNumber } from './format'
 import { formatTextTable } from './text-table'
 import { UsageError } from './usage-error'
+import { readSettingFlags, settingOptionSpecs } from './setting-flags'
+import type { CliValues } from '../../src-core/train/settings'
 
 /**
  * `slope train FILE|GLOB --link`: the exact least-squares fit streamed from the files through
- * DuckDB (README "Linked datasets"). Its own option parsing, so train-command.ts keeps the
- * imported path; gradient descent over linked data is not wired yet.
+ * DuckDB (README "Linked datasets"), or with --solver gd gradient descent streamed from them
+ * (linked-gd-command.ts). Its own option parsing, so train-command.ts keeps the imported path;
+ * the training settings are the same flags (setting-flags.ts).
  */
 export async function linkedTrainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
+      ...settingOptionSpecs(),
       link: { type: 'boolean' },
       target: { type: 'string' },
       features: { type: 'string' },
       where: { type: 'string' },
       'memory-limit': { type: 'string' },
       'no-intercept': { type: 'boolean' },
-      solver: { type: 'string' },
-      // The link (files, fingerprints, statistics) is stored in the database; the run itself is not saved yet.
+      // The link (files, fingerprints, statistics) and gradient-descent runs are stored in the database.
       db: { type: 'string' },
       'no-db': { type: 'boolean' },
       relink: { type: 'boolean' },
+      name: { type: 'string' },
+      out: { type: 'string' },
+      'shuffle-chunks': { type: 'string' },
     },
   })
   if (positionals.length !== 1) throw new UsageError('slope train --link takes one FILE or quoted GLOB.')
   if (!values.target) throw new UsageError('slope train --link needs --target COL.')
-  if (values.solver !== undefined && values.solver !== 'lstsq') throw new UsageError('slope train --link fits exact least squares only for now (--solver lstsq); gradient descent over linked files is not available yet.')
+  // On linked data the default stays the exact fit: each epoch of gradient descent is a pass over the files.
+  const gd = (values as CliValues).solver === 'gd'
+  const settingInput = gd ? readSettingFlags(values as CliValues) : null
   const memoryLimitBytes = values['memory-limit'] ? parseMemoryLimit(values['memory-limit']) : undefined
   const source = await LinkedSource.open(resolve(positionals[0]!), { memoryLimitBytes })
   if (values.db !== undefined && values['no-db']) throw new UsageError('--db and --no-db contradict each other.')
+  let linked: LinkedDataset | null = null
   if (!values['no-db']) {
     // A path linked before is checked against what it was then: a changed or moved file stops
     // here with one sentence, before any row is read. A new path is linked (one statistics pass).
     const db = openDatabase(values.db ?? defaultDatabasePath())
     try {
       const known = findLinkedDataset(db, source.pattern)
-      if (known && !values.relink) await checkLinkedFiles(known, source.files)
-      else await linkDataset(db, source, basename(source.pattern))
+      if (known && !values.relink) {
+        await checkLinkedFiles(known, source.files)
+        linked = known
+      } else linked = await linkDataset(db, source, basename(source.pattern))
     } catch (e) {
       source.close()
       throw e
@@ -54,13 +84,28 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
       db.close()
     }
   }
+  if (settingInput) {
+    return linkedGradientDescent({
+      source,
+      linked,
+      settings: settingInput,
+      target: values.target,
+      features: values.features,
+      where: values.where,
+      memoryLimitBytes,
+      databasePath: values['no-db'] ? null : (values.db ?? defaultDatabasePath()),
+      name: values.name,
+      out: values.out,
+      shuffleChunks: values['shuffle-chunks'],
+    })
+  }
   const controller = new AbortController()
   // Ctrl-C stops the scan between chunks (the fit is never half-written anywhere).
   const onSigint = () => controller.abort()
   process.once('SIGINT', onSigint)
   try {
     const target = values.target
-    const features = values.features ? values.features.split(',').map((f) => f.trim()).filter(Boolean) : source.columns.filter((c) => c.name !== target && /^(DOUBLE|FLOAT|DECIMAL|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT)/.test(c.type)).map((c) => c.name)
+    const features = linkedFeatures(source, target, values.features)
     const started = Date.now()
     let lastReport = 0
     const fit = await streamedLeastSquares({
@@ -92,4 +137,213 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint)
     source.close()
   }
+}
+
+/** --features a,b, or every numeric column but the target. */
+export function linkedFeatures(source: LinkedSource, target: string, list: string | undefined): string[] {
+  if (list) return list.split(',').map((f) => f.trim()).filter(Boolean)
+  return source.columns.filter((c) => c.name !== target && /^(DOUBLE|FLOAT|DECIMAL|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT)/.test(c.type)).map((c) => c.name)
+}
+
+interface LinkedGdRequest {
+  source: LinkedSource
+  /** The stored link (its statistics), or null with --no-db. */
+  linked: LinkedDataset | null
+  settings: TrainConfigInput
+  target: string
+  features: string | undefined
+  where: string | undefined
+  memoryLimitBytes: number | undefined
+  databasePath: string | null
+  name: string | undefined
+  out: string | undefined
+  shuffleChunks: string | undefined
+}
+
+const DEFAULT_SHUFFLE_CHUNKS = 4
+
+/**
+ * `--solver gd`: gradient descent streamed from the files in a training worker (workers/train.ts →
+ * linked/linked-train-message.ts), as the in-memory `slope train` trains in one; saved as a run.
+ */
+async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> {
+  const { source, target } = request
+  let config: TrainConfig
+  let features: string[]
+  let statistics: LinkedStatistics
+  const shuffleChunks = integerOption('shuffle-chunks', request.shuffleChunks) ?? DEFAULT_SHUFFLE_CHUNKS
+  try {
+    config = withFlag(() => parseTrainConfig({ ...request.settings, solver: 'gd' }))
+    if (config.backend === 'webgl') throw new InputError('The WebGL backend needs a browser’s GPU, so the command line trains on the CPU.', 'Use --backend cpu.')
+    if (request.settings.missing !== undefined) {
+      throw new UsageError('--missing does not apply to linked data: an empty cell is an error naming its row. Filter such rows with --where "x IS NOT NULL".')
+    }
+    if (shuffleChunks < 1) throw new UsageError('--shuffle-chunks needs a whole number of at least 1.')
+    features = linkedFeatures(source, target, request.features)
+    if (features.length === 0) throw new InputError('There is nothing to fit: no features.', 'Name them with --features a,b.')
+    const columns = [...features, target]
+    // The statistics pass: the stored one when the run reads every row, else one DuckDB pass over the filtered rows.
+    const stored = request.linked && !request.where ? request.linked.statistics : null
+    statistics = stored && columns.every((c) => stored.columns.some((s) => s.name === c)) ? stored : await source.statistics(columns, request.where)
+  } finally {
+    source.close() // the worker opens its own DuckDB instance
+  }
+  const stat = (name: string) => statistics.columns.find((c) => c.name === name)!
+  const standardization = config.standardize ? linkedStandardization(features.map(stat), config.intercept) : null
+  const rowsPerPass = statistics.rows
+  const responseMean = stat(target).mean
+
+  const db = request.databasePath ? openDatabase(request.databasePath) : null
+  const store = db ? new RunStore(db, request.databasePath!) : null
+  let runId: number | null = null
+  const worker = sourceTrainWorker()
+  const control = createControl()
+  const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+  // Ctrl-C cancels between chunks (the run is saved as cancelled, with its history).
+  const onStop = () => setControl(control, 'cancel')
+  try {
+    if (store && request.linked) {
+      const datasetId = linkedDatasetRow(store, request.linked)
+      runId = createLinkedRun(
+        store,
+        { name: request.name ?? defaultRunName(config), datasetId, target, features, config },
+        { linkedDatasetId: request.linked.id, pattern: source.pattern, where: request.where ?? null, files: source.files.length },
+      )
+      store.markRunning(runId)
+    }
+    for (const s of stopSignals) process.on(s, onStop)
+    const started = Date.now()
+    let lastReport = 0
+    const totalRows = rowsPerPass * (config.epochs + 1) // the epochs and the metrics pass
+    const result = await new Promise<StreamedGdResult>((resolvePromise, reject) => {
+      worker.on('error', reject)
+      worker.on('message', (event: LinkedTrainEvent) => {
+        if (event.type === 'linked-chunk') {
+          const now = Date.now()
+          if (now - lastReport < 500) return
+          lastReport = now
+          const done = event.epoch * rowsPerPass + event.rows
+          const perSecond = done / Math.max(1e-3, (now - started) / 1000)
+          const what = event.epoch < config.epochs ? `epoch ${event.epoch + 1}/${config.epochs}` : 'metrics pass'
+          process.stderr.write(`${what}: ${event.rows.toLocaleString('en-US')} rows, ${Math.round(perSecond).toLocaleString('en-US')} rows/s, ETA ${formatDuration((totalRows - done) / perSecond)}\n`)
+        } else if (event.type === 'progress') {
+          if (store && runId !== null) store.appendHistory(runId, event.from, event.loss, event.valLoss, event.elapsedMs)
+          let text = ''
+          for (let k = 0; k < event.loss.length; k++) {
+            text += `epoch: ${event.from + k}, loss: ${formatNumber(event.loss[k]!)}`
+            if (event.valLoss) text += `, val_loss: ${formatNumber(event.valLoss[k]!)}`
+            text += '\n'
+          }
+          process.stdout.write(text)
+        } else if (event.type === 'linked-done') {
+          resolvePromise(event.result)
+        } else if (event.type === 'failed') {
+          reject(event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message))
+        }
+      })
+      const message: LinkedTrainMessage = {
+        type: 'linked-train',
+        runId: String(runId ?? 0),
+        pattern: source.pattern,
+        memoryLimitBytes: request.memoryLimitBytes,
+        features,
+        response: target,
+        where: request.where,
+        config,
+        standardization,
+        responseMean,
+        shuffleChunks,
+        control,
+        progressEveryMs: 200,
+      }
+      worker.postMessage(message)
+    })
+    const outcome = linkedOutcome(result, config, target, features, standardization)
+    const model = outcome.model ? buildModelDocument(outcome, config, { file: basename(source.pattern), sha256: request.linked ? linkedIdentity(request.linked) : '', rows: result.trainRows + result.validationRows }, appVersion) : null
+    if (store && runId !== null) {
+      store.finishRun(runId, { status: result.status, divergedAt: result.divergedAt, trainMs: result.trainMs, outcome: storedOutcome(outcome), model })
+    }
+    if (request.out && model) await writeFileAtomic(request.out, `${JSON.stringify(model, null, 2)}\n`)
+    const rows = `${result.trainRows.toLocaleString('en-US')} training rows${result.validationRows ? `, ${result.validationRows.toLocaleString('en-US')} validation rows` : ''}`
+    const how = result.status === 'diverged' ? `diverged at epoch ${result.divergedAt} after` : result.status === 'cancelled' ? 'cancelled after' : result.stoppedEarly ? `stopped early (best epoch ${result.bestEpoch}) after` : 'completed'
+    process.stdout.write(`${how} ${result.epochsRun} epochs of gradient descent (${config.batchSize === null ? 'full batch' : `batches of ${config.batchSize} within windows of ${shuffleChunks} chunks`}) streamed from ${source.files.length} linked file${source.files.length === 1 ? '' : 's'} on ${rows} in ${Math.round(result.trainMs)} ms\n`)
+    if (outcome.model) process.stdout.write(`model: ${formatModelEquation(target, features, outcome.model.weights, outcome.model.intercept)}\n`)
+    if (outcome.metrics) {
+      const m = outcome.metrics
+      process.stdout.write(`train: mse ${formatNumber(m.train.mse)}, rmse ${formatNumber(m.train.rmse)}, mae ${formatNumber(m.train.mae)}, r2 ${formatNumber(m.train.r2)}\n`)
+      if (m.validation) process.stdout.write(`validation: mse ${formatNumber(m.validation.mse)}, rmse ${formatNumber(m.validation.rmse)}, mae ${formatNumber(m.validation.mae)}, r2 ${formatNumber(m.validation.r2)}\n`)
+    }
+    if (request.out) process.stdout.write(model ? `model written to ${request.out}\n` : `no model written: the run ${result.status}\n`)
+    if (store && runId !== null) process.stdout.write(`saved as run ${runId} in ${request.databasePath}\n`)
+    return result.status === 'cancelled' ? 130 : 0
+  } catch (e) {
+    if (store && runId !== null) {
+      try {
+        store.finishRun(runId, { status: 'failed', error: encodeRunError(e, e instanceof InputError ? e.sentence : `Training failed: ${(e as Error)?.message ?? String(e)}`) })
+      } catch {
+        // the database itself is failing; the run reads interrupted once this process is gone
+      }
+    }
+    throw e
+  } finally {
+    for (const s of stopSignals) process.off(s, onStop)
+    await worker.terminate()
+    store?.close()
+  }
+}
+
+/**
+ * z = (x − mean) / sd from the statistics pass (DuckDB's avg and stddev_pop: population sd, as the
+ * in-memory standardization); without an intercept only scaled, by the root mean square √(sd² + mean²).
+ */
+export function linkedStandardization(columns: readonly ColumnStatistics[], intercept: boolean): Standardization {
+  const mean: number[] = []
+  const scale: number[] = []
+  for (const c of columns) {
+    const sd = intercept ? c.std : Math.hypot(c.std, c.mean)
+    const m = intercept ? c.mean : 0
+    if (!(sd > Math.abs(m) * 1e-14) || !Number.isFinite(sd)) {
+      throw new InputError(`Feature "${c.name}" is constant in the linked data (every value is ${c.min}), so it cannot be standardized and carries no information.`, 'Remove it from the features.', { column: c.name })
+    }
+    mean.push(m)
+    scale.push(sd)
+  }
+  return { mean, scale }
+}
+
+/** The streamed run as the FitOutcome the model file and the run store take (no exact reference, no oracle: those need the rows in memory). */
+function linkedOutcome(result: StreamedGdResult, config: TrainConfig, target: string, features: string[], standardization: Standardization | null): FitOutcome {
+  const params = Array.from(result.params)
+  const d = features.length
+  return {
+    prepared: { target, features, standardization, imputation: null, missing: noMissing, trainRows: result.trainRows, validationRows: result.validationRows },
+    status: result.status,
+    divergedAt: result.divergedAt,
+    epochsRun: result.epochsRun,
+    stoppedEarly: result.stoppedEarly,
+    bestEpoch: result.bestEpoch,
+    loss: result.loss,
+    valLoss: result.valLoss,
+    model: result.metrics ? unstandardize(params.slice(0, d), params[d]!, standardization) : null,
+    trainingParams: params,
+    metrics: result.metrics,
+    exact: null,
+    statistics: null,
+    trainMs: result.trainMs,
+    path: null,
+    hessianCondition: null,
+    curvature: null,
+    backend: { name: 'cpu', kernel: 'wasm-simd', threads: 1, note: `streamed from linked files${config.batchSize === null ? '' : ', mini-batches within shuffle windows'}` },
+    surface: null,
+  }
+}
+
+function linkedIdentity(linked: LinkedDataset): string {
+  return createHash('sha256').update(linked.files.map((f) => `${f.path}\n${f.fingerprint}`).join('\n')).digest('hex')
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '…'
+  const s = Math.max(0, Math.round(seconds))
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
 }

@@ -127,4 +127,9 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX linked_datasets_by_pattern ON linked_datasets (pattern);
   `,
+  // 7: runs trained on linked files (#17). A linked dataset gets one row in datasets, without
+  // dataset_columns (its data stay in the files), so that runs keep their dataset_id; its source
+  // JSON says { "linked": <linked_datasets.id> }. Each such run records what it read:
+  // JSON { linkedDatasetId, pattern, where, files } (null for runs on imported data).
+  `ALTER TABLE runs ADD COLUMN linked TEXT;`,
 ]

@@ -239,6 +239,7 @@ export class RunStore {
       .prepare(
         `SELECT d.*, (SELECT count(*) FROM runs r WHERE r.dataset_id = d.id) AS run_count FROM datasets d
          WHERE NOT EXISTS (SELECT 1 FROM datasets n WHERE n.sha256 = d.sha256 AND (n.created_at > d.created_at OR (n.created_at = d.created_at AND n.id > d.id)))
+           AND json_extract(d.source, '$.linked') IS NULL -- a linked dataset's row holds no data to open (migration 7)
          ORDER BY d.created_at DESC, d.id DESC`,
       )
       .all() as DatasetRow[]

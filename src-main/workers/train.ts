@@ -38,5 +38,9 @@ port.on('message', async (message: WorkerRequest) => {
     await runStartMessage(message, post, new CpuBackend(message.config.precision, { threads }))
   } else if (message.type === 'lr-finder') {
     await runLrFinderMessage(message, post)
+  } else if ((message as { type: string }).type === 'linked-train') {
+    // Streamed gradient descent over linked files (src-main/linked): DuckDB loads only for it.
+    const linked = await import('../linked/linked-train-message')
+    await linked.runLinkedTrainMessage(message as unknown as import('../linked/linked-train-message').LinkedTrainMessage, (event) => port.postMessage(event))
   }
 })

@@ -1,0 +1,90 @@
+import { isInputError } from '../../src-core/errors'
+import type { MissingReport } from '../../src-core/table/missing'
+import { readControl } from '../../src-core/protocol'
+import type { Standardization } from '../../src-core/table/standardize'
+import type { TrainConfig } from '../../src-core/train/config'
+import { LinkedSource } from './linked-source'
+import { streamedGradientDescent, type StreamedGdResult } from './streamed-gradient-descent'
+
+/**
+ * Streamed gradient descent as a training-worker job (workers/train.ts hands `linked-train`
+ * messages here): the worker opens its own DuckDB instance on the linked files, so neither the
+ * scan nor the kernels run on the main thread's event loop. Cancel and pause come through the
+ * same shared control block as in-memory runs (protocol.ts), read between chunks.
+ */
+
+export interface LinkedTrainMessage {
+  type: 'linked-train'
+  runId: string
+  pattern: string
+  memoryLimitBytes?: number
+  features: string[]
+  response: string
+  where?: string
+  config: TrainConfig
+  standardization: Standardization | null
+  responseMean: number
+  shuffleChunks: number
+  rowsPerChunk?: number
+  control: SharedArrayBuffer
+  progressEveryMs?: number
+}
+
+export type LinkedTrainEvent =
+  | { type: 'linked-chunk'; runId: string; epoch: number; rows: number }
+  | { type: 'progress'; runId: string; from: number; loss: Float64Array; valLoss: Float64Array | null; params: Float64Array; elapsedMs: number }
+  | { type: 'linked-done'; runId: string; result: StreamedGdResult }
+  | { type: 'failed'; runId: string; inputError: boolean; message: string; hint: string; where: object }
+
+export function isLinkedTrainMessage(message: { type: string }): message is LinkedTrainMessage {
+  return message.type === 'linked-train'
+}
+
+/** No missing-value handling on linked data: an empty cell is an error naming its row (linked-source.ts). */
+export const noMissing: MissingReport = { policy: 'error', droppedRows: 0, imputed: [] }
+
+export async function runLinkedTrainMessage(message: LinkedTrainMessage, post: (event: LinkedTrainEvent) => void): Promise<void> {
+  const { runId } = message
+  let source: LinkedSource | null = null
+  const started = performance.now()
+  const everyMs = message.progressEveryMs ?? 50
+  let lastChunkPost = 0
+  try {
+    source = await LinkedSource.open(message.pattern, { memoryLimitBytes: message.memoryLimitBytes })
+    const result = await streamedGradientDescent({
+      source,
+      features: message.features,
+      response: message.response,
+      where: message.where,
+      config: message.config,
+      standardization: message.standardization,
+      responseMean: message.responseMean,
+      shuffleChunks: message.shuffleChunks,
+      rowsPerChunk: message.rowsPerChunk,
+      control: readControl(message.control),
+      onChunk: (epoch, rows) => {
+        const now = performance.now()
+        if (now - lastChunkPost < everyMs) return
+        lastChunkPost = now
+        post({ type: 'linked-chunk', runId, epoch, rows })
+      },
+      onEpochs: (from, to, history, params) => {
+        post({
+          type: 'progress',
+          runId,
+          from,
+          loss: history.loss.slice(from, to),
+          valLoss: history.valLoss ? history.valLoss.slice(from, to) : null,
+          params: params.slice(),
+          elapsedMs: performance.now() - started,
+        })
+      },
+    })
+    post({ type: 'linked-done', runId, result })
+  } catch (e) {
+    if (isInputError(e)) post({ type: 'failed', runId, inputError: true, message: e.message, hint: e.hint, where: e.where })
+    else post({ type: 'failed', runId, inputError: false, message: (e as Error)?.message ?? String(e), hint: '', where: {} })
+  } finally {
+    source?.close()
+  }
+}
