@@ -10,10 +10,11 @@
  *   (x, y, order, start, end, params, out, withGrad) → ()
  *   out[0] = Σ r², out[1 + j] = Σ r·x_j, out[1 + d] = Σ r,   r = x·w + b − y
  *
- * over rows order[start…end) (order = 0: rows start…end). Arithmetic is in f64 whatever the
- * storage precision (f32 values are widened exactly with f64x2.promote_low_f32x4), so the kernels
- * differ from the TypeScript reference (fused-pass.ts) only in the order of additions: the dot
- * product is summed as a balanced tree of pairs, the gradient per feature in row order.
+ * over rows order[start…end) (order = 0: rows start…end). The f64 kernels, and the looped f32 one
+ * (f32 values widened exactly with f64x2.promote_low_f32x4), compute in f64 and differ from the
+ * TypeScript reference (fused-pass.ts) only in the order of additions: the dot product is summed
+ * as a balanced tree of pairs, the gradient per feature in row order. The unrolled f32 kernels
+ * compute in f32 over short blocks of rows, with a stated error bound (f32UnrolledFunction).
  */
 import type { Precision } from '../backend'
 
