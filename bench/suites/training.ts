@@ -25,6 +25,15 @@ interface Shape {
 
 const ratio = (a: number, b: number | null) => (b === null || b === 0 ? null : a / b)
 
+/**
+ * `--case TEXT` (repeatable, after `npm run bench -- --suite training`): only the cases whose
+ * shape and precision contain TEXT, e.g. `--case '500k×16 f32' --case '1M×32 f32'` (`x` works for
+ * `×`; `tutorial` selects the tutorial rows). Without it every case runs; a filter also lifts
+ * `--quick`'s omission of 1M×32.
+ */
+const caseFilters = process.argv.flatMap((a, i, all) => (a === '--case' ? [all[i + 1] ?? ''] : a.startsWith('--case=') ? [a.slice(7)] : [])).map((f) => f.replace(/(\d)x(\d)/g, '$1×$2'))
+const selected = (label: string) => caseFilters.length === 0 || caseFilters.some((f) => label.includes(f))
+
 async function slopeMsPerEpoch(data: BackendData, precision: Precision, epochs: number, batchSize: number | null, threads: GradientThreadPool | null, reps: number): Promise<number> {
   const backend = new CpuBackend(precision, { threads })
   await backend.load(data, null)
@@ -52,6 +61,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
 
   // The tutorial: 15 rows × 1 feature, 50 epochs; PyTorch pays its per-operation overhead here.
   for (const precision of ['f32', 'f64'] as const) {
+    if (!selected(`tutorial ${precision}`)) continue
     const data: BackendData = { X: Float64Array.from(tutorialX), y: Float64Array.from(tutorialY), rows: 15, features: 1 }
     const slope = await slopeMsPerEpoch(data, precision, 50, null, null, ctx.quick ? 101 : 1001)
     const long = await slopeMsPerEpoch(data, precision, ctx.quick ? 100_000 : 1_000_000, null, null, ctx.quick ? 1 : 3)
@@ -67,18 +77,20 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     })
   }
 
-  const shapes: Shape[] = [
+  const allShapes: Shape[] = [
     { rows: 100_000, features: 16, epochs: [100, 2] },
     { rows: 500_000, features: 16, epochs: [40, 1] },
-    ...(ctx.quick ? [] : [{ rows: 1_000_000, features: 32, epochs: [10, 1] } as Shape]),
+    ...(ctx.quick && caseFilters.length === 0 ? [] : [{ rows: 1_000_000, features: 32, epochs: [10, 1] } as Shape]),
   ]
+  const shapes = allShapes.filter((s) => ['f32', 'f64'].some((p) => selected(`${shapeLabel(s)} ${p}`)))
   for (const shape of shapes) {
     const { rows: n, features: d } = shape
     const f64 = syntheticData(n, d, 1, 'f64')
     for (const precision of ['f32', 'f64'] as const) {
+      if (!selected(`${shapeLabel(shape)} ${precision}`)) continue
       const data = precision === 'f64' ? f64 : { ...f64, X: Float32Array.from(f64.X), y: Float32Array.from(f64.y) }
       const dtype = precision === 'f32' ? 'float32' : 'float64'
-      const label = `${n / 1000}k×${d}`.replace('1000k', '1M')
+      const label = shapeLabel(shape)
       const bound = await streamBoundMs(data.X, reps)
       rows.push({
         suite: 'training',
@@ -132,6 +144,10 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   }
   await pool.close()
   return rows
+}
+
+function shapeLabel(shape: Shape): string {
+  return `${shape.rows / 1000}k×${shape.features}`.replace('1000k', '1M')
 }
 
 function ratiosFor(row: BenchRow): void {

@@ -23,8 +23,9 @@ export interface CpuBackendOptions {
 /**
  * CPU backend. With the WebAssembly kernels, rows are summed in fixed chunks (chunked-pass.ts)
  * whose sums are added in chunk order, so a run is bit-identical for any number of threads.
- * Accumulation is in double whatever the storage precision (f32 data still sum in f64: no drift
- * over a million rows).
+ * f64 data are summed in double. f32 data are multiplied and summed in f32 within blocks of 16
+ * rows, and the block sums are added in double (no drift over a million rows; the error bound is
+ * in kernel-wat.ts, f32UnrolledFunction, and evaluated by f32-error-bound.ts).
  */
 export class CpuBackend implements ComputeBackend {
   readonly name = 'cpu'

@@ -4,8 +4,8 @@ import type { BackendData } from '../backend'
  * The TypeScript reference kernel: one fused pass per call reads each row once, computing the
  * residual r = x·w + b − y, the loss Σr² and the gradient Σ r·x together, accumulating in double
  * whatever the storage precision. The WebAssembly kernels (kernel-wat.ts) compute the same sums in
- * another order; this one is kept plain, as the fallback where WebAssembly is unavailable and as
- * the kernel the conformance suite holds the others against.
+ * another order (and, for f32 data, in f32 within blocks of rows, under a stated bound); this one
+ * is kept plain, as the fallback where WebAssembly is unavailable.
  *
  * Loss (and, when `grad` is given, its gradient) over rows [start, end) of `order` (or 0…n−1).
  */

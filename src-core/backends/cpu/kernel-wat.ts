@@ -10,10 +10,11 @@
  *   (x, y, order, start, end, params, out, withGrad) → ()
  *   out[0] = Σ r², out[1 + j] = Σ r·x_j, out[1 + d] = Σ r,   r = x·w + b − y
  *
- * over rows order[start…end) (order = 0: rows start…end). Arithmetic is in f64 whatever the
- * storage precision (f32 values are widened exactly with f64x2.promote_low_f32x4), so the kernels
- * differ from the TypeScript reference (fused-pass.ts) only in the order of additions: the dot
- * product is summed as a balanced tree of pairs, the gradient per feature in row order.
+ * over rows order[start…end) (order = 0: rows start…end). The f64 kernels, and the looped f32 one
+ * (f32 values widened exactly with f64x2.promote_low_f32x4), compute in f64 and differ from the
+ * TypeScript reference (fused-pass.ts) only in the order of additions: the dot product is summed
+ * as a balanced tree of pairs, the gradient per feature in row order. The unrolled f32 kernels
+ * compute in f32 over short blocks of rows, with a stated error bound (f32UnrolledFunction).
  */
 import type { Precision } from '../backend'
 
@@ -111,6 +112,166 @@ function unrolledFunction(p: Precision, d: number): string {
     ${loadParams.join('\n    ')}
     (local.set $k (local.get $start))
     (if (local.get $withGrad) (then ${loop(true)}) (else ${loop(false)}))
+    ${store.join('\n    ')})`
+}
+
+/**
+ * Rows per f32 block: products and sums are f32 within a block, block sums are added in f64.
+ * A multiple of 4 (the kernel takes rows four at a time). See the error bound in f32UnrolledFunction.
+ */
+export const F32_BLOCK_ROWS = 16
+
+/** An i8x16.shuffle taking f32 lanes `lanes` (0–3: first operand, 4–7: second). */
+const laneShuffle = (lanes: number[], a: string, b: string) =>
+  `(i8x16.shuffle ${lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]).join(' ')} ${a} ${b})`
+
+/**
+ * The f32 kernels (d ≤ MAX_UNROLLED_FEATURES): f32x4 arithmetic on the stored floats, four rows per
+ * step, so nothing is widened per value. θ is rounded to f32 once per call (w̃ⱼ = fl₃₂(wⱼ)).
+ *
+ * Per row i: the dot product sᵢ = Σⱼ xᵢⱼw̃ⱼ is a balanced f32 tree (products within quads of
+ * features, the quads' sums, then the four lanes), rᵢ = sᵢ + (b − yᵢ) in f64; Σr² and Σr are f64.
+ * Gradient: r̃ᵢ = fl₃₂(rᵢ), the products r̃ᵢxᵢⱼ are summed in f32 over a block of F32_BLOCK_ROWS
+ * rows counted from `start` (a chunk's first row), and each block sum is added into f64.
+ *
+ * Error bound, with u = 2⁻²⁴, γₖ = ku/(1 − ku) (Higham, Accuracy and Stability of Numerical
+ * Algorithms, §3.1, §4.2) and aᵢ = Σⱼ|xᵢⱼwⱼ|, and the f64 roundings (2⁻⁵³ per operation) left out:
+ *   |r̂ᵢ − rᵢ| ≤ εᵢ = γ_{2+t}·aᵢ,  t = ⌈log₂ q⌉ + 2 the tree's depth over q = ⌈d/4⌉ quads,
+ *   |L̂ − L| ≤ (1/m) Σᵢ (2|rᵢ|εᵢ + εᵢ²),      L = (1/m) Σ rᵢ²,
+ *   |ĝⱼ − gⱼ| ≤ (2/m) Σᵢ (γ_{b+1}·|rᵢxᵢⱼ| + (1 + γ_{b+1})·εᵢ|xᵢⱼ|),  b = F32_BLOCK_ROWS,
+ * (the ∂/∂b entry is Σr in f64: (2/m) Σᵢ εᵢ). f32-error-bound.ts evaluates these bounds. For
+ * comparison, PyTorch's f32 X @ w and Xᵀ r round b and y too and sum all m rows in f32
+ * (γₘ-sized bounds: 0.03 at 500k rows where this is γ₁₇ ≈ 1e-6).
+ */
+function f32UnrolledFunction(d: number): string {
+  const Q = Math.ceil(d / 4)
+  const rem = d % 4
+  const P = Math.ceil(d / 2)
+  const stride = 4 * d
+  const g = (name: string) => `(local.get $${name})`
+  const locals: string[] = [
+    '(local $k i32) (local $blockEnd i32) (local $row0 i32) (local $row1 i32) (local $row2 i32) (local $row3 i32)',
+    '(local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $c v128) (local $yv v128) (local $B v128)',
+    '(local $rlo v128) (local $rhi v128) (local $R v128) (local $R0 v128) (local $R1 v128) (local $R2 v128) (local $R3 v128)',
+    '(local $sse2 v128) (local $sum2 v128) (local $sse f64) (local $sumR f64) (local $bias f64) (local $r f64)',
+  ]
+  for (let q = 0; q < Q; q++) locals.push(`(local $W${q} v128) (local $G${q} v128)`)
+  for (let p = 0; p < P; p++) locals.push(`(local $H${p} v128)`)
+
+  // θ → f32 quads, the lanes past d zero (so the zero-filled loads past d add nothing).
+  const setup: string[] = []
+  for (let q = 0; q < Q; q++) {
+    let w = '(v128.const i32x4 0 0 0 0)'
+    for (let l = 0; l < 4 && 4 * q + l < d; l++) w = `(f32x4.replace_lane ${l} ${w} (f32.demote_f64 (f64.load offset=${8 * (4 * q + l)} (local.get $params))))`
+    setup.push(`(local.set $W${q} ${w})`)
+  }
+  setup.push(`(local.set $bias (f64.load offset=${8 * d} (local.get $params)))`)
+  setup.push('(local.set $B (f64x2.splat (local.get $bias)))')
+
+  /** Quad q of the row at (base local, byte offset): exactly d − 4q floats when fewer than 4 remain. */
+  const quad = (base: string, off: number, q: number): string => {
+    const o = off + 16 * q
+    const n = q === Q - 1 && rem !== 0 ? rem : 4
+    if (n === 4) return `(v128.load offset=${o} align=4 ${g(base)})`
+    if (n === 1) return `(v128.load32_zero offset=${o} align=4 ${g(base)})`
+    if (n === 2) return `(v128.load64_zero offset=${o} align=4 ${g(base)})`
+    return `(f32x4.replace_lane 2 (v128.load64_zero offset=${o} align=4 ${g(base)}) (f32.load offset=${o + 8} ${g(base)}))`
+  }
+  const dotVector = (base: string, off: number) => tree(Array.from({ length: Q }, (_, q) => `(f32x4.mul ${quad(base, off, q)} ${g(`W${q}`)})`), 'f32x4.add')
+  const f32AddAt = (i: number) => `(i32.add (local.get $y) (i32.shl (local.get $row${i}) (i32.const 2)))`
+
+  /** Four rows k…k+3. `ordered`: rows through the order array; else contiguous from row0. */
+  const four = (grad: boolean, ordered: boolean): string[] => {
+    const body: string[] = []
+    const rowOf = (i: number): [string, number] => (ordered ? [`row${i}`, 0] : ['row0', i * stride])
+    if (ordered) {
+      // $row_i holds the row index first (for y), then its address.
+      for (let i = 0; i < 4; i++) body.push(`(local.set $row${i} (i32.load offset=${4 * i} (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))`)
+      body.push(`(local.set $yv (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load ${f32AddAt(0)})) (f32.load ${f32AddAt(1)})) (f32.load ${f32AddAt(2)})) (f32.load ${f32AddAt(3)})))`)
+      for (let i = 0; i < 4; i++) body.push(`(local.set $row${i} (i32.add (local.get $x) (i32.mul (local.get $row${i}) (i32.const ${stride}))))`)
+    } else {
+      body.push(`(local.set $row0 (i32.add (local.get $x) (i32.mul (local.get $k) (i32.const ${stride}))))`)
+      body.push(`(local.set $yv (v128.load align=4 (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 2)))))`)
+    }
+    for (let i = 0; i < 4; i++) body.push(`(local.set $v${i} ${dotVector(...rowOf(i))})`)
+    // Transpose-and-add: c = (Σ v0, Σ v1, Σ v2, Σ v3), each a balanced sum of its four lanes.
+    const half = (a: string, b: string) => `(f32x4.add ${laneShuffle([0, 1, 4, 5], a, b)} ${laneShuffle([2, 3, 6, 7], a, b)})`
+    body.push(`(local.set $v0 ${half(g('v0'), g('v1'))})`)
+    body.push(`(local.set $v2 ${half(g('v2'), g('v3'))})`)
+    body.push(`(local.set $c (f32x4.add ${laneShuffle([0, 2, 4, 6], g('v0'), g('v2'))} ${laneShuffle([1, 3, 5, 7], g('v0'), g('v2'))}))`)
+    const high = (v: string) => laneShuffle([2, 3, 2, 3], v, v)
+    body.push(`(local.set $rlo (f64x2.add (f64x2.promote_low_f32x4 ${g('c')}) (f64x2.sub ${g('B')} (f64x2.promote_low_f32x4 ${g('yv')}))))`)
+    body.push(`(local.set $rhi (f64x2.add (f64x2.promote_low_f32x4 ${high(g('c'))}) (f64x2.sub ${g('B')} (f64x2.promote_low_f32x4 ${high(g('yv'))}))))`)
+    body.push(`(local.set $sse2 (f64x2.add ${g('sse2')} (f64x2.add (f64x2.mul ${g('rlo')} ${g('rlo')}) (f64x2.mul ${g('rhi')} ${g('rhi')}))))`)
+    if (grad) {
+      body.push(`(local.set $sum2 (f64x2.add ${g('sum2')} (f64x2.add ${g('rlo')} ${g('rhi')})))`)
+      body.push(`(local.set $R ${laneShuffle([0, 1, 4, 5], `(f32x4.demote_f64x2_zero ${g('rlo')})`, `(f32x4.demote_f64x2_zero ${g('rhi')})`)})`)
+      for (let i = 0; i < 4; i++) body.push(`(local.set $R${i} ${laneShuffle([i, i, i, i], g('R'), g('R'))})`)
+      for (let q = 0; q < Q; q++) {
+        const t = Array.from({ length: 4 }, (_, i) => `(f32x4.mul ${quad(...rowOf(i), q)} ${g(`R${i}`)})`)
+        body.push(`(local.set $G${q} (f32x4.add ${g(`G${q}`)} ${tree(t, 'f32x4.add')}))`)
+      }
+    }
+    return body
+  }
+
+  /** One row k (the tail of a chunk whose length is not a multiple of 4). */
+  const one = (grad: boolean, ordered: boolean): string[] => {
+    const body: string[] = [
+      `(local.set $row1 ${ordered ? '(i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2))))' : '(local.get $k)'})`,
+      `(local.set $row0 (i32.add (local.get $x) (i32.mul (local.get $row1) (i32.const ${stride}))))`,
+      `(local.set $v0 ${dotVector('row0', 0)})`,
+      `(local.set $v0 (f32x4.add ${g('v0')} ${laneShuffle([2, 3, 2, 3], g('v0'), g('v0'))}))`,
+      `(local.set $r (f64.add (f64.promote_f32 (f32.add (f32x4.extract_lane 0 ${g('v0')}) (f32x4.extract_lane 1 ${g('v0')}))) (f64.sub ${g('bias')} (f64.promote_f32 (f32.load ${f32AddAt(1)})))))`,
+      `(local.set $sse (f64.add ${g('sse')} (f64.mul ${g('r')} ${g('r')})))`,
+    ]
+    if (grad) {
+      body.push(`(local.set $sumR (f64.add ${g('sumR')} ${g('r')}))`)
+      body.push(`(local.set $R0 (f32x4.splat (f32.demote_f64 ${g('r')})))`)
+      for (let q = 0; q < Q; q++) body.push(`(local.set $G${q} (f32x4.add ${g(`G${q}`)} (f32x4.mul ${quad('row0', 0, q)} ${g('R0')})))`)
+    }
+    return body
+  }
+
+  // A block's f32 sums into the f64 accumulators (only the pairs holding features), then zeroed.
+  const flush: string[] = []
+  for (let p = 0; p < P; p++) {
+    const G = g(`G${p >> 1}`)
+    flush.push(`(local.set $H${p} (f64x2.add ${g(`H${p}`)} (f64x2.promote_low_f32x4 ${p % 2 === 0 ? G : laneShuffle([2, 3, 2, 3], G, G)})))`)
+  }
+  for (let q = 0; q < Q; q++) flush.push(`(local.set $G${q} (v128.const i32x4 0 0 0 0))`)
+
+  const loop = (grad: boolean, ordered: boolean): string => `(block $done (loop $blocks
+        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $blockEnd (select (local.get $end) (i32.add (local.get $k) (i32.const ${F32_BLOCK_ROWS})) (i32.lt_u (i32.sub (local.get $end) (local.get $k)) (i32.const ${F32_BLOCK_ROWS}))))
+        (block $fd (loop $fl
+          (br_if $fd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $blockEnd)))
+          ${four(grad, ordered).join('\n          ')}
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $fl)))
+        (block $od (loop $ol
+          (br_if $od (i32.ge_u (local.get $k) (local.get $blockEnd)))
+          ${one(grad, ordered).join('\n          ')}
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $ol)))
+        ${grad ? flush.join('\n        ') : ''}
+        (br $blocks)))`
+
+  const lanesSum = (v: string) => `(f64.add (f64x2.extract_lane 0 ${g(v)}) (f64x2.extract_lane 1 ${g(v)}))`
+  const store: string[] = [`(f64.store (local.get $out) (f64.add ${lanesSum('sse2')} ${g('sse')}))`, '(if (local.get $withGrad) (then']
+  for (let p = 0; p < P; p++) {
+    if (2 * p + 1 < d) store.push(`  (v128.store offset=${8 + 16 * p} align=8 (local.get $out) ${g(`H${p}`)})`)
+    else store.push(`  (f64.store offset=${8 + 16 * p} (local.get $out) (f64x2.extract_lane 0 ${g(`H${p}`)}))`)
+  }
+  store.push(`  (f64.store offset=${8 * (d + 1)} (local.get $out) (f64.add ${lanesSum('sum2')} ${g('sumR')}))))`)
+
+  return `(func (export "f32_${d}") (param $x i32) (param $y i32) (param $order i32) (param $start i32) (param $end i32) (param $params i32) (param $out i32) (param $withGrad i32)
+    ${locals.join(' ')}
+    ${setup.join('\n    ')}
+    (local.set $k (local.get $start))
+    (if (local.get $withGrad)
+      (then (if (local.get $order) (then ${loop(true, true)}) (else ${loop(true, false)})))
+      (else (if (local.get $order) (then ${loop(false, true)}) (else ${loop(false, false)}))))
     ${store.join('\n    ')})`
 }
 
@@ -334,7 +495,7 @@ function refineFunction(): string {
 export function kernelModuleText(): string {
   const functions: string[] = []
   for (const p of ['f32', 'f64'] as const) {
-    for (let d = 1; d <= MAX_UNROLLED_FEATURES; d++) functions.push(unrolledFunction(p, d))
+    for (let d = 1; d <= MAX_UNROLLED_FEATURES; d++) functions.push(p === 'f32' ? f32UnrolledFunction(d) : unrolledFunction(p, d))
     functions.push(loopedFunction(p))
     functions.push(streamFunction(p))
   }
