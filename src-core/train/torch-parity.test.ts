@@ -94,7 +94,7 @@ describe.skipIf(missing !== null)(`parity with PyTorch${missing ? ` (skipped: ${
   beforeAll(async () => {
     for (const [, input] of cases) prepared.push(await prepare(input))
     torch = runPythonJson(script, prepared.map((p) => p.job))
-  })
+  }, 120_000) // importing torch on a busy 2-core machine can take longer than the default 10 s
 
   cases.forEach(([name], c) => {
     it(name, () => {
