@@ -11,7 +11,7 @@ import { parseTrainConfig, switchOptimizer, type TrainConfig } from '../../src-c
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
 import { buildDesign, designTable, type FormulaDesign } from '../../src-core/formula/design-matrix'
 import { formulaDocument, type FormulaDocument } from '../../src-core/formula/formula-document'
-import type { Table } from '../../src-core/table/table'
+import { Table } from '../../src-core/table/table'
 import { checkColumns } from './check-columns'
 import type { ComputeJob, JobStart } from './compute-job'
 import { ComputeProviders, type ComputeProvider } from './compute-providers'
@@ -50,6 +50,14 @@ interface RunJob extends ComputeJob {
   abandoned: boolean
   /** A formula run's formula as the model file records it (levels, scale() statistics), set when it starts. */
   formula: FormulaDocument | null
+  /** The design its sweep built once for all its runs, until this run starts (then let go). */
+  sweepDesign: BuiltDesign | null
+}
+
+/** A formula evaluated on a stored dataset: the design, and the table training takes (response first, one column per design column). */
+interface BuiltDesign {
+  design: FormulaDesign
+  table: Table
 }
 
 /** What a request trains on: columns by name, or a formula's response and design columns. */
@@ -107,8 +115,13 @@ export class TrainingService {
 
   /** Queues one run; rejects bad settings at once, before any run is created. */
   start(input: StartRunRequest & { groupId?: string }): RunId {
+    return this.startRun(input, null)
+  }
+
+  /** `start`, with the design its sweep built for every run of it (null: built here, and again when it starts). */
+  private startRun(input: StartRunRequest & { groupId?: string }, sweepDesign: BuiltDesign | null): RunId {
     const request = parseInput(startRunSchema, input)
-    const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config))
+    const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config), sweepDesign)
     if (config.backend === 'webgl') this.requireProvider()
     const runId = this.store.createRun({
       name: request.name ?? defaultRunName(config),
@@ -120,6 +133,7 @@ export class TrainingService {
       formula,
     })
     const job = this.runJob(runId, config.backend)
+    job.sweepDesign = sweepDesign
     this.runJobs.set(runId, job)
     this.emitChanged([runId])
     this.host(job).enqueue(job)
@@ -132,8 +146,10 @@ export class TrainingService {
     const { min, max, count } = request.learningRates
     const rates = Array.from({ length: count }, (_, i) => (count === 1 ? min : min * (max / min) ** (i / (count - 1))))
     const base = parseTrainConfig(request.config)
-    // A bad formula fails the whole sweep once, before any run exists (each start builds it again).
-    if (request.formula !== undefined) this.modelColumns(request, base)
+    // The runs of a sweep share its data and formula: the design is built once, here (a bad formula
+    // fails the whole sweep before any run exists), and each run starts on a copy of it.
+    const sweepDesign = request.formula === undefined ? null : this.designOf(request.datasetId, request.formula)
+    if (sweepDesign) this.modelColumns(request, base, sweepDesign)
     const optimizers = request.optimizers ?? [base.optimizer]
     // Validate every combination before creating any run: a sweep starts whole or not at all.
     // Each optimizer with its own defaults for what the Train tab's optimizer did not set (switchOptimizer).
@@ -141,15 +157,18 @@ export class TrainingService {
     const groupId = randomUUID()
     const prefix = request.name ?? SWEEP_PREFIX
     const runIds = configs.map((config) =>
-      this.start({
-        datasetId: request.datasetId,
-        target: request.target,
-        features: request.features,
-        formula: request.formula,
-        config,
-        name: sweepRunName(prefix, config, optimizers.length > 1),
-        groupId,
-      }),
+      this.startRun(
+        {
+          datasetId: request.datasetId,
+          target: request.target,
+          features: request.features,
+          formula: request.formula,
+          config,
+          name: sweepRunName(prefix, config, optimizers.length > 1),
+          groupId,
+        },
+        sweepDesign,
+      ),
     )
     return { groupId, runIds }
   }
@@ -284,12 +303,12 @@ export class TrainingService {
    * columns), so a bad one is its sentence (position, did-you-mean) here, and its intercept
    * (`- 1`) replaces the setting.
    */
-  private modelColumns(request: { datasetId: number; target?: string; features?: string[]; formula?: string }, config: TrainConfig): ModelColumns {
+  private modelColumns(request: { datasetId: number; target?: string; features?: string[]; formula?: string }, config: TrainConfig, built: BuiltDesign | null = null): ModelColumns {
     if (request.formula === undefined) {
       const target = request.target!
       return { target, features: checkColumns(this.store.getDataset(request.datasetId), target, request.features), config, formula: null }
     }
-    const { design } = this.designOf(request.datasetId, request.formula)
+    const { design } = built ?? this.designOf(request.datasetId, request.formula)
     return {
       target: design.response!.name,
       features: design.columns.map((c) => c.name),
@@ -299,7 +318,7 @@ export class TrainingService {
   }
 
   /** A formula evaluated on a stored dataset: the design, and the table training takes (response first, one column per design column). */
-  private designOf(datasetId: number, formula: string): { design: FormulaDesign; table: Table } {
+  private designOf(datasetId: number, formula: string): BuiltDesign {
     const data = this.store.loadFormulaData(datasetId)
     const design = buildDesign(formula, data)
     return { design, table: designTable(design, data.table.source) }
@@ -350,6 +369,7 @@ export class TrainingService {
       settle: deferred<void>(),
       abandoned: false,
       formula: null,
+      sweepDesign: null,
       begin: () => this.beginRun(job),
       report: (event) => this.onRunEvent(job, event),
       fail: (e) => this.failRun(job, e),
@@ -391,8 +411,11 @@ export class TrainingService {
     const run = this.store.getRun(job.runId)
     let table: Table
     if (run.formula) {
-      // Built again from the stored data (a queued run holds none): the same design start() checked.
-      const built = this.designOf(run.datasetId, run.formula)
+      // Its sweep's design, copied (the worker takes the columns it is sent); else built again from the
+      // stored data (a queued run holds none): the same design start() checked.
+      const shared = job.sweepDesign
+      job.sweepDesign = null
+      const built = shared ? { design: shared.design, table: new Table(shared.table.names, shared.table.columns.map((c) => c.slice()), shared.table.source) } : this.designOf(run.datasetId, run.formula)
       table = built.table
       job.formula = formulaDocument(built.design)
     } else {
