@@ -3,7 +3,6 @@ import type { AppInfo, Envelope, Events, EventName, Handlers, RequestName, RunId
 import { isRequestName, requestSchemas } from '../../src-core/contract'
 import { InputError, isInputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
-import { diagnosticsOfRun } from '../../src-core/model/row-diagnostics'
 import { exportModel, predictUpload } from './export'
 import type { RunStore } from './run-store'
 import type { TrainingService } from './training'
@@ -75,10 +74,8 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
       return null
     },
     'models.predict': async (request) => predictUpload(store, request),
-    'models.diagnostics': async (id, options) => {
-      const run = store.getRun(id)
-      return diagnosticsOfRun(store.loadTable(run.datasetId), run, options)
-    },
+    // Computed in a worker thread (training.ts): this loop keeps answering while it runs.
+    'models.diagnostics': async (id, options) => training.diagnostics(id, options),
   }
 }
 

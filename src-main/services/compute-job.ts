@@ -1,4 +1,4 @@
-import type { LrFinderMessage, StartMessage, WorkerEvent } from '../../src-core/protocol'
+import type { ComputeMessage, CpuWorkerEvent, LrFinderMessage, StartMessage } from '../../src-core/protocol'
 import type { Table } from '../../src-core/table/table'
 import type { TrainConfig } from '../../src-core/train/config'
 
@@ -14,7 +14,7 @@ export interface ComputeJob {
   /** Called when a host is free for it: marks it started and reads its data (a queued job holds none). */
   begin(): JobStart
   /** A message its worker sent about it (already matched to its id). */
-  report(event: WorkerEvent): void
+  report(event: CpuWorkerEvent): void
   /** It cannot start or go on (worker died, window closed, data unreadable); `e` says why. */
   fail(e: unknown): void
 }
@@ -23,14 +23,16 @@ export interface ComputeJob {
 export type JobStart =
   | { kind: 'run'; message: Omit<StartMessage, 'type' | 'table' | 'control'>; table: Table; /** Its cancel / pause flags, for a worker thread. */ control: SharedArrayBuffer }
   | { kind: 'lr-finder'; message: Omit<LrFinderMessage, 'type' | 'table'>; table: Table }
+  /** A one-off computation (diagnostics, curvature): CPU worker threads only. */
+  | { kind: 'compute'; message: Omit<ComputeMessage, 'type' | 'table'>; table: Table }
 
 /** The job a worker message is about. */
-export function eventJobId(event: WorkerEvent): string {
-  return event.type === 'lr-finder-done' ? event.requestId : event.runId
+export function eventJobId(event: CpuWorkerEvent): string {
+  return event.type === 'lr-finder-done' || event.type === 'compute-done' ? event.requestId : event.runId
 }
 
 /** After these the worker has let go of the job: its host may start the next one. */
-export function isTerminal(event: WorkerEvent): boolean {
+export function isTerminal(event: CpuWorkerEvent): boolean {
   return event.type !== 'progress' && event.type !== 'started'
 }
 

@@ -97,6 +97,7 @@ export class ComputeProviders extends JobHost<Slot> {
 
   protected startOn(slot: Slot, job: ComputeJob): void {
     const start = job.begin()
+    if (start.kind === 'compute') throw new Error('one-off computations run on the CPU worker pool')
     const table = tableToPlain(start.table)
     slot.provider.start(
       start.kind === 'run' ? { kind: 'run', message: { type: 'start', ...start.message, table } } : { kind: 'lr-finder', message: { type: 'lr-finder', ...start.message, table } },

@@ -3,16 +3,15 @@ import { defaultRunName, SWEEP_PREFIX, sweepRunName } from '../../src-core/train
 import { availableParallelism } from 'node:os'
 import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
 import { curvatureRequestSchema, lrFinderSchema, startRunSchema, sweepSchema, type CurvatureReport, type CurvatureRequest } from '../../src-core/contract'
-import { curvatureReport } from '../../src-core/train/learning-rates'
 import { InputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
 import { encodeRunError } from '../../src-core/run-error-record'
-import { createControl, setControl, type ControlAction, type WorkerEvent } from '../../src-core/protocol'
+import { createControl, setControl, type ComputeRequest, type ComputeResults, type ControlAction, type CpuWorkerEvent, type WorkerEvent } from '../../src-core/protocol'
 import { parseTrainConfig, switchOptimizer, type TrainConfig } from '../../src-core/train/config'
 import type { FitOutcome, PreparedInfo } from '../../src-core/train/fit-model'
 import { designTable, trainingDesign, type FormulaDesign, type RowChoice } from '../../src-core/formula/design-matrix'
 import { formulaDocument, type FormulaDocument } from '../../src-core/formula/formula-document'
-import type { Table } from '../../src-core/table/table'
+import { Table } from '../../src-core/table/table'
 import { checkColumns } from './check-columns'
 import type { ComputeJob, JobStart } from './compute-job'
 import { ComputeProviders, type ComputeProvider } from './compute-providers'
@@ -51,6 +50,14 @@ interface RunJob extends ComputeJob {
   abandoned: boolean
   /** A formula run's formula as the model file records it (levels, scale() statistics), set when it starts. */
   formula: FormulaDocument | null
+  /** The design its sweep built once for all its runs, until this run starts (then let go). */
+  sweepDesign: BuiltDesign | null
+}
+
+/** A formula evaluated on a stored dataset: the design, and the table training takes (response first, one column per design column). */
+interface BuiltDesign {
+  design: FormulaDesign
+  table: Table
 }
 
 /** What a request trains on: columns by name, or a formula's response and design columns. */
@@ -87,6 +94,11 @@ function deferred<T>(): Deferred<T> {
  */
 export class TrainingService {
   private readonly pool: WorkerPool
+  /**
+   * One worker of its own for one-off computations (diagnostics, curvature): they answer a click or
+   * a settings change, so they must not wait behind a training run that may take minutes.
+   */
+  private readonly computePool: WorkerPool
   private readonly providers = new ComputeProviders()
   private readonly runJobs = new Map<RunId, RunJob>()
   private readonly paused = new Set<RunId>()
@@ -99,6 +111,7 @@ export class TrainingService {
     private readonly options: TrainingOptions,
   ) {
     this.pool = new WorkerPool(spawn, options.poolSize)
+    this.computePool = new WorkerPool(spawn, 1)
   }
 
   on(listener: TrainingListener): () => void {
@@ -108,8 +121,13 @@ export class TrainingService {
 
   /** Queues one run; rejects bad settings at once, before any run is created. */
   start(input: StartRunRequest & { groupId?: string }): RunId {
+    return this.startRun(input, null)
+  }
+
+  /** `start`, with the design its sweep built for every run of it (null: built here, and again when it starts). */
+  private startRun(input: StartRunRequest & { groupId?: string }, sweepDesign: BuiltDesign | null): RunId {
     const request = parseInput(startRunSchema, input)
-    const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config))
+    const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config), sweepDesign)
     if (config.backend === 'webgl') this.requireProvider()
     const runId = this.store.createRun({
       name: request.name ?? defaultRunName(config),
@@ -121,6 +139,7 @@ export class TrainingService {
       formula,
     })
     const job = this.runJob(runId, config.backend)
+    job.sweepDesign = sweepDesign
     this.runJobs.set(runId, job)
     this.emitChanged([runId])
     this.host(job).enqueue(job)
@@ -133,8 +152,10 @@ export class TrainingService {
     const { min, max, count } = request.learningRates
     const rates = Array.from({ length: count }, (_, i) => (count === 1 ? min : min * (max / min) ** (i / (count - 1))))
     const base = parseTrainConfig(request.config)
-    // A bad formula fails the whole sweep once, before any run exists (each start builds it again).
-    if (request.formula !== undefined) this.modelColumns(request, base)
+    // The runs of a sweep share its data and formula: the design is built once, here (a bad formula
+    // fails the whole sweep before any run exists), and each run starts on a copy of it.
+    const sweepDesign = request.formula === undefined ? null : this.designOf(request.datasetId, request.formula, base)
+    if (sweepDesign) this.modelColumns(request, base, sweepDesign)
     const optimizers = request.optimizers ?? [base.optimizer]
     // Validate every combination before creating any run: a sweep starts whole or not at all.
     // Each optimizer with its own defaults for what the Train tab's optimizer did not set (switchOptimizer).
@@ -142,15 +163,18 @@ export class TrainingService {
     const groupId = randomUUID()
     const prefix = request.name ?? SWEEP_PREFIX
     const runIds = configs.map((config) =>
-      this.start({
-        datasetId: request.datasetId,
-        target: request.target,
-        features: request.features,
-        formula: request.formula,
-        config,
-        name: sweepRunName(prefix, config, optimizers.length > 1),
-        groupId,
-      }),
+      this.startRun(
+        {
+          datasetId: request.datasetId,
+          target: request.target,
+          features: request.features,
+          formula: request.formula,
+          config,
+          name: sweepRunName(prefix, config, optimizers.length > 1),
+          groupId,
+        },
+        sweepDesign,
+      ),
     )
     return { groupId, runIds }
   }
@@ -233,12 +257,50 @@ export class TrainingService {
     return job.settle.promise
   }
 
-  /** The oracle's figures for the Train tab's data and settings (small data only; see REPORT_MAX_WORK). */
-  curvature(input: CurvatureRequest): CurvatureReport {
+  /**
+   * The oracle's figures for the Train tab's data and settings (small data only; see REPORT_MAX_WORK),
+   * computed in a worker thread: preparing a million rows would stall every other request.
+   */
+  async curvature(input: CurvatureRequest): Promise<CurvatureReport> {
     const request = parseInput(curvatureRequestSchema, input)
     const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config))
-    const table = formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, formula, config).table
-    return curvatureReport(table, target, formula === null ? request.features : features, config)
+    return this.compute(
+      { kind: 'curvature', target, features: formula === null ? request.features : features, config },
+      () => (formula === null ? this.store.loadTable(request.datasetId) : this.designOf(request.datasetId, formula, config).table),
+    )
+  }
+
+  /**
+   * A stored least-squares run's per-row diagnostics (row-diagnostics.ts diagnosticsOfRun), computed
+   * in a worker thread: O(n·p²), ~0.3 s for 1M × 4 rows that main's event loop stays free for.
+   */
+  diagnostics(runId: RunId, options: { dfbetas?: boolean; addedVariable?: string }): Promise<ComputeResults['diagnostics']> {
+    const run = this.store.getRun(runId)
+    const statistics = run.outcome?.statistics ?? null
+    return this.compute(
+      { kind: 'diagnostics', run: { name: run.name, target: run.target, features: run.features, config: run.config, outcome: run.outcome && { statistics } }, options },
+      () => this.store.loadTable(run.datasetId),
+    )
+  }
+
+  /** Queues a one-off computation on its own worker (FIFO behind other one-off computations, never behind training runs); the table is read when it starts. */
+  private compute<R extends ComputeRequest>(request: R, table: () => Table): Promise<ComputeResults[R['kind']]> {
+    const requestId = randomUUID()
+    const settle = deferred<ComputeResults[R['kind']]>()
+    const what = request.kind === 'diagnostics' ? 'the per-row diagnostics' : 'the curvature report'
+    const job: ComputeJob = {
+      id: requestId,
+      backend: 'cpu',
+      begin: () => ({ kind: 'compute', table: table(), message: { requestId, request } }),
+      report: (event: CpuWorkerEvent) => {
+        if (event.type === 'compute-done') settle.resolve(event.result as ComputeResults[R['kind']])
+        else if (event.type === 'failed') job.fail(reportedError(event))
+      },
+      // Bad input keeps its sentence; anything else (a worker that died) says what could not be computed and why.
+      fail: (e) => settle.reject(e instanceof InputError ? e : new Error(`Slope could not compute ${what}: ${((e as Error)?.message ?? String(e)).replace(/\.$/, '')}`)),
+    }
+    this.computePool.enqueue(job)
+    return settle.promise
   }
 
   /**
@@ -247,12 +309,12 @@ export class TrainingService {
    * columns), so a bad one is its sentence (position, did-you-mean) here, and its intercept
    * (`- 1`) replaces the setting.
    */
-  private modelColumns(request: { datasetId: number; target?: string; features?: string[]; formula?: string }, config: TrainConfig): ModelColumns {
+  private modelColumns(request: { datasetId: number; target?: string; features?: string[]; formula?: string }, config: TrainConfig, built: BuiltDesign | null = null): ModelColumns {
     if (request.formula === undefined) {
       const target = request.target!
       return { target, features: checkColumns(this.store.getDataset(request.datasetId), target, request.features), config, formula: null }
     }
-    const { design } = this.designOf(request.datasetId, request.formula, config)
+    const { design } = built ?? this.designOf(request.datasetId, request.formula, config)
     return {
       target: design.response!.name,
       features: design.columns.map((c) => c.name),
@@ -262,7 +324,7 @@ export class TrainingService {
   }
 
   /** A formula evaluated on a stored dataset: the design, and the table training takes (response first, one column per design column). */
-  private designOf(datasetId: number, formula: string, rows: RowChoice): { design: FormulaDesign; table: Table } {
+  private designOf(datasetId: number, formula: string, rows: RowChoice): BuiltDesign {
     const data = this.store.loadFormulaData(datasetId)
     const design = trainingDesign(formula, data, rows)
     return { design, table: designTable(design, data.table.source) }
@@ -285,11 +347,12 @@ export class TrainingService {
   /** Stops every worker; runs still training are cancelled (their history so far is kept). */
   async close(): Promise<void> {
     this.pool.stopStarting()
+    this.computePool.stopStarting()
     this.providers.stopStarting()
     for (const job of [...this.runJobs.values()]) this.cancel(job.runId)
     const deadline = Date.now() + 2000
-    while ((this.pool.busy || this.providers.busy) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    await this.pool.close()
+    while ((this.pool.busy || this.computePool.busy || this.providers.busy) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    await Promise.all([this.pool.close(), this.computePool.close()])
     this.providers.close()
     for (const job of this.runJobs.values()) {
       this.store.finishRun(job.runId, { status: 'cancelled', error: 'Slope was closed while this run was training.' })
@@ -313,6 +376,7 @@ export class TrainingService {
       settle: deferred<void>(),
       abandoned: false,
       formula: null,
+      sweepDesign: null,
       begin: () => this.beginRun(job),
       report: (event) => this.onRunEvent(job, event),
       fail: (e) => this.failRun(job, e),
@@ -354,8 +418,11 @@ export class TrainingService {
     const run = this.store.getRun(job.runId)
     let table: Table
     if (run.formula) {
-      // Built again from the stored data (a queued run holds none): the same design start() checked.
-      const built = this.designOf(run.datasetId, run.formula, run.config)
+      // Its sweep's design, copied (the worker takes the columns it is sent); else built again from the
+      // stored data (a queued run holds none): the same design start() checked.
+      const shared = job.sweepDesign
+      job.sweepDesign = null
+      const built = shared ? { design: shared.design, table: new Table(shared.table.names, shared.table.columns.map((c) => c.slice()), shared.table.source) } : this.designOf(run.datasetId, run.formula, run.config)
       table = built.table
       job.formula = formulaDocument(built.design)
     } else {
@@ -378,7 +445,7 @@ export class TrainingService {
     }
   }
 
-  private onRunEvent(job: RunJob, event: WorkerEvent): void {
+  private onRunEvent(job: RunJob, event: CpuWorkerEvent): void {
     try {
       if (job.abandoned) {
         // The store failed this run already; only wait for the worker to let go of it.

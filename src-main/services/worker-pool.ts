@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads'
-import { tableToTransfer, type WorkerEvent, type WorkerRequest } from '../../src-core/protocol'
+import { tableToTransfer, type CpuWorkerEvent, type CpuWorkerRequest } from '../../src-core/protocol'
 import { eventJobId, isTerminal, JobHost, type ComputeJob, type HostSlot } from './compute-job'
 import type { WorkerFactory } from './train-worker'
 
@@ -9,7 +9,7 @@ interface Slot extends HostSlot {
 
 /**
  * A fixed-size pool of node:worker_threads training workers and the FIFO queue of CPU jobs beyond
- * it. Workers start on first need and are reused across jobs; one that dies fails its job with the
+ * it (runs, learning-rate searches, one-off computations such as a run's per-row diagnostics). Workers start on first need and are reused across jobs; one that dies fails its job with the
  * reason and is replaced by the next job that needs it. Data go in as transferred ArrayBuffers.
  */
 export class WorkerPool extends JobHost<Slot> {
@@ -36,7 +36,7 @@ export class WorkerPool extends JobHost<Slot> {
 
   private addSlot(): Slot {
     const slot: Slot = { worker: this.spawn(), job: null }
-    slot.worker.on('message', (event: WorkerEvent) => this.onMessage(slot, event))
+    slot.worker.on('message', (event: CpuWorkerEvent) => this.onMessage(slot, event))
     // A worker that dies takes its job with it: fail that job with the reason, start a fresh worker.
     const onDeath = (reason: string) => {
       const index = this.slots.indexOf(slot)
@@ -57,12 +57,16 @@ export class WorkerPool extends JobHost<Slot> {
     const start = job.begin()
     const transfer = start.table.columns.map((c) => c.buffer as ArrayBuffer)
     const table = tableToTransfer(start.table)
-    const message: WorkerRequest =
-      start.kind === 'run' ? { type: 'start', ...start.message, table, control: start.control } : { type: 'lr-finder', ...start.message, table }
+    const message: CpuWorkerRequest =
+      start.kind === 'run'
+        ? { type: 'start', ...start.message, table, control: start.control }
+        : start.kind === 'lr-finder'
+          ? { type: 'lr-finder', ...start.message, table }
+          : { type: 'compute', ...start.message, table }
     worker.postMessage(message, transfer)
   }
 
-  private onMessage(slot: Slot, event: WorkerEvent): void {
+  private onMessage(slot: Slot, event: CpuWorkerEvent): void {
     const job = slot.job
     if (!job || eventJobId(event) !== job.id) return // a late message of a job already given up
     try {

@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { CpuBackend } from '../../src-core/backends/cpu/cpu-backend'
-import type { WorkerEvent, WorkerRequest } from '../../src-core/protocol'
-import { runLrFinderMessage, runStartMessage } from '../../src-core/train/run-in-worker'
+import type { CpuWorkerEvent, CpuWorkerRequest } from '../../src-core/protocol'
+import { runComputeMessage, runLrFinderMessage, runStartMessage } from '../../src-core/train/run-in-worker'
 import { DeferredGradientThreadPool, sourceHelperEntry } from './gradient-thread-pool'
 
 /**
  * node:worker_threads entry: trains one run at a time with the CPU backend, off the main
- * process's event loop. Started by services/training.ts, one worker per pool slot. Large data are
+ * process's event loop; also computes the one-off reports (per-row diagnostics, curvature) there. Started by services/training.ts, one worker per pool slot. Large data are
  * split over helper threads (gradient-thread-pool.ts), started once and reused by later runs.
  */
 const port = parentPort
@@ -25,9 +25,9 @@ async function helpers(count: number): Promise<DeferredGradientThreadPool | null
   return pool
 }
 
-const post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => port.postMessage(event, transfer ?? [])
+const post = (event: CpuWorkerEvent, transfer?: ArrayBuffer[]) => port.postMessage(event, transfer ?? [])
 
-port.on('message', async (message: WorkerRequest) => {
+port.on('message', async (message: CpuWorkerRequest) => {
   if (message.type === 'start') {
     let threads: DeferredGradientThreadPool | null = null
     try {
@@ -38,6 +38,8 @@ port.on('message', async (message: WorkerRequest) => {
     await runStartMessage(message, post, new CpuBackend(message.config.precision, { threads }))
   } else if (message.type === 'lr-finder') {
     await runLrFinderMessage(message, post)
+  } else if (message.type === 'compute') {
+    runComputeMessage(message, post)
   } else if ((message as { type: string }).type === 'linked-train') {
     // Streamed gradient descent over linked files (src-main/linked): DuckDB loads only for it.
     const linked = await import('../linked/linked-train-message')
