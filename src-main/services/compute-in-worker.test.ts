@@ -132,6 +132,27 @@ describe('models.diagnostics and training.curvature in a worker thread', () => {
     expect((await c.services.training.waitFor(long.runId)).status).toBe('cancelled')
   })
 
+  it("diagnoses a formula run on its design: hat values sum to the number of coefficients, residuals are y − Xβ", async () => {
+    const c = connection()
+    const dataset = c.services.store.addDataset(upload(500))
+    const started = valueOf(await c.call('training.start', { datasetId: dataset.id, formula: 'y ~ x1 + I(x1 ^ 2) + x2:x3', config: { solver: 'lstsq' } })) as { runId: number }
+    expect((await c.services.training.waitFor(started.runId)).status).toBe('completed')
+    const d = valueOf(await c.call('models.diagnostics', started.runId)) as RunDiagnostics
+    expect(d.terms).toEqual(['(intercept)', 'x1', 'I(x1 ^ 2)', 'x2:x3'])
+    // trace(H) = p for any full-rank design.
+    expect(d.leverage.reduce((a, h) => a + h, 0)).toBeCloseTo(4, 9)
+    const run = c.services.store.getRun(started.runId)
+    const { intercept, coefficients: w } = run.model!
+    const data = c.services.store.loadTable(dataset.id)
+    const col = (n: string) => data.column(n)
+    for (const i of [0, 137, 499]) {
+      const x1 = col('x1')[i]!
+      const fitted = intercept + w['x1']! * x1 + w['I(x1 ^ 2)']! * x1 ** 2 + w['x2:x3']! * col('x2')[i]! * col('x3')[i]!
+      expect(d.fitted[i]).toBeCloseTo(fitted, 8)
+      expect(d.residual[i]).toBeCloseTo(col('y')[i]! - fitted, 8)
+    }
+  })
+
   it('bad input computed in the worker keeps its sentence: an added-variable plot of a feature the run lacks', async () => {
     const c = connection()
     const { runId } = await exactRun(c, 50)

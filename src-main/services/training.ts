@@ -279,7 +279,8 @@ export class TrainingService {
     const statistics = run.outcome?.statistics ?? null
     return this.compute(
       { kind: 'diagnostics', run: { name: run.name, target: run.target, features: run.features, config: run.config, outcome: run.outcome && { statistics } }, options },
-      () => this.store.loadTable(run.datasetId),
+      // A formula run's target and features are its response and design columns: the design table has them.
+      () => (run.formula ? this.designOf(run.datasetId, run.formula, run.config).table : this.store.loadTable(run.datasetId)),
     )
   }
 
