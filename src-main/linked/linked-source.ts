@@ -156,6 +156,11 @@ export interface CellChunk {
   texts: Map<string, (string | null)[]>
 }
 
+/** A string literal for DuckDB SQL (COPY takes no bound parameters for its paths). */
+function quoteSql(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`
+}
+
 export interface ScanChunk {
   /** Rows in this chunk. */
   rows: number
@@ -417,6 +422,16 @@ export class LinkedSource {
       }
     }
     if (filled > 0) yield emit(filled)
+  }
+
+  /** COPY of a predictions CSV (header `row`, then doubles) to Parquet, in DuckDB's streaming copy. */
+  async copyCsvToParquet(csvPath: string, parquetPath: string): Promise<void> {
+    const header = await this.connection.runAndReadAll("SELECT * FROM read_csv($1, header = true, all_varchar = true) LIMIT 0", [csvPath])
+    const names = header.columnNames()
+    const types = names.map((n) => `${quoteSql(n)}: '${n === 'row' ? 'BIGINT' : 'DOUBLE'}'`).join(', ')
+    await this.connection.run(
+      `COPY (SELECT * FROM read_csv(${quoteSql(csvPath)}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${types}})) TO ${quoteSql(parquetPath)} (FORMAT parquet)`,
+    )
   }
 
   /** The files' current fingerprints (one read of 2 MiB each). */
