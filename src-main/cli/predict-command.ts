@@ -9,7 +9,8 @@ import { predictWithModel, type ModelPrediction } from '../../src-core/model/pre
 import { intervalKinds, intervalModel, type IntervalKind } from '../../src-core/model/prediction-interval'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 import { writeError, writeFileAtomic } from '../services/atomic-write'
-import { inputSize, linkThresholdBytes, LinkedSource } from '../linked/linked-source'
+import { LinkedSource } from '../linked/linked-source'
+import { linkOrImport } from './link-or-import'
 import { predictChunks, StreamedMetrics } from '../linked/streamed-predict'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
@@ -30,6 +31,10 @@ the prediction back to y's units (exp of a log: the median).
 --interval confidence|prediction adds lower_<target> and upper_<target>: where the mean of the
 target lies at that row (confidence), or one new observation (prediction), at --level (default 0.95;
 Student t on the model's df_residual, its chosen covariance). Exact-fit (--solver lstsq) models only.
+
+--out OUT.parquet writes Parquet instead of CSV. FILE may be a CSV or Parquet file or a quoted glob:
+over the link threshold (1 GB or a quarter of the memory) or with --link it is read in chunks
+through DuckDB and the predictions are written chunk by chunk; --import reads it into memory.
 
 ${importOptionsUsage}
 `
@@ -64,14 +69,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const out = values.out
   const toParquet = out !== undefined && /\.(parquet|pq)$/i.test(out)
   if (values.link && values.import) throw new UsageError('--link and --import contradict each other.')
-  const size = values.import ? null : await inputSize(dataPath)
-  const threshold = linkThresholdBytes()
-  const link = values.link || (size !== null && (size.glob || size.sizeBytes > threshold))
-  if (link) {
-    process.stderr.write(`${values.link ? 'linked' : `linked (over the ${formatBytes(threshold)} link threshold; --import reads it into memory)`}: predicting ${dataPath} streamed through DuckDB\n`)
-    return streamedPredict(model, dataPath, intervalOption, out, toParquet)
-  }
-  if (values.import && (await inputSize(dataPath))?.glob === false) process.stderr.write(`imported: ${dataPath} read into memory (--import)\n`)
+  if ((await linkOrImport(dataPath, values.import === true, values.link === true)).link) return streamedPredict(model, dataPath, intervalOption, out, toParquet)
   const file = await importFile(dataPath, importOptionsFrom(values))
   const result = predictWithModel(file, model, intervalOption)
   const csv = `${predictionHeaderCsv(model, result)}${predictionRowsCsv(model, result)}`
@@ -87,10 +85,6 @@ export async function predictCommand(argv: string[]): Promise<number> {
   // Notes go to stderr so that stdout stays pure CSV when no --out is given.
   process.stderr.write(`${notes.join('\n')}\n`)
   return 0
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1e9 ? `${formatNumber(bytes / 1e9)} GB` : bytes >= 1e6 ? `${formatNumber(bytes / 1e6)} MB` : `${bytes.toLocaleString('en-US')} bytes`
 }
 
 function predictionFields(model: LoadedModel, result: ModelPrediction): string[] {

@@ -42,17 +42,17 @@ describe('slope predict over a linked file', () => {
     const train = await runCli(['train', data, '--target', 'y', '--features', 'x1,x2', '--one-hot', 'region', '--solver', 'lstsq', '--missing', 'drop', '--no-db', '--out', model])
     expect(train.code, train.stderr).toBe(0)
     const memory = await runCli(['predict', model, data, '--import', '--interval', 'prediction', '--out', join(dir, 'memory.csv')])
+    expect((await runCli(['predict', model, data, '--import', '--out', join(dir, 'memory-plain.csv')])).code).toBe(0)
     expect(memory.code, memory.stderr).toBe(0)
     const linked = await runCli(['predict', model, data, '--link', '--interval', 'prediction', '--out', join(dir, 'linked.csv')])
     expect(linked.code, linked.stderr).toBe(0)
-    expect(linked.stderr).toMatch(/^linked: predicting .*rows\.csv streamed through DuckDB\n/)
+    expect(linked.stderr).toMatch(/^linked \(--link\): .*rows\.csv is read in place through DuckDB, in chunks\n/)
     const a = readFileSync(join(dir, 'memory.csv'))
     const b = readFileSync(join(dir, 'linked.csv'))
     expect(a.length).toBeGreaterThan(200_000 * 40)
     expect(b.equals(a)).toBe(true)
     // The notes (counts and metrics) agree too.
-    expect(memory.stderr).toMatch(/^imported: .*rows\.csv read into memory \(--import\)\n/)
-    expect(linked.stderr.replace('linked.csv', 'memory.csv').split('\n').slice(1)).toEqual(memory.stderr.split('\n').slice(1))
+    expect(linked.stderr.replace('linked.csv', 'memory.csv').split('\n').slice(1)).toEqual(memory.stderr.split('\n'))
   }, 120_000)
 
   it('a formula model streamed gives the in-memory CSV; Parquet output holds the same values', async () => {
@@ -77,5 +77,32 @@ describe('slope predict over a linked file', () => {
       const values = rows[i]!.slice(0, shared).map((v) => (v === null ? '' : String(Number(v))))
       expect(values).toEqual(cells)
     }
+  }, 120_000)
+
+  it('links by itself over the link threshold (SLOPE_LINK_THRESHOLD_BYTES), and --import overrides it', async () => {
+    const small = { SLOPE_LINK_THRESHOLD_BYTES: '1000000' } // rows.csv is about 8 MB
+    const auto = await runCli(['predict', model, data, '--out', join(dir, 'auto.csv')], { env: small })
+    expect(auto.code, auto.stderr).toBe(0)
+    expect(auto.stderr).toMatch(/^linked \([\d.]+ MB, over the 1 MB link threshold; --import reads it into memory\): .*rows\.csv is read in place/)
+    expect(readFileSync(join(dir, 'auto.csv')).equals(readFileSync(join(dir, 'memory-plain.csv')))).toBe(true)
+    const forced = await runCli(['predict', model, data, '--import', '--out', join(dir, 'forced.csv')], { env: small })
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.stderr).toMatch(/^imported \(--import\): .*rows\.csv is read into memory although it is over the 1 MB link threshold\n/)
+    // Under the default threshold nothing is said and nothing is linked.
+    const plain = await runCli(['predict', model, data, '--out', join(dir, 'plain.csv')])
+    expect(plain.stderr).toMatch(/^predicted 199979 of 200000 rows/)
+
+    const train = await runCli(['train', data, '--target', 'y', '--features', 'x1', '--solver', 'lstsq', '--no-db'], { env: small })
+    expect(train.code, train.stderr).toBe(0)
+    expect(train.stderr).toMatch(/^linked \([\d.]+ MB, over the 1 MB link threshold; --import reads it into memory\)/)
+    expect(train.stdout).toContain('streamed from 1 linked file) on 200,000 rows')
+    const imported = await runCli(['train', data, '--target', 'y', '--features', 'x1', '--solver', 'lstsq', '--no-db', '--import'], { env: small })
+    expect(imported.code, imported.stderr).toBe(0)
+    expect(imported.stderr).toMatch(/^imported \(--import\)/)
+    expect(imported.stdout).not.toContain('linked file')
+    // The same fit either way (the figures printed to 7 digits).
+    const slope = (text: string) => /\nx1\s+(\S+)\s+(\S+)/.exec(text)?.slice(1)
+    expect(slope(train.stdout)).toEqual(slope(imported.stdout))
+    expect(slope(train.stdout)).toBeDefined()
   }, 120_000)
 })
