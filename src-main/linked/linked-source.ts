@@ -294,6 +294,7 @@ export class LinkedSource {
     const onAbort = () => this.connection.interrupt()
     signal?.addEventListener('abort', onAbort, { once: true })
     let finished = false
+    let streamed = 0
     try {
       let result
       try {
@@ -312,7 +313,24 @@ export class LinkedSource {
           throw fileError(this.files, e)
         }
         if (!chunk || chunk.rowCount === 0) break
+        streamed += chunk.rowCount
         yield chunk
+      }
+      // DuckDB 1.5's streamed CSV scan ends early and silently when a parallel reader meets a bad
+      // row (a ragged line a million rows in gave 987,185 rows, no error); the same query
+      // materialized raises "CSV Error on Line: …". So a CSV scan is confirmed by a count of the
+      // same rows, which raises that error, or a different count — never a silently short read.
+      // An interrupted stream ends like a finished one (an empty chunk), so the signal says which.
+      if (signal?.aborted) throw scanStopped(rowsRead())
+      if (this.format === 'csv') {
+        let counted: number
+        try {
+          counted = Number((await this.connection.runAndReadAll(`SELECT count(*) FROM (${sql})`, [this.fileList(), ...values])).getRows()[0]![0])
+        } catch (e) {
+          if (signal?.aborted) throw scanStopped(rowsRead())
+          throw fileError(this.files, e)
+        }
+        if (counted !== streamed) throw fileError(this.files, new Error(`DuckDB's scan stopped after ${streamed.toLocaleString('en-US')} of ${counted.toLocaleString('en-US')} rows`))
       }
       finished = true
     } finally {
