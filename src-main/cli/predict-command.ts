@@ -1,13 +1,17 @@
-import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import Papa from 'papaparse'
 import { InputError } from '../../src-core/errors'
-import { readModelDocument } from '../../src-core/model-file'
-import { predictWithModel } from '../../src-core/model/predict-with-model'
+import { readModelDocument, type LoadedModel } from '../../src-core/model-file'
+import { predictWithModel, type ModelPrediction } from '../../src-core/model/predict-with-model'
 import { intervalKinds, intervalModel, type IntervalKind } from '../../src-core/model/prediction-interval'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
-import { writeFileAtomic } from '../services/atomic-write'
+import { writeError, writeFileAtomic } from '../services/atomic-write'
+import { LinkedSource } from '../linked/linked-source'
+import { linkOrImport } from './link-or-import'
+import { predictChunks, StreamedMetrics } from '../linked/streamed-predict'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { formatNumber } from './format'
@@ -28,6 +32,10 @@ the prediction back to y's units (exp of a log: the median).
 target lies at that row (confidence), or one new observation (prediction), at --level (default 0.95;
 Student t on the model's df_residual, its chosen covariance). Exact-fit (--solver lstsq) models only.
 
+--out OUT.parquet writes Parquet instead of CSV. FILE may be a CSV or Parquet file or a quoted glob:
+over the link threshold (1 GB or a quarter of the memory) or with --link it is read in chunks
+through DuckDB and the predictions are written chunk by chunk; --import reads it into memory.
+
 ${importOptionsUsage}
 `
 
@@ -35,7 +43,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...importOptionSpecs, out: { type: 'string' }, interval: { type: 'string' }, level: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...importOptionSpecs, out: { type: 'string' }, link: { type: 'boolean' }, import: { type: 'boolean' }, interval: { type: 'string' }, level: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   })
   if (values.help) {
     process.stdout.write(predictUsage)
@@ -57,20 +65,50 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (values.level !== undefined && !(level > 0 && level < 1)) throw new UsageError(`--level needs a number above 0 and below 1 (got "${values.level}").`)
   // Refused before the file is read: a gradient-descent model has no intervals.
   if (kind) intervalModel(model.document, level)
+  const intervalOption = kind ? { kind: kind as IntervalKind, level } : undefined
+  const out = values.out
+  const toParquet = out !== undefined && /\.(parquet|pq)$/i.test(out)
+  if (values.link && values.import) throw new UsageError('--link and --import contradict each other.')
+  if ((await linkOrImport(dataPath, values.import === true, values.link === true)).link) return streamedPredict(model, dataPath, intervalOption, out, toParquet)
   const file = await importFile(dataPath, importOptionsFrom(values))
-  const result = predictWithModel(file, model, kind ? { kind: kind as IntervalKind, level } : undefined)
-  const intervals = result.interval
-  const table = result.table
+  const result = predictWithModel(file, model, intervalOption)
+  const csv = `${predictionHeaderCsv(model, result)}${predictionRowsCsv(model, result)}`
+  if (out && toParquet) await writeParquetFromCsv(csv, out)
+  else if (out) await writeFileAtomic(out, csv)
+  else process.stdout.write(csv)
 
-  const back = result.backTransformed
-  const header = [
+  const notes: string[] = [`predicted ${result.table.rowCount - result.missingRows} of ${result.table.rowCount} rows${out ? ` into ${out}` : ''}`]
+  for (const u of result.unknownLevels) notes.push(`${u.rows} rows have a value of "${u.column}" the model was not trained on, and no prediction`)
+  if (result.missingFeatureRows) notes.push(`${result.missingFeatureRows} rows have a missing feature cell and no prediction`)
+  const m = result.metrics
+  if (m) notes.push(`against "${model.target}" in the file: mse ${formatNumber(m.mse)}, rmse ${formatNumber(m.rmse)}, mae ${formatNumber(m.mae)}, r2 ${formatNumber(m.r2)}`)
+  // Notes go to stderr so that stdout stays pure CSV when no --out is given.
+  process.stderr.write(`${notes.join('\n')}\n`)
+  return 0
+}
+
+function predictionFields(model: LoadedModel, result: ModelPrediction): string[] {
+  return [
     'row',
     ...model.features,
     ...(result.actual ? [model.target] : []),
     `predicted_${model.target}`,
-    ...(intervals ? [`lower_${model.target}`, `upper_${model.target}`] : []),
-    ...(back ? [`predicted_${back.column}`] : []),
+    ...(result.interval ? [`lower_${model.target}`, `upper_${model.target}`] : []),
+    ...(result.backTransformed ? [`predicted_${result.backTransformed.column}`] : []),
   ]
+}
+
+// Headers come from the user's file: one named `=cmd|' /C calc'!A0` must not run in a spreadsheet.
+function predictionHeaderCsv(model: LoadedModel, result: ModelPrediction): string {
+  return `${Papa.unparse([predictionFields(model, result)], { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
+}
+
+/** The rows of one prediction (a whole file or one chunk), each line ending in a newline. */
+function predictionRowsCsv(model: LoadedModel, result: ModelPrediction): string {
+  const table = result.table
+  if (table.rowCount === 0) return ''
+  const intervals = result.interval
+  const back = result.backTransformed
   const featureColumns = model.features.map((f) => table.column(f))
   const rows: (string | number)[][] = []
   for (let i = 0; i < table.rowCount; i++) {
@@ -82,19 +120,97 @@ export async function predictCommand(argv: string[]): Promise<number> {
     if (back) cells.push(cellOut(back.predicted[i]!))
     rows.push(cells)
   }
-  // Headers come from the user's file: one named `=cmd|' /C calc'!A0` must not run in a spreadsheet.
-  const csv = `${Papa.unparse({ fields: header, data: rows }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
-  if (values.out) await writeFileAtomic(values.out, csv)
-  else process.stdout.write(csv)
+  return `${Papa.unparse(rows, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
+}
 
-  const notes: string[] = [`predicted ${table.rowCount - result.missingRows} of ${table.rowCount} rows${values.out ? ` into ${values.out}` : ''}`]
-  for (const u of result.unknownLevels) notes.push(`${u.rows} rows have a value of "${u.column}" the model was not trained on, and no prediction`)
-  if (result.missingFeatureRows) notes.push(`${result.missingFeatureRows} rows have a missing feature cell and no prediction`)
-  const m = result.metrics
+/**
+ * Streamed prediction over a linked file: chunk by chunk, each chunk's CSV lines appended to the
+ * output (a temporary file renamed into place at the end, so a failure or Ctrl-C leaves no half
+ * file). Parquet: the same CSV is then copied by DuckDB, which streams it in bounded memory.
+ */
+async function streamedPredict(model: LoadedModel, pattern: string, interval: { kind: IntervalKind; level: number } | undefined, out: string | undefined, toParquet: boolean): Promise<number> {
+  const source = await LinkedSource.open(resolve(pattern))
+  const controller = new AbortController()
+  const onSigint = () => controller.abort()
+  process.once('SIGINT', onSigint)
+  const temp = out ? join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp${toParquet ? '.csv' : ''}`) : null
+  const handle = temp ? await open(temp, 'wx', 0o644).catch((e: NodeJS.ErrnoException) => { throw writeError(out!, e) }) : null
+  const write = async (text: string) => {
+    if (handle) await handle.write(text).catch((e: NodeJS.ErrnoException) => { throw writeError(out!, e) })
+    else if (!process.stdout.write(text)) await new Promise((done) => process.stdout.once('drain', done))
+  }
+  let rows = 0
+  let missingRows = 0
+  let missingFeatureRows = 0
+  const unknown = new Map<string, number>()
+  const metrics = new StreamedMetrics()
+  let headerWritten = false
+  try {
+    for await (const { prediction } of predictChunks(source, model, { interval, signal: controller.signal, file: basename(pattern) })) {
+      if (!headerWritten) {
+        await write(predictionHeaderCsv(model, prediction))
+        headerWritten = true
+      }
+      await write(predictionRowsCsv(model, prediction))
+      rows += prediction.table.rowCount
+      missingRows += prediction.missingRows
+      missingFeatureRows += prediction.missingFeatureRows
+      for (const u of prediction.unknownLevels) unknown.set(u.column, (unknown.get(u.column) ?? 0) + u.rows)
+      if (prediction.actual) metrics.add(prediction.predicted, prediction.actual)
+    }
+    if (handle && temp && out) {
+      await handle.sync()
+      await handle.close()
+      if (toParquet) await copyCsvToParquet(source, temp, out)
+      else await rename(temp, out)
+    }
+  } catch (e) {
+    await handle?.close().catch(() => undefined)
+    throw e
+  } finally {
+    process.off('SIGINT', onSigint)
+    if (temp) await unlink(temp).catch(() => undefined)
+    source.close()
+  }
+  const notes: string[] = [`predicted ${rows - missingRows} of ${rows} rows${out ? ` into ${out}` : ''}`]
+  for (const [column, n] of unknown) notes.push(`${n} rows have a value of "${column}" the model was not trained on, and no prediction`)
+  if (missingFeatureRows) notes.push(`${missingFeatureRows} rows have a missing feature cell and no prediction`)
+  const m = metrics.value()
   if (m) notes.push(`against "${model.target}" in the file: mse ${formatNumber(m.mse)}, rmse ${formatNumber(m.rmse)}, mae ${formatNumber(m.mae)}, r2 ${formatNumber(m.r2)}`)
-  // Notes go to stderr so that stdout stays pure CSV when no --out is given.
   process.stderr.write(`${notes.join('\n')}\n`)
   return 0
+}
+
+/** The in-memory prediction's CSV as Parquet: written to a temporary CSV, copied by DuckDB (the same copy as the streamed path). */
+async function writeParquetFromCsv(csv: string, out: string): Promise<void> {
+  const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp.csv`)
+  try {
+    await writeFileAtomic(temp, csv)
+    const source = await LinkedSource.open(temp)
+    try {
+      await copyCsvToParquet(source, temp, out)
+    } finally {
+      source.close()
+    }
+  } finally {
+    await unlink(temp).catch(() => undefined)
+  }
+}
+
+/**
+ * DuckDB's COPY of the predictions' CSV into Parquet, streamed in bounded memory: `row` as BIGINT,
+ * every other column DOUBLE (the CSV's shortest round-trip decimals parse back to the same doubles,
+ * and an empty cell is a null). Written beside the target and renamed, so no half file is left.
+ */
+async function copyCsvToParquet(source: LinkedSource, csvPath: string, out: string): Promise<void> {
+  const partial = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp.parquet`)
+  try {
+    await source.copyCsvToParquet(csvPath, partial)
+    await rename(partial, out)
+  } catch (e) {
+    await unlink(partial).catch(() => undefined)
+    throw e
+  }
 }
 
 function cellOut(x: number): string | number {

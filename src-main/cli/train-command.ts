@@ -24,6 +24,7 @@ import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './impo
 import { integerOption } from './options'
 import { readSettingFlags, settingOptionSpecs, settingsUsage } from './setting-flags'
 import { UsageError } from './usage-error'
+import { linkOrImport } from './link-or-import'
 import { formatNumber, formatModelEquation } from './format'
 import { formatTextTable } from './text-table'
 import Papa from 'papaparse'
@@ -82,6 +83,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       db: { type: 'string' },
       'no-db': { type: 'boolean' },
       name: { type: 'string' },
+      import: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -90,6 +92,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'slope train needs a FILE.' : `slope train takes one FILE, got ${positionals.length}.`)
+  // Over the link threshold (or a glob) the file is linked, not imported: README "Linked datasets". --import keeps it in memory.
+  const linkDecision = await linkOrImport(positionals[0]!, values.import === true)
+  if (linkDecision.link) return (await import('./linked-train-command')).linkedTrainCommand(argv)
   checkModelColumns('train', values)
   const input = readSettingFlags(values as CliValues)
   if (values.formula !== undefined && input.intercept === false) throw new UsageError('--formula says whether there is an intercept: write - 1 (or + 0) in the formula instead of --no-intercept.')

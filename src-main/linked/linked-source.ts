@@ -85,9 +85,22 @@ export function defaultMemoryLimitBytes(): number {
   return Math.max(256 * 2 ** 20, Math.min(4 * 2 ** 30, Math.floor(freemem() / 2)))
 }
 
-/** The size above which `slope train` links instead of importing: 1 GB or a quarter of the machine's memory, whichever is smaller. */
-export function linkThresholdBytes(): number {
+/**
+ * The size above which `slope train` and `slope predict` link instead of importing: 1 GB or a
+ * quarter of the machine's memory, whichever is smaller. SLOPE_LINK_THRESHOLD_BYTES overrides it
+ * (meant for tests, which cannot write gigabytes to prove the default).
+ */
+export function linkThresholdBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const override = env.SLOPE_LINK_THRESHOLD_BYTES
+  if (override !== undefined && override.trim() !== '' && Number.isFinite(Number(override)) && Number(override) >= 0) return Number(override)
   return Math.min(1e9, totalmem() / 4)
+}
+
+/** A path or glob as the threshold sees it: a glob (which cannot be imported) or one file's size; null when there is no such file. */
+export async function inputSize(pattern: string): Promise<{ glob: true } | { glob: false; sizeBytes: number } | null> {
+  if (/[*?[{]/.test(pattern)) return { glob: true }
+  const info = await stat(pattern).catch(() => null)
+  return info?.isFile() ? { glob: false, sizeBytes: info.size } : null
 }
 
 const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 }
@@ -119,6 +132,33 @@ export function fileError(files: readonly string[], e: unknown): InputError {
   const reason = duckdbReason(e)
   const named = files.find((f) => reason.includes(f)) ?? (files.length === 1 ? files[0]! : files.join(', '))
   return new InputError(`DuckDB could not read "${named}": ${reason}`, 'Fix or replace the file (a ragged row, a truncated download), or leave it out of the glob.', { file: named })
+}
+
+/** The one sentence a cancelled scan (Ctrl-C) ends with, with how far it got. */
+export function scanStopped(rowsRead: number): InputError {
+  return new InputError(
+    `Stopped (cancelled) after reading ${rowsRead.toLocaleString('en-US')} rows of the linked data; nothing was saved.`,
+    'Run the command again to start over.',
+  )
+}
+
+/** Numeric DuckDB types, read as doubles; VARCHAR is text; anything else (dates, lists…) is neither. */
+export function isNumericType(type: string): boolean {
+  return /^(DOUBLE|FLOAT|REAL|DECIMAL|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT)/.test(type)
+}
+
+/** Rows of named columns as the prediction reads them: doubles (NaN for an empty or non-numeric cell) and text (null for an empty cell). */
+export interface CellChunk {
+  rows: number
+  /** Row number (0-based, in scan order) of the chunk's first row. */
+  firstRow: number
+  numbers: Map<string, Float64Array>
+  texts: Map<string, (string | null)[]>
+}
+
+/** A string literal for DuckDB SQL (COPY takes no bound parameters for its paths). */
+function quoteSql(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`
 }
 
 export interface ScanChunk {
@@ -243,6 +283,68 @@ export class LinkedSource {
   }
 
   /**
+   * DuckDB's own data chunks (vectors of 2,048 rows) of one streamed SELECT. The scan is closed
+   * however it ends: a consumer that stops early (an error in its own code, a `break`, Ctrl-C)
+   * leaves DuckDB's threads reading ahead into the file, so they are interrupted at once rather
+   * than whenever the result is garbage-collected. An abort interrupts a fetch that is waiting on
+   * a slow read too, so Ctrl-C stops within one chunk; it ends as `scanStopped`.
+   */
+  private async *dataChunks(sql: string, values: (number | string)[], signal: AbortSignal | undefined, rowsRead: () => number) {
+    if (signal?.aborted) throw scanStopped(0)
+    const onAbort = () => this.connection.interrupt()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    let finished = false
+    let streamed = 0
+    try {
+      let result
+      try {
+        result = await this.connection.stream(sql, [this.fileList(), ...values])
+      } catch (e) {
+        if (signal?.aborted) throw scanStopped(rowsRead())
+        throw fileError(this.files, e)
+      }
+      for (;;) {
+        if (signal?.aborted) throw scanStopped(rowsRead())
+        let chunk
+        try {
+          chunk = await result.fetchChunk()
+        } catch (e) {
+          if (signal?.aborted) throw scanStopped(rowsRead())
+          throw fileError(this.files, e)
+        }
+        if (!chunk || chunk.rowCount === 0) break
+        streamed += chunk.rowCount
+        yield chunk
+      }
+      // DuckDB 1.5's streamed CSV scan ends early and silently when a parallel reader meets a bad
+      // row (a ragged line a million rows in gave 987,185 rows, no error); the same query
+      // materialized raises "CSV Error on Line: …". So a CSV scan is confirmed by a count of the
+      // same rows, which raises that error, or a different count — never a silently short read.
+      // An interrupted stream ends like a finished one (an empty chunk), so the signal says which.
+      if (signal?.aborted) throw scanStopped(rowsRead())
+      if (this.format === 'csv') {
+        let counted: number
+        try {
+          counted = Number((await this.connection.runAndReadAll(`SELECT count(*) FROM (${sql})`, [this.fileList(), ...values])).getRows()[0]![0])
+        } catch (e) {
+          if (signal?.aborted) throw scanStopped(rowsRead())
+          throw fileError(this.files, e)
+        }
+        if (counted !== streamed) throw fileError(this.files, new Error(`DuckDB's scan stopped after ${streamed.toLocaleString('en-US')} of ${counted.toLocaleString('en-US')} rows`))
+      }
+      finished = true
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+      if (!finished) this.connection.interrupt()
+    }
+  }
+
+  /** Stops the query running on this source's connection (a scan, a statistics pass) now; its caller sees the error of its own signal. */
+  interrupt(): void {
+    this.connection.interrupt()
+  }
+
+  /**
    * Streams the named columns as doubles, `rowsPerChunk` rows at a time (DuckDB's own vectors of
    * 2,048 rows gathered into one block). A null (an empty CSV cell, a Parquet null) or text that is
    * not a number is an InputError naming the column and the row.
@@ -252,24 +354,10 @@ export class LinkedSource {
     const rowsPerChunk = options.rowsPerChunk ?? 65536
     const f = this.filtered(options.where)
     const select = names.map((n) => `TRY_CAST(${quoteIdentifier(n)} AS DOUBLE)`).join(', ')
-    let result
-    try {
-      result = await this.connection.stream(`SELECT ${select} FROM ${this.from()}${f.sql}`, [this.fileList(), ...f.values])
-    } catch (e) {
-      throw fileError(this.files, e)
-    }
     let block = names.map(() => new Float64Array(rowsPerChunk))
     let filled = 0
     let firstRow = 0
-    for (;;) {
-      if (options.signal?.aborted) throw new InputError('Cancelled.', '')
-      let chunk
-      try {
-        chunk = await result.fetchChunk()
-      } catch (e) {
-        throw fileError(this.files, e)
-      }
-      if (!chunk || chunk.rowCount === 0) break
+    for await (const chunk of this.dataChunks(`SELECT ${select} FROM ${this.from()}${f.sql}`, f.values, options.signal, () => firstRow + filled)) {
       const m = chunk.rowCount
       let at = 0
       while (at < m) {
@@ -301,6 +389,67 @@ export class LinkedSource {
       }
     }
     if (filled > 0) yield { rows: filled, firstRow, columns: block.map((c) => c.subarray(0, filled)) }
+  }
+
+  /**
+   * Streams columns for prediction, `rowsPerChunk` rows at a time, in file order: `numbers` as
+   * doubles (NaN where a cell is empty or not a number, as an import reads it: the model decides
+   * about a missing feature), `texts` as strings (null for an empty cell). Column names are checked.
+   */
+  async *scanCells(numbers: readonly string[], texts: readonly string[], options: { rowsPerChunk?: number; signal?: AbortSignal } = {}): AsyncGenerator<CellChunk> {
+    this.checkColumns([...numbers, ...texts])
+    const rowsPerChunk = options.rowsPerChunk ?? 65536
+    const select = [...numbers.map((n) => `TRY_CAST(${quoteIdentifier(n)} AS DOUBLE)`), ...texts.map((n) => `CAST(${quoteIdentifier(n)} AS VARCHAR)`)]
+    if (select.length === 0) select.push('1') // a model with no columns to read still predicts per row
+    const fresh = () => ({ numbers: numbers.map(() => new Float64Array(rowsPerChunk)), texts: texts.map(() => new Array<string | null>(rowsPerChunk)) })
+    let block = fresh()
+    let filled = 0
+    let firstRow = 0
+    const emit = (rows: number): CellChunk => ({
+      rows,
+      firstRow,
+      numbers: new Map(numbers.map((n, j) => [n, rows === rowsPerChunk ? block.numbers[j]! : block.numbers[j]!.subarray(0, rows)])),
+      texts: new Map(texts.map((n, j) => [n, rows === rowsPerChunk ? block.texts[j]! : block.texts[j]!.slice(0, rows)])),
+    })
+    for await (const chunk of this.dataChunks(`SELECT ${select.join(', ')} FROM ${this.from()}`, [], options.signal, () => firstRow + filled)) {
+      const m = chunk.rowCount
+      let at = 0
+      while (at < m) {
+        const take = Math.min(m - at, rowsPerChunk - filled)
+        for (let j = 0; j < numbers.length; j++) {
+          const vector = chunk.getColumnVector(j)
+          const dst = block.numbers[j]!
+          for (let i = 0; i < take; i++) dst[filled + i] = (vector.getItem(at + i) as number | null) ?? NaN
+        }
+        for (let j = 0; j < texts.length; j++) {
+          const vector = chunk.getColumnVector(numbers.length + j)
+          const dst = block.texts[j]!
+          for (let i = 0; i < take; i++) {
+            const v = vector.getItem(at + i) as string | null
+            dst[filled + i] = v === null || v === '' ? null : v
+          }
+        }
+        filled += take
+        at += take
+        if (filled === rowsPerChunk) {
+          yield emit(filled)
+          firstRow += filled
+          filled = 0
+          block = fresh()
+        }
+      }
+    }
+    if (filled > 0) yield emit(filled)
+  }
+
+  /** COPY of a predictions CSV (header `row`, then doubles) to Parquet, in DuckDB's streaming copy. */
+  async copyCsvToParquet(csvPath: string, parquetPath: string): Promise<void> {
+    const header = await this.connection.runAndReadAll("SELECT * FROM read_csv($1, header = true, all_varchar = true) LIMIT 0", [csvPath])
+    const names = header.columnNames()
+    const types = names.map((n) => `${quoteSql(n)}: '${n === 'row' ? 'BIGINT' : 'DOUBLE'}'`).join(', ')
+    await this.connection.run(
+      `COPY (SELECT * FROM read_csv(${quoteSql(csvPath)}, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${types}})) TO ${quoteSql(parquetPath)} (FORMAT parquet)`,
+    )
   }
 
   /** The files' current fingerprints (one read of 2 MiB each). */
