@@ -55,6 +55,7 @@ test('a gradient-descent run: the Diagnostics section says what the report is fo
   await app.getByTestId('language').selectOption('zh-CN')
   await expect(section.getByTestId('diagnostics-gd-note')).toContainText('此运行由梯度下降拟合')
   await expect(section.getByTestId('diagnostics-use-exact')).toHaveText(`改用精确拟合（运行 #${exactRun}）`)
+  await section.scrollIntoViewIfNeeded()
   await screenshot(app, 'fit-diagnostics-gd-zh-CN')
   await app.getByTestId('language').selectOption('en')
   await section.getByTestId('diagnostics-use-exact').click()
@@ -171,4 +172,14 @@ test('exact fit: the diagnostic plots draw every row with the flagged ones label
   expect(Math.abs(beta - tableBeta)).toBeLessThanOrEqual(1e-3 * Math.abs(tableBeta))
   expect(Math.abs(beta - raw[1]!)).toBeGreaterThan(1e-3 * Math.abs(beta))
   await screenshot(app, 'fit-diagnostics-coefficients')
+
+  // For looking at: the Fit tab with its diagnostics in the dark theme, at 1024 px, in Chinese.
+  await app.setViewportSize({ width: 1024, height: 800 })
+  await app.getByTestId('theme').click()
+  await app.getByTestId('language').selectOption('zh-CN')
+  await section.getByTestId('diagnostics-plot').selectOption('histogram')
+  await expect(section.getByTestId('diagnostics-save-xlsx')).toHaveText('保存残差与诊断（XLSX）')
+  await screenshot(app, 'fit-diagnostics-dark-1024-zh-CN')
+  await app.getByTestId('theme').click()
+  await app.getByTestId('language').selectOption('en')
 })
