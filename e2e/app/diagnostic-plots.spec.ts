@@ -183,3 +183,34 @@ test('exact fit: the diagnostic plots draw every row with the flagged ones label
   await app.getByTestId('theme').click()
   await app.getByTestId('language').selectOption('en')
 })
+
+test('a one-column formula (y ~ x + I(x ^ 2)), exact fit: the Fit plot draws its curve with the confidence band of slope predict --interval', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'slope-formula-band-'))
+  const model = join(dir, 'model.json')
+  const train = spawnSync(process.execPath, [join(root, 'bin/slope.mjs'), 'train', tutorial, '--formula', 'y ~ x + I(x ^ 2)', '--solver', 'lstsq', '--no-db', '--out', model], { encoding: 'utf8' })
+  expect(train.status, train.stderr).toBe(0)
+  const predicted = spawnSync(process.execPath, [join(root, 'bin/slope.mjs'), 'predict', model, tutorial, '--interval', 'confidence', '--level', '0.95'], { encoding: 'utf8' })
+  expect(predicted.status, predicted.stderr).toBe(0)
+  const lines = predicted.stdout.trim().split('\n').map((l) => l.split(','))
+  const head = lines[0]!
+  const first = lines.slice(1).reduce((lowest, r) => (Number(r[head.indexOf('x')]) < Number(lowest[head.indexOf('x')]) ? r : lowest))
+
+  await openTutorial(app)
+  const builder = app.getByTestId('term-builder')
+  await builder.getByLabel('Write the model as a formula').check()
+  await app.getByTestId('formula-text').fill('y ~ x + I(x ^ 2)')
+  await expect(app.getByTestId('formula-check')).toHaveText('Terms: x, I(x ^ 2)')
+  await trainRun(app, 'lstsq')
+  await app.getByTestId('tab-fit').click()
+  const scatter = app.getByTestId('fit-scatter')
+  await expect(scatter).toHaveAttribute('data-curve', 'formula')
+  await expect(scatter).toHaveAttribute('data-band', /confidence/)
+  const [band] = JSON.parse((await scatter.getAttribute('data-band'))!) as { kind: string; level: number; lower: { x: number; y: number }[]; upper: { x: number; y: number }[] }[]
+  expect([band!.kind, band!.level]).toEqual(['confidence', 0.95])
+  // The grid starts at the data's smallest x, a row of the file: that row's interval from the CLI.
+  expect(band!.lower[0]!.x).toBe(Number(first[head.indexOf('x')]))
+  expect(Math.abs(band!.lower[0]!.y - Number(first[head.indexOf('lower_y')]))).toBeLessThan(1e-9)
+  expect(Math.abs(band!.upper[0]!.y - Number(first[head.indexOf('upper_y')]))).toBeLessThan(1e-9)
+  await scatter.scrollIntoViewIfNeeded()
+  await screenshot(app, 'fit-formula-band')
+})
