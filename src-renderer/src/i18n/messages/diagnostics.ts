@@ -32,6 +32,9 @@ export default {
       series: { rows: 'Rows', lowess: 'LOWESS', zero: 'Zero', reference: 'Reference line', cook05: "Cook's D 0.5", cook1: "Cook's D 1", counts: 'Residuals', normal: 'Normal curve', estimate: 'Estimate', interval: 'Interval', slope: 'Slope = coefficient' },
       figures: { fitted: 'Fitted', residual: 'Residual', leverage: 'Leverage', studentized: 'Studentized', studentizedExternal: 'Externally studentized', cooksD: "Cook's D", dffits: 'DFFITS' },
       flag: { cooks_d: "Cook's D", studentized: 'studentized', leverage: 'leverage' },
+      // A gradient-descent run's Fit tab (issue 14).
+      gdNote:
+        'The regression report and these diagnostics (standard errors, p-values, intervals, residual plots, influential rows) describe the exact least-squares fit. This run was fitted by gradient descent, so its parameters are not that estimate and none are shown for it: open the exact fit of the same data for them.',
     },
   },
   'zh-CN': {
@@ -66,6 +69,8 @@ export default {
       series: { rows: '行', lowess: 'LOWESS', zero: '零', reference: '参考线', cook05: 'Cook 距离 0.5', cook1: 'Cook 距离 1', counts: '残差', normal: '正态曲线', estimate: '估计值', interval: '区间', slope: '斜率 = 系数' },
       figures: { fitted: '拟合值', residual: '残差', leverage: '杠杆值', studentized: '学生化残差', studentizedExternal: '外部学生化残差', cooksD: 'Cook 距离', dffits: 'DFFITS' },
       flag: { cooks_d: 'Cook 距离', studentized: '学生化残差', leverage: '杠杆值' },
+      // 梯度下降运行的拟合页（issue 14）。
+      gdNote: '回归报告和这些诊断（标准误、p 值、区间、残差图、强影响行）描述的是精确的最小二乘拟合。此运行由梯度下降拟合，其参数不是该估计，因此这里不显示：请打开相同数据的精确拟合查看。',
     },
   },
 }
