@@ -1,8 +1,7 @@
 import { InputError } from '../errors'
 import { compensatedSum } from './compensated-sum'
 import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
-import { instantiateKernelsSync } from '../backends/cpu/wasm-kernels'
-import { factorTallSkinny, type TallSkinnyQR } from './householder-tsqr'
+import { factorTallSkinny, kernelScratch, type TallSkinnyQR } from './householder-tsqr'
 
 /**
  * Exact least squares by Householder QR — never the normal equations, which square the condition
@@ -105,7 +104,7 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
     if (intercept) dst[at] = scale[0]!
     const row = i * d
     for (let j = 0; j < d; j++) dst[at + (j + offset) * stride] = X[row + j]! * scale[j + offset]!
-  }, options.wasm ?? true)
+  }, options.wasm ?? true, 'least-squares QR')
   checkRank(qr.R, p, names, intercept)
 
   const { beta, orthogonal } = solveQR(qr, y)
@@ -378,9 +377,10 @@ export function residualPassWasm(
   const at = { x: 0, y: n * d, r: n * d + n, f: n * d + 2 * n, scale: n * d + 3 * n }
   const nbAt = at.scale + p
   const gAt = at.scale + 4 * p
-  const k = instantiateKernelsSync((gAt + 4 * p) * 8)
+  const k = kernelScratch('least-squares refinement', (gAt + 4 * p) * 8)
   if (!k) return 0
   const heap = new Float64Array(k.memory.buffer, 0, gAt + 4 * p)
+  heap.fill(0, gAt, gAt + 4 * p) // a reused memory holds the last fit's sums
   heap.set(X, at.x)
   heap.set(y, at.y)
   heap.set(scale, at.scale)
