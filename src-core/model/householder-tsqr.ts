@@ -33,9 +33,30 @@ interface Kernels {
   reflect(v: number, vtop: number, beta: number, len: number, col: number, colStride: number, ncols: number, top: number, topStride: number): void
 }
 
+/**
+ * Memories kept between calls, one per slot, up to SCRATCH_MAX_BYTES each: a fresh 14 MB shared
+ * memory per fit of 100k×16 cost more than its reflectors (page faults on first touch, then
+ * garbage), and the least-squares fit needs two at once (the QR's tiles, the refinement's copy of X).
+ * Larger problems allocate per call, so at most 2 × 64 MB stays held. A slot may be reused only by
+ * a caller that is done with the previous holder's results before its next call (leastSquares is).
+ */
+const SCRATCH_MAX_BYTES = 64 * 2 ** 20
+const scratch = new Map<string, { bytes: number; kernels: NonNullable<ReturnType<typeof instantiateKernelsSync>> }>()
+
+export function kernelScratch(slot: string | undefined, bytes: number): ReturnType<typeof instantiateKernelsSync> {
+  if (slot === undefined || bytes > SCRATCH_MAX_BYTES) return instantiateKernelsSync(bytes)
+  const held = scratch.get(slot)
+  if (held && held.bytes >= bytes) return held.kernels
+  // Grow by half again so that slightly larger fits do not reallocate each time.
+  const size = Math.min(SCRATCH_MAX_BYTES, Math.max(bytes, Math.ceil(bytes * 1.5)))
+  const kernels = instantiateKernelsSync(size)
+  if (kernels) scratch.set(slot, { bytes: size, kernels })
+  return kernels
+}
+
 /** Offsets below are in doubles; the WebAssembly kernels take bytes. */
-function wasmKernels(doubles: number): Kernels | null {
-  const k = instantiateKernelsSync(doubles * 8)
+function wasmKernels(doubles: number, slot: string | undefined): Kernels | null {
+  const k = kernelScratch(slot, doubles * 8)
   if (!k) return null
   const e = k.instance.exports as { ls_dot(a: number, b: number, len: number): number; ls_reflect(...args: number[]): void }
   return {
@@ -69,8 +90,9 @@ function typescriptKernels(doubles: number): Kernels {
 /**
  * Factors the n × p matrix whose column j, row i is `column(i, j)` written into `dst` (a row
  * filler: fills one row's p values). `useWasm` false forces the TypeScript kernels (tests).
+ * `scratch` names a kernelScratch slot to reuse: the returned QR is valid until that slot's next use.
  */
-export function factorTallSkinny(n: number, p: number, fillRow: (i: number, dst: Float64Array, at: number, stride: number) => void, useWasm = true): TallSkinnyQR {
+export function factorTallSkinny(n: number, p: number, fillRow: (i: number, dst: Float64Array, at: number, stride: number) => void, useWasm = true, scratchSlot?: string): TallSkinnyQR {
   const B = TSQR_BLOCK_ROWS
   const blocks = Math.ceil(n / B)
   // Heap: R (p × p, row-major) | tiles (n × p, block by block, column-major inside) | z (n) | top (p)
@@ -79,8 +101,9 @@ export function factorTallSkinny(n: number, p: number, fillRow: (i: number, dst:
   const zAt = tilesAt + n * p
   const topAt = zAt + n
   const doubles = topAt + p
-  const k = (useWasm && wasmKernels(doubles)) || typescriptKernels(doubles)
+  const k = (useWasm && wasmKernels(doubles, scratchSlot)) || typescriptKernels(doubles)
   const heap = k.heap
+  heap.fill(0, rAt, rAt + p * p) // R starts at zero (a reused memory holds the last fit's)
   const vtop = new Float64Array(blocks * p)
   const betas = new Float64Array(blocks * p)
   const rows = (b: number) => Math.min(B, n - b * B)

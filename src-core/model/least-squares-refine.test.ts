@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { residualPassWasm } from './least-squares'
+import { leastSquares, REPORTED_DIGITS, residualPassWasm, type LeastSquaresFit } from './least-squares'
+import { loadNist } from '../testing/nist'
 
 // The SIMD residual pass of the refinement (kernel-wat.ts, ls_refine) against exact arithmetic:
 // every double is an integer times 2⁻¹¹⁰⁰, so sums of exact products are exact BigInts at 2⁻²²⁰⁰.
@@ -71,4 +72,38 @@ describe('least squares refinement: SIMD residual pass (ls_refine)', () => {
       }
     })
   }
+})
+
+// The refinement is skipped only where refinementCannotChangeReport's bound proves that no printed
+// figure (REPORTED_DIGITS significant digits) would change. 'never' and 'always' are the two answers
+// the default ('auto') must equal bit for bit, whichever the bound chose.
+describe('least squares: skipping the refinement under the forward-error bound', () => {
+  const figures = (fit: LeastSquaresFit) => [...(fit.interceptStats ? [fit.interceptStats] : []), ...fit.coefficients]
+    .flatMap((c) => [c.estimate, c.stdError, c.t, ...c.ci95])
+    .concat(fit.residualSd)
+    .map((x) => x.toPrecision(REPORTED_DIGITS))
+
+  it('Filip (ill-conditioned: the κ² term dominates): the bound says refine (the default is the refined answer, not the unrefined one)', () => {
+    const c = loadNist('Filip')
+    const input = { X: c.X, y: c.y, features: c.features, intercept: c.intercept }
+    const auto = leastSquares(input)
+    expect(auto).toEqual(leastSquares(input, { refine: 'always' }))
+    expect(leastSquares(input, { refine: 'never' })).not.toEqual(auto)
+  })
+
+  it("Norris: skipping would print the same digits but lose README's 13.2 correct ones (LRE 12.6), so it refines", () => {
+    const c = loadNist('Norris')
+    const input = { X: c.X, y: c.y, features: c.features, intercept: c.intercept }
+    expect(leastSquares(input)).toEqual(leastSquares(input, { refine: 'always' }))
+  })
+
+  it('NoInt2 (3 rows, well-conditioned): the bound says skip, and the refined answer prints the same digits', () => {
+    const c = loadNist('NoInt2')
+    const input = { X: c.X, y: c.y, features: c.features, intercept: c.intercept }
+    const auto = leastSquares(input)
+    const refined = leastSquares(input, { refine: 'always' })
+    expect(auto).toEqual(leastSquares(input, { refine: 'never' }))
+    expect(refined).not.toEqual(auto) // the step does move the last bits…
+    expect(figures(auto)).toEqual(figures(refined)) // …but no printed digit
+  })
 })

@@ -150,3 +150,22 @@ describe('rank deficiency is reported by name', () => {
     expect(e.message).toContain('2 rows for 3 parameters')
   })
 })
+
+describe('least squares reuses its WebAssembly memories between fits', () => {
+  const problem = (n: number, d: number, seed: number) => {
+    const X = new Float64Array(n * d)
+    const y = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) X[i * d + j] = Math.sin(seed * (i + 1) * (j + 2))
+      y[i] = 1 + X[i * d]! - 2 * X[i * d + d - 1]! + 0.3 * Math.cos(seed * i)
+    }
+    return { X, y, features: Array.from({ length: d }, (_, j) => `x${j}`), intercept: true }
+  }
+
+  it("a fit after a larger one (whose numbers the memories still hold) is the same as before it", () => {
+    const small = problem(300, 3, 1.3)
+    const first = leastSquares(small, { refine: 'always' })
+    leastSquares(problem(5000, 6, 2.9), { refine: 'always' })
+    expect(leastSquares(small, { refine: 'always' })).toEqual(first)
+  })
+})

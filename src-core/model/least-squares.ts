@@ -1,8 +1,7 @@
 import { InputError } from '../errors'
 import { compensatedSum } from './compensated-sum'
 import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
-import { instantiateKernelsSync } from '../backends/cpu/wasm-kernels'
-import { factorTallSkinny, type TallSkinnyQR } from './householder-tsqr'
+import { factorTallSkinny, kernelScratch, type TallSkinnyQR } from './householder-tsqr'
 
 /**
  * Exact least squares by Householder QR — never the normal equations, which square the condition
@@ -58,7 +57,17 @@ export interface LeastSquaresFit {
 const RANK_TOLERANCE = 1e-13
 const REFINEMENT_STEPS = 1 // measured: a second step changes no NIST LRE
 
-export function leastSquares(input: LeastSquaresInput, options: { wasm?: boolean } = {}): LeastSquaresFit {
+export interface LeastSquaresOptions {
+  /** false forces the TypeScript kernels (tests, benchmarks). */
+  wasm?: boolean
+  /**
+   * 'auto' (default) skips the refinement where refinementCannotChangeReport proves it would change
+   * no reported digit; 'always' refines and 'never' does not (tests compare the three).
+   */
+  refine?: 'auto' | 'always' | 'never'
+}
+
+export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOptions = {}): LeastSquaresFit {
   const { X, y, features, intercept } = input
   const n = y.length
   const d = features.length
@@ -95,18 +104,103 @@ export function leastSquares(input: LeastSquaresInput, options: { wasm?: boolean
     if (intercept) dst[at] = scale[0]!
     const row = i * d
     for (let j = 0; j < d; j++) dst[at + (j + offset) * stride] = X[row + j]! * scale[j + offset]!
-  }, options.wasm ?? true)
+  }, options.wasm ?? true, 'least-squares QR')
   checkRank(qr.R, p, names, intercept)
 
-  const beta = solveQR(qr, y)
-  const residual = refineAugmented(qr, design, y, beta, options.wasm ?? true)
-
-  let rss = 0
-  for (let i = 0; i < n; i++) rss += residual[i]! ** 2
+  const { beta, orthogonal } = solveQR(qr, y)
   // Compensated sums: a plain running TSS lost ~5e-10 of the F p-value on 6,366 rows (statsmodels' fair).
   const mean = intercept ? compensatedSum(n, (i) => y[i]!) / n : 0
   const tss = compensatedSum(n, (i) => (y[i]! - mean) ** 2)
+  // ‖r‖² is ‖(Qᵀy)₂‖²: the part of Qᵀy that R's columns do not reach (Q orthogonal).
+  let rss = 0
+  for (let i = 0; i < n; i++) rss += orthogonal[i]! ** 2
+  if (options.refine !== 'always') {
+    const unrefined = fitFromFactor(qr.R, p, beta, scale, rss, tss, n, intercept)
+    if (options.refine === 'never' || refinementCannotChangeReport(qr.R, p, n, beta, scale, Math.sqrt(rss), unrefined)) return unrefined
+  }
+  const residual = refineAugmented(qr, design, y, beta, options.wasm ?? true)
+  rss = 0
+  for (let i = 0; i < n; i++) rss += residual[i]! ** 2
   return fitFromFactor(qr.R, p, beta, scale, rss, tss, n, intercept)
+}
+
+/** Significant digits of every figure the reports print (src-main/cli/format.ts, the app's tables). */
+export const REPORTED_DIGITS = 7
+/**
+ * Correct digits README promises for coefficients and standard errors of well-conditioned data
+ * (its NIST table): a skipped step must keep them too. Without this floor Norris (36 rows) skipped
+ * and its coefficients' LRE fell from 14.1 to 12.6 — every printed digit unchanged, the table not.
+ */
+export const GUARANTEED_DIGITS = 13.2
+
+/**
+ * Whether one refinement step provably changes none of the REPORTED_DIGITS significant digits of
+ * the coefficients, standard errors, t statistics, 95 % limits and residual SD — checked on the fit
+ * from the unrefined QR solution, and that each coefficient and standard error keeps GUARANTEED_DIGITS
+ * correct digits relative to the refined answer. Stored values (model file, --json) are full doubles and do
+ * change in their last bits when the step is skipped: a bound that proves the same double would need
+ * the refined answer itself, so "reported" means the printed digits.
+ *
+ * The bound is Householder least squares' normwise forward error (Higham, Accuracy and Stability
+ * of Numerical Algorithms, 2nd ed., Thm 20.3 with §20.1's perturbation bound; Wedin): for backward
+ * error ε = γ(n·p) = n·p·u / (1 − n·p·u) in each column,
+ *   ‖β − β̂‖ ≤ ε·κ·(2‖β̂‖ + (κ + 1)·‖r‖/‖A‖),   |‖r‖ − ‖r̂‖| ≤ ε·(‖y‖ + 2κ‖A‖‖β̂‖)
+ * to first order, with κ = ‖A‖‖A⁺‖ ≤ ‖R‖_F‖R⁻¹‖_F and ‖A‖ between ‖R‖_F/√p and ‖R‖_F. The refined
+ * answer is at least as close, so both lie within the bound of the unrefined one. Each coefficient
+ * moves by at most ‖β − β̂‖ (in scaled units, then × its power-of-two scale), each standard error
+ * by at most the relative change of ‖r‖; the step is skipped only if every printed figure reads the
+ * same at both ends of its interval (rounding is monotonic, so it reads the same everywhere between).
+ * The κ² term makes ill-conditioned or large-residual problems (Filip, Wampler4/5, Longley) refine;
+ * the floor of GUARANTEED_DIGITS needs ε·κ·‖β‖/|β_j| below ~1e-14, so in practice only small
+ * (tens of rows), well-conditioned fits with coefficients of similar size skip; at 100k×17,
+ * ε ≈ 2e-10 already exceeds it.
+ */
+export function refinementCannotChangeReport(R: Float64Array, p: number, n: number, beta: ArrayLike<number>, scale: ArrayLike<number>, rNorm: number, fit: LeastSquaresFit): boolean {
+  const u = 2 ** -53
+  const np = n * p * u
+  if (np >= 0.01) return false
+  const eps = np / (1 - np)
+  let rF = 0
+  for (let i = 0; i < p * p; i++) rF += R[i]! ** 2
+  rF = Math.sqrt(rF)
+  const rInv = invertUpper(R, p)
+  let rInvF = 0
+  for (let i = 0; i < p * p; i++) rInvF += rInv[i]! ** 2
+  const kappa = rF * Math.sqrt(rInvF)
+  let betaNorm = 0
+  for (let j = 0; j < p; j++) betaNorm += beta[j]! ** 2
+  betaNorm = Math.sqrt(betaNorm)
+  const aLow = rF / Math.sqrt(p)
+  // Doubling the first-order bound covers the higher-order terms (a factor 1 + O(εκ)) while εκ < 0.01.
+  if (!(eps * kappa < 0.01)) return false
+  const dBeta = 2 * eps * kappa * (2 * betaNorm + (kappa + 1) * rNorm / aLow)
+  const yNorm = Math.sqrt(rNorm ** 2 + (rF * betaNorm) ** 2) // ‖y‖² = ‖r‖² + ‖Aβ‖², ‖Aβ‖ ≤ ‖R‖_F‖β‖
+  const dR = 2 * eps * (yNorm + 2 * kappa * rF * betaNorm)
+  if (!(dR < 0.01 * rNorm)) return false
+  // σ ∝ ‖r‖: relative change of the residual SD and of every standard error.
+  const relSd = dR / (rNorm - dR)
+  const same = (x: number, dx: number) => Number.isFinite(x) && sameDigits(x - dx, x + dx)
+  if (!same(fit.residualSd, fit.residualSd * relSd)) return false
+  const stats = fit.interceptStats ? [fit.interceptStats, ...fit.coefficients] : fit.coefficients
+  for (let j = 0; j < p; j++) {
+    const c = stats[j]!
+    const db = dBeta * scale[j]!
+    const dse = c.stdError * relSd
+    if (!same(c.estimate, db) || !same(c.stdError, dse)) return false
+    if (db > 10 ** -GUARANTEED_DIGITS * Math.abs(c.estimate) || relSd > 10 ** -GUARANTEED_DIGITS) return false
+    // t = β/se; both ends of the 95 % interval move by at most db + t_crit·dse.
+    const half = c.ci95[1] - c.estimate
+    const dHalf = half * relSd
+    if (!same(c.ci95[0], db + dHalf) || !same(c.ci95[1], db + dHalf)) return false
+    const tLow = (Math.abs(c.estimate) - db) / (c.stdError + dse)
+    const tHigh = (Math.abs(c.estimate) + db) / Math.max(c.stdError - dse, 0)
+    if (!sameDigits(tLow, tHigh)) return false
+  }
+  return true
+}
+
+function sameDigits(a: number, b: number): boolean {
+  return Number.isFinite(a) && Number.isFinite(b) && a.toPrecision(REPORTED_DIGITS) === b.toPrecision(REPORTED_DIGITS)
 }
 
 /**
@@ -172,17 +266,18 @@ interface ScaledDesign {
   scale: Float64Array
 }
 
-/** β = R⁻¹ (Qᵀy)[0:p]. */
-function solveQR(qr: TallSkinnyQR, y: Float64Array): number[] {
+/** β = R⁻¹ (Qᵀy)[0:p], and the rest of Qᵀy (its norm is ‖r‖). */
+function solveQR(qr: TallSkinnyQR, y: Float64Array): { beta: number[]; orthogonal: Float64Array } {
   const p = qr.p
-  const top = qr.applyQt(y.slice())
+  const orthogonal = y.slice()
+  const top = qr.applyQt(orthogonal)
   const beta = new Array<number>(p).fill(0)
   for (let k = p - 1; k >= 0; k--) {
     let s = top[k]!
     for (let j = k + 1; j < p; j++) s -= qr.R[k * p + j]! * beta[j]!
     beta[k] = s / qr.R[k * p + k]!
   }
-  return beta
+  return { beta, orthogonal }
 }
 
 /**
@@ -292,9 +387,10 @@ export function residualPassWasm(
   const at = { x: 0, y: n * d, r: n * d + n, f: n * d + 2 * n, scale: n * d + 3 * n }
   const nbAt = at.scale + p
   const gAt = at.scale + 4 * p
-  const k = instantiateKernelsSync((gAt + 4 * p) * 8)
+  const k = kernelScratch('least-squares refinement', (gAt + 4 * p) * 8)
   if (!k) return 0
   const heap = new Float64Array(k.memory.buffer, 0, gAt + 4 * p)
+  heap.fill(0, gAt, gAt + 4 * p) // a reused memory holds the last fit's sums
   heap.set(X, at.x)
   heap.set(y, at.y)
   heap.set(scale, at.scale)
