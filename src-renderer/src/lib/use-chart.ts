@@ -13,7 +13,8 @@ export interface ChartSpec<TType extends ChartType, TData> {
 }
 
 /**
- * One chart.js chart's life in a component: created on mount on `canvas`, rebuilt from `spec` by
+ * One chart.js chart's life in a component: created on `canvas` when it is in the page (on mount, or
+ * when a canvas shown only in some states appears; destroyed when it goes), rebuilt from `spec` by
  * `update()` (the component calls it when what it draws changed) without animation, re-coloured
  * and re-labelled when the theme or the language changes, destroyed on unmount.
  */
@@ -25,10 +26,20 @@ export function useChart<TType extends ChartType, TData = DefaultDataPoint<TType
   // No animation: live updates arrive every frame and must not trail behind. The box sets the size.
   const options = (theme: ChartTheme): ChartOptions<TType> => ({ animation: false, responsive: true, maintainAspectRatio: false, ...spec.options(theme) }) as ChartOptions<TType>
 
-  onMounted(() => {
+  /**
+   * The chart follows its canvas: a component may show the canvas only in some states (a note
+   * instead of a plot), and chart.js given no canvas leaves a chart without its plugins' methods.
+   */
+  function attach(el: HTMLCanvasElement | null): void {
+    if (chart.value?.canvas === el) return
+    chart.value?.destroy()
+    chart.value = null
+    if (!el) return
     const theme = currentTheme()
-    chart.value = new Chart<TType, TData>(canvas.value!, { type: spec.type, data: { datasets: spec.datasets(theme) }, options: options(theme), plugins: [logTickLabels as Plugin<TType>] })
-  })
+    chart.value = new Chart<TType, TData>(el, { type: spec.type, data: { datasets: spec.datasets(theme) }, options: options(theme), plugins: [logTickLabels as Plugin<TType>] })
+  }
+  onMounted(() => attach(canvas.value))
+  watch(canvas, (el) => attach(el), { flush: 'post' })
 
   function update(): void {
     const c = chart.value
