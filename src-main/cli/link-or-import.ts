@@ -1,4 +1,4 @@
-import { inputSize, linkThresholdBytes } from '../linked/linked-source'
+import { inputSize, linkThresholdBytes } from '../linked/link-threshold'
 import { formatNumber } from './format'
 
 /**

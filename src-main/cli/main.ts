@@ -3,7 +3,6 @@ import { formatListSentence } from '../../src-core/table/formats/registry'
 import { appVersion } from '../app-version'
 import { writeError } from '../services/atomic-write'
 import { defaultDatabasePath } from '../services/paths'
-import { cliSentence } from './fix-flags'
 import { UsageError } from './usage-error'
 
 const usage = () => `slope ${appVersion} — fit linear regressions by gradient descent, with the exact fit beside them.
@@ -75,6 +74,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest)
   } catch (e) {
+    // The sentence's fix names flags from the settings table (zod and all): loaded only for an error,
+    // so that `slope --help` and a run that succeeds never compile it.
+    const { cliSentence } = await import('./fix-flags')
     if (isInputError(e)) {
       process.stderr.write(`error: ${cliSentence(e)}\n`)
       return 1

@@ -9,9 +9,8 @@ import { predictWithModel, type ModelPrediction } from '../../src-core/model/pre
 import { intervalKinds, intervalModel, type IntervalKind } from '../../src-core/model/prediction-interval'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 import { writeError, writeFileAtomic } from '../services/atomic-write'
-import { LinkedSource } from '../linked/linked-source'
+import type { LinkedSource } from '../linked/linked-source'
 import { linkOrImport } from './link-or-import'
-import { predictChunks, StreamedMetrics } from '../linked/streamed-predict'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
 import { formatNumber } from './format'
@@ -129,6 +128,9 @@ function predictionRowsCsv(model: LoadedModel, result: ModelPrediction): string 
  * file). Parquet: the same CSV is then copied by DuckDB, which streams it in bounded memory.
  */
 async function streamedPredict(model: LoadedModel, pattern: string, interval: { kind: IntervalKind; level: number } | undefined, out: string | undefined, toParquet: boolean): Promise<number> {
+  // DuckDB loads only for linked input or Parquet output (its native module is slow to load).
+  const { LinkedSource } = await import('../linked/linked-source')
+  const { predictChunks, StreamedMetrics } = await import('../linked/streamed-predict')
   const source = await LinkedSource.open(resolve(pattern))
   const controller = new AbortController()
   const onSigint = () => controller.abort()
@@ -186,6 +188,7 @@ async function writeParquetFromCsv(csv: string, out: string): Promise<void> {
   const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp.csv`)
   try {
     await writeFileAtomic(temp, csv)
+    const { LinkedSource } = await import('../linked/linked-source')
     const source = await LinkedSource.open(temp)
     try {
       await copyCsvToParquet(source, temp, out)

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
 import { open, stat } from 'node:fs/promises'
-import { freemem, totalmem, availableParallelism } from 'node:os'
+import { freemem, availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api'
 import { InputError } from '../../src-core/errors'
 import { quoteIdentifier, whereToSql } from './where-clause'
+
+export { inputSize, linkThresholdBytes } from './link-threshold'
 
 /**
  * A dataset read in place through DuckDB: CSV or Parquet files (one path or a glob), scanned out of
@@ -83,24 +85,6 @@ export async function fingerprintFile(path: string): Promise<LinkedFile> {
 /** Half of the free memory, at least 256 MiB and at most 4 GiB: DuckDB spills beyond it. */
 export function defaultMemoryLimitBytes(): number {
   return Math.max(256 * 2 ** 20, Math.min(4 * 2 ** 30, Math.floor(freemem() / 2)))
-}
-
-/**
- * The size above which `slope train` and `slope predict` link instead of importing: 1 GB or a
- * quarter of the machine's memory, whichever is smaller. SLOPE_LINK_THRESHOLD_BYTES overrides it
- * (meant for tests, which cannot write gigabytes to prove the default).
- */
-export function linkThresholdBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const override = env.SLOPE_LINK_THRESHOLD_BYTES
-  if (override !== undefined && override.trim() !== '' && Number.isFinite(Number(override)) && Number(override) >= 0) return Number(override)
-  return Math.min(1e9, totalmem() / 4)
-}
-
-/** A path or glob as the threshold sees it: a glob (which cannot be imported) or one file's size; null when there is no such file. */
-export async function inputSize(pattern: string): Promise<{ glob: true } | { glob: false; sizeBytes: number } | null> {
-  if (/[*?[{]/.test(pattern)) return { glob: true }
-  const info = await stat(pattern).catch(() => null)
-  return info?.isFile() ? { glob: false, sizeBytes: info.size } : null
 }
 
 const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 }
