@@ -38,26 +38,7 @@ import type { CliValues } from '../../src-core/train/settings'
  * the training settings are the same flags (setting-flags.ts).
  */
 export async function linkedTrainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...settingOptionSpecs(),
-      link: { type: 'boolean' },
-      target: { type: 'string' },
-      features: { type: 'string' },
-      where: { type: 'string' },
-      'memory-limit': { type: 'string' },
-      'no-intercept': { type: 'boolean' },
-      // The link (files, fingerprints, statistics) and gradient-descent runs are stored in the database.
-      db: { type: 'string' },
-      'no-db': { type: 'boolean' },
-      relink: { type: 'boolean' },
-      name: { type: 'string' },
-      out: { type: 'string' },
-      'shuffle-chunks': { type: 'string' },
-    },
-  })
+  const { values, positionals } = linkedArgs(argv)
   if (positionals.length !== 1) throw new UsageError('slope train --link takes one FILE or quoted GLOB.')
   if (!values.target) throw new UsageError('slope train --link needs --target COL.')
   // On linked data the default stays the exact fit: each epoch of gradient descent is a pass over the files.
@@ -346,4 +327,39 @@ function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '…'
   const s = Math.max(0, Math.round(seconds))
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
+}
+
+/**
+ * The options of training on linked data. An option only the in-memory path has (`--json`,
+ * `--formula`, `--one-hot`, …) is refused with what linked training takes and the way out: a file
+ * linked because of its size is a surprise to a user who typed the options of any other file.
+ */
+function linkedArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...settingOptionSpecs(),
+        link: { type: 'boolean' },
+        target: { type: 'string' },
+        features: { type: 'string' },
+        where: { type: 'string' },
+        'memory-limit': { type: 'string' },
+        'no-intercept': { type: 'boolean' },
+        // The link (files, fingerprints, statistics) and gradient-descent runs are stored in the database.
+        db: { type: 'string' },
+        'no-db': { type: 'boolean' },
+        relink: { type: 'boolean' },
+        name: { type: 'string' },
+        out: { type: 'string' },
+        'shuffle-chunks': { type: 'string' },
+      },
+    })
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw e
+    throw new UsageError(
+      `${/^Unknown option '[^']*'/.exec((e as Error).message)?.[0] ?? 'Unknown option'}. Training on linked data (read in place through DuckDB) takes --target, --features, --where, --memory-limit, --no-intercept, --relink, --shuffle-chunks, --db/--no-db, --name, --out and the solver and optimizer settings; add --import to read the file into memory and use every option.`,
+    )
+  }
 }

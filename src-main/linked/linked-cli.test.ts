@@ -30,6 +30,17 @@ describe('slope train --link', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/^error: The --where filter names the column "z", which the file does not have\. Its columns are: x, y\./)
   })
+  it('refuses an option only the in-memory path has with what linked training takes, and the way out (--import)', async () => {
+    const path = join(dir, 'options.csv')
+    writeFileSync(path, 'x,y\n1,2\n2,4\n3,7\n')
+    const linked = await runCli(['train', path, '--link', '--target', 'y', '--json', '--no-db'])
+    expect(linked.code).toBe(2)
+    expect(linked.stderr).toMatch(/^error: Unknown option '--json'\. Training on linked data \(read in place through DuckDB\) takes --target, .* add --import to read the file into memory and use every option\. See slope train --help\.\n$/)
+    // The same file and options with --import train in memory.
+    const imported = await runCli(['train', path, '--import', '--target', 'y', '--json', '--no-db', '--solver', 'lstsq'])
+    expect(imported.code, imported.stderr).toBe(0)
+    expect(JSON.parse(imported.stdout).model.features).toEqual(['x'])
+  })
 })
 
 describe('slope train --link with a database', () => {
