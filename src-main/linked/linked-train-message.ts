@@ -1,10 +1,8 @@
 import { isInputError } from '../../src-core/errors'
 import type { MissingReport } from '../../src-core/table/missing'
 import { readControl } from '../../src-core/protocol'
-import type { Standardization } from '../../src-core/table/standardize'
-import type { TrainConfig } from '../../src-core/train/config'
 import { LinkedSource } from './linked-source'
-import { streamedGradientDescent, type StreamedGdResult } from './streamed-gradient-descent'
+import { streamedGradientDescent, type StreamedGdInput, type StreamedGdResult } from './streamed-gradient-descent'
 
 /**
  * Streamed gradient descent as a training-worker job (workers/train.ts hands `linked-train`
@@ -13,19 +11,12 @@ import { streamedGradientDescent, type StreamedGdResult } from './streamed-gradi
  * same shared control block as in-memory runs (protocol.ts), read between chunks.
  */
 
-export interface LinkedTrainMessage {
+/** What the worker needs beyond the gradient-descent input itself: where to open the files, the control block, how often to report. */
+export type LinkedTrainMessage = Pick<StreamedGdInput, 'features' | 'response' | 'where' | 'config' | 'standardization' | 'responseMean' | 'shuffleChunks' | 'rowsPerChunk'> & {
   type: 'linked-train'
   runId: string
   pattern: string
   memoryLimitBytes?: number
-  features: string[]
-  response: string
-  where?: string
-  config: TrainConfig
-  standardization: Standardization | null
-  responseMean: number
-  shuffleChunks: number
-  rowsPerChunk?: number
   control: SharedArrayBuffer
   progressEveryMs?: number
 }
@@ -44,24 +35,17 @@ export function isLinkedTrainMessage(message: { type: string }): message is Link
 export const noMissing: MissingReport = { policy: 'error', droppedRows: 0, imputed: [] }
 
 export async function runLinkedTrainMessage(message: LinkedTrainMessage, post: (event: LinkedTrainEvent) => void): Promise<void> {
-  const { runId } = message
+  const { type: _type, runId, pattern, memoryLimitBytes, control, progressEveryMs, ...input } = message
   let source: LinkedSource | null = null
   const started = performance.now()
-  const everyMs = message.progressEveryMs ?? 50
+  const everyMs = progressEveryMs ?? 50
   let lastChunkPost = 0
   try {
-    source = await LinkedSource.open(message.pattern, { memoryLimitBytes: message.memoryLimitBytes })
+    source = await LinkedSource.open(pattern, { memoryLimitBytes })
     const result = await streamedGradientDescent({
+      ...input,
       source,
-      features: message.features,
-      response: message.response,
-      where: message.where,
-      config: message.config,
-      standardization: message.standardization,
-      responseMean: message.responseMean,
-      shuffleChunks: message.shuffleChunks,
-      rowsPerChunk: message.rowsPerChunk,
-      control: readControl(message.control),
+      control: readControl(control),
       onChunk: (epoch, rows) => {
         const now = performance.now()
         if (now - lastChunkPost < everyMs) return
