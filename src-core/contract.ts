@@ -271,6 +271,53 @@ export interface AppInfo {
   shell: 'electron' | 'web' | 'cli'
   databasePath: string
   cpuCount: number
+  /** Files over this size are offered "link instead" on import (README "Linked datasets": link-threshold.ts). */
+  linkThresholdBytes: number
+}
+
+/**
+ * A linked dataset (#17): its files stay where they are and main reads them through DuckDB; the
+ * renderer sees these figures and pages of rows (datasets.page), never the whole file.
+ */
+export interface LinkedDatasetInfo {
+  /** linked_datasets.id (the link; DatasetSummary.id is its row in datasets). */
+  linkId: number
+  /** The absolute path or glob as linked. */
+  pattern: string
+  format: 'csv' | 'parquet'
+  files: number
+  bytes: number
+  /** Every column of the files with DuckDB's type; numeric ones carry the statistics pass's figures. */
+  columns: { name: string; type: string; numeric: boolean; count: number | null; mean: number | null; std: number | null; min: number | null; max: number | null }[]
+}
+
+/** One page of a linked dataset's rows, read by DuckDB (LIMIT/OFFSET over the files in path order). */
+export interface DatasetPage {
+  columns: { name: string; type: string }[]
+  /** Cells as text or numbers, null for an empty cell; `offset` is the first row's 0-based index. */
+  rows: (number | string | null)[][]
+  offset: number
+  totalRows: number
+}
+
+/** Where a linked run's scan stands (at most ~10 per second per run). */
+export interface ScanProgress {
+  runId: RunId
+  /** 1-based pass over the files (an epoch for gradient descent; 1..2 for the exact fit); passes null when not known ahead. */
+  pass: number
+  passes: number | null
+  rowsRead: number
+  rowsTotal: number
+  bytesTotal: number
+  elapsedMs: number
+}
+
+/** What a streamed prediction over a file or glob wrote. */
+export interface PredictFileResult {
+  out: string
+  rows: number
+  missingRows: number
+  metrics: Metrics | null
 }
 
 export interface DatasetSummary {
@@ -287,6 +334,8 @@ export interface DatasetSummary {
   fileColumns: number
   createdAt: string
   runCount: number
+  /** Set for a linked dataset (its rows stay in the files: datasets.get refuses it, datasets.page reads pages); null for imported data. */
+  linked: LinkedDatasetInfo | null
 }
 
 export interface DatasetData extends DatasetSummary {
@@ -416,6 +465,12 @@ export const requestSchemas = {
   'datasets.delete': z.tuple([id, z.object({ withRuns: z.boolean() }).default({ withRuns: false })]),
   /** Saves how a dataset is prepared (target, features, data settings); answered with what was stored. */
   'datasets.prepare': z.tuple([id, datasetPreparationSchema]),
+  /** Links a file or glob on this machine in place (one statistics pass); answers with its datasets row. A path linked before and unchanged answers with that link. */
+  'datasets.link': z.tuple([z.object({ pattern: z.string().min(1).max(4096), name: name.optional(), relink: z.boolean().default(false) })]),
+  /** A page of a linked dataset's rows. */
+  'datasets.page': z.tuple([id, z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) })]),
+  /** Whether a linked dataset's files are as they were when linked: null, or the sentence saying what changed (checkLinkedFiles). */
+  'datasets.checkLinked': z.tuple([id]),
   'runs.list': z.tuple([runFilterSchema]),
   'runs.get': z.tuple([id]),
   'runs.rename': z.tuple([id, name]),
@@ -440,6 +495,8 @@ export const requestSchemas = {
       interval: z.object({ kind: z.enum(intervalKinds), level: z.number().gt(0).lt(1) }).optional(),
     }),
   ]),
+  /** Predictions of a model over a file or glob, streamed from disk to `out` (.csv or .parquet) by DuckDB. */
+  'models.predictFile': z.tuple([z.object({ runId: id.optional(), modelJson: z.string().max(10_000_000).optional(), pattern: z.string().min(1).max(4096), out: z.string().min(1).max(4096) })]),
   /** A least-squares run's per-row diagnostics (and one feature's added-variable residuals when named). */
   'models.diagnostics': z.tuple([id, z.object({ addedVariable: z.string().max(10_000).optional() }).default({})]),
   /** The page offers to compute WebGL runs (it probed WebGL2 in its worker). */
@@ -459,6 +516,9 @@ export interface Results {
   'datasets.get': DatasetData
   'datasets.delete': { deletedRuns: number }
   'datasets.prepare': DatasetPreparation
+  'datasets.link': DatasetSummary
+  'datasets.page': DatasetPage
+  'datasets.checkLinked': WireError | null
   'runs.list': RunSummary[]
   'runs.get': RunDetail
   'runs.rename': RunSummary
@@ -476,6 +536,7 @@ export interface Results {
   /** The model JSON document, pretty-printed, ready to save. */
   'models.export': { fileName: string; json: string }
   'models.predict': PredictionResult
+  'models.predictFile': PredictFileResult
   'models.diagnostics': RunDiagnostics
   'compute.register': { providerId: string }
   'compute.report': null
@@ -491,6 +552,8 @@ export interface Events {
   /** New losses of a running run: epochs [from, from + loss.length), and θ after them. At most ~20 per second per run. */
   'training.progress': { runId: RunId; from: number; loss: Float64Array; valLoss: Float64Array | null; params: Float64Array; elapsedMs: number }
   /** A run was created, started, finished, renamed, deleted… — refetch it. */
+  /** A linked run's scan moved on (rows read of this pass); the app shows rows per second and an ETA. */
+  'training.scan': ScanProgress
   'runs.changed': { runIds: RunId[]; deleted?: boolean }
   'datasets.changed': { datasetIds: DatasetId[]; deleted?: boolean }
   /** To the registered compute provider only: start this run (or learning-rate search) on your GPU. */
@@ -519,7 +582,7 @@ export interface Transport {
 }
 
 export const requestNames = Object.keys(requestSchemas) as RequestName[]
-export const eventNames = ['training.started', 'training.progress', 'runs.changed', 'datasets.changed', 'compute.start', 'compute.control'] as const satisfies readonly EventName[]
+export const eventNames = ['training.started', 'training.progress', 'training.scan', 'runs.changed', 'datasets.changed', 'compute.start', 'compute.control'] as const satisfies readonly EventName[]
 
 // Compile-time completeness of the event list: an event added above but not listed fails to build.
 type Unlisted<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>

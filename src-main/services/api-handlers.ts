@@ -49,6 +49,11 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
       return { deletedRuns }
     },
     'datasets.prepare': async (id, preparation) => store.savePreparation(id, preparation),
+    // Scaffolding for the app side of #17 (branch i17-app-main replaces these before it lands).
+    'datasets.link': async () => notYet(),
+    'datasets.page': async () => notYet(),
+    'datasets.checkLinked': async () => notYet(),
+    'models.predictFile': async () => notYet(),
     'runs.list': async (filter) => store.listRuns(filter).map((r) => training.withPause(r)),
     'runs.get': async (id) => training.detail(id),
     'runs.rename': async (id, name) => updateRun(id, () => store.rename(id, name)),
@@ -77,6 +82,10 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
     // Computed in a worker thread (training.ts): this loop keeps answering while it runs.
     'models.diagnostics': async (id, options) => training.diagnostics(id, options),
   }
+}
+
+function notYet(): never {
+  throw new InputError('Linked datasets are not in the app yet.', 'Use slope train FILE --link from a terminal.')
 }
 
 /**

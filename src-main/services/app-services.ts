@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { AppInfo, Handlers } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
 import { appVersion } from '../app-version'
+import { linkThresholdBytes } from '../linked/link-threshold'
 import { createHandlers, type Emit } from './api-handlers'
 import { databaseError, openDatabase } from './database'
 import { RunStore } from './run-store'
@@ -58,7 +59,7 @@ export function openServices(options: ServiceOptions) {
     progress: (runId, from, loss, valLoss, params, elapsedMs) => broadcast('training.progress', { runId, from, loss, valLoss, params, elapsedMs }),
     changed: (runIds) => broadcast('runs.changed', { runIds }),
   })
-  const appInfo: AppInfo = { name: 'Slope', version: appVersion, shell: options.shell, databasePath: options.databasePath, cpuCount: availableParallelism() }
+  const appInfo: AppInfo = { name: 'Slope', version: appVersion, shell: options.shell, databasePath: options.databasePath, cpuCount: availableParallelism(), linkThresholdBytes: linkThresholdBytes() }
   return {
     store,
     training,

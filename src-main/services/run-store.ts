@@ -553,6 +553,7 @@ export class RunStore {
       fileColumns,
       createdAt: r.created_at,
       runCount: r.run_count,
+      linked: null,
     }
   }
 
