@@ -4,20 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as XLSX from '@e965/xlsx'
 import { expect, openTutorial, screenshot, test as base, trainRun } from './fixtures'
-import { startSlope, type SlopeServer } from './slope-server'
+import type { SlopeServer } from './slope-server'
+import { privateSlope } from './private-slope'
 
 const test = base.extend<{}, { slope: SlopeServer }>({
   // Its own server and database: the gradient-descent test (first) must find no exact fit of the
-  // tutorial yet, whatever other specs trained. Written out here on purpose: Playwright reuses a
-  // worker (and its server) for files whose worker fixtures are the same functions.
-  slope: [
-    async ({}, use) => {
-      const server = await startSlope()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
+  // tutorial yet, whatever other specs trained.
+  slope: privateSlope(),
 })
 
 const root = join(import.meta.dirname, '..', '..')

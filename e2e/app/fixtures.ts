@@ -1,20 +1,14 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
-import { startSlope, type SlopeServer } from './slope-server'
+import { privateSlope } from './private-slope'
+import type { SlopeServer } from './slope-server'
 
 /**
  * `slope`: browser mode started once per Playwright worker (worker-scoped: with `workers: 1` every
- * spec file shares it and its database — start your own with `startSlope` to stop or restart one),
+ * spec file shares it and its database — a spec extends it with its own `privateSlope()` for a database of its own, or calls `startSlope` to stop or restart one),
  * and `app`: a page logged in with the printed link, at 1280×800. Screenshots go to e2e/screenshots/.
  */
 export const test = base.extend<{ app: Page }, { slope: SlopeServer }>({
-  slope: [
-    async ({}, use) => {
-      const server = await startSlope()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
+  slope: privateSlope(),
   app: async ({ page, slope }, use) => {
     await page.setViewportSize({ width: 1280, height: 800 })
     const errors: string[] = []

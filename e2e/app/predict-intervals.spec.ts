@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import type { Download, Page } from '@playwright/test'
 import Papa from 'papaparse'
 import { expect, openTutorial, screenshot, test as base, trainRun } from './fixtures'
-import { startSlope, type SlopeServer } from './slope-server'
+import type { SlopeServer } from './slope-server'
+import { privateSlope } from './private-slope'
 
 /**
  * The Predict panel's intervals are `slope predict --interval`'s: the app's saved CSV is byte for
@@ -15,16 +16,8 @@ import { startSlope, type SlopeServer } from './slope-server'
  */
 const test = base.extend<{}, { slope: SlopeServer }>({
   // Its own server and database: "no exact fit of this data yet" must not see another spec's
-  // least-squares run of the tutorial. Written out here on purpose: Playwright reuses a worker (and
-  // its server) for files whose worker fixtures are the same functions.
-  slope: [
-    async ({}, use) => {
-      const server = await startSlope()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
+  // least-squares run of the tutorial.
+  slope: privateSlope(),
 })
 
 const root = join(import.meta.dirname, '..', '..')

@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test as base, type Locator, type Page } from '@playwright/test'
 import { screenshot, trainRun } from './fixtures'
-import { startSlope, type SlopeServer } from './slope-server'
+import type { SlopeServer } from './slope-server'
+import { privateSlope } from './private-slope'
 
 /**
  * The Data tab's term builder (issue #15): a formula built with the buttons, checked as typed (a
@@ -10,15 +11,7 @@ import { startSlope, type SlopeServer } from './slope-server'
  * here, independently of the app. One private server: the reload must find what was stored.
  */
 const test = base.extend<{}, { slope: SlopeServer }>({
-  // Written out here on purpose: a shared definition would hand this file the shared database.
-  slope: [
-    async ({}, use) => {
-      const server = await startSlope()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
+  slope: privateSlope(),
 })
 test.describe.configure({ mode: 'serial' })
 

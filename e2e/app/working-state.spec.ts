@@ -1,5 +1,6 @@
 import { expect, test as base, type Page } from '@playwright/test'
-import { startSlope, type SlopeServer } from './slope-server'
+import type { SlopeServer } from './slope-server'
+import { privateSlope } from './private-slope'
 
 /**
  * The analyst's place (issue #12): each dataset keeps its preparation in the database, one entry
@@ -8,16 +9,7 @@ import { startSlope, type SlopeServer } from './slope-server'
  * must find what the earlier steps stored.
  */
 const test = base.extend<{}, { slope: SlopeServer }>({
-  // Written out here on purpose: Playwright reuses a worker (and its server) for files whose worker
-  // fixtures are the same functions, so a shared definition would hand this file the shared database.
-  slope: [
-    async ({}, use) => {
-      const server = await startSlope()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
+  slope: privateSlope(),
 })
 test.describe.configure({ mode: 'serial' })
 

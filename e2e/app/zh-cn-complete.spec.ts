@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, test as shared } from './fixtures'
-import { startSlope, type SlopeServer } from './slope-server'
+import type { SlopeServer } from './slope-server'
+import { privateSlope } from './private-slope'
 
 /**
  * 简体中文 is complete (issue #12): every view (each tab, the sweep and delete dialogs) with the
@@ -13,16 +14,7 @@ import { startSlope, type SlopeServer } from './slope-server'
  * user's own words, which no translation touches, and would otherwise be on every list here.
  */
 const test = shared.extend<{}, { slope: SlopeServer }>({
-  // Written out here on purpose: Playwright reuses a worker (and its server) for files whose worker
-  // fixtures are the same functions, so a shared definition would hand this file the shared database.
-  slope: [
-    async ({}, use) => {
-      const server = await startSlope()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
+  slope: privateSlope(),
 })
 
 const COLUMNS = ['employment', 'deflator', 'gnp', 'unemployed', 'armed_forces', 'population', 'year']
