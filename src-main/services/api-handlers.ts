@@ -4,6 +4,7 @@ import { isRequestName, requestSchemas } from '../../src-core/contract'
 import { InputError, isInputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
 import { exportModel, predictUpload } from './export'
+import type { FilePredictions } from './file-predictions'
 import type { LinkedDatasets } from './linked-datasets'
 import type { RunStore } from './run-store'
 import type { TrainingService } from './training'
@@ -12,6 +13,7 @@ export interface Services {
   store: RunStore
   training: TrainingService
   linked: LinkedDatasets
+  predictions: FilePredictions
   appInfo: AppInfo
 }
 
@@ -28,7 +30,7 @@ export interface ComputeHost {
  * The contract implemented over the services — one handler per request, shared by Electron IPC and
  * browser mode's WebSocket. Arguments arrive already validated by `dispatch`.
  */
-export function createHandlers({ store, training, linked, appInfo }: Services, emit: Emit, compute: ComputeHost): Handlers {
+export function createHandlers({ store, training, linked, predictions, appInfo }: Services, emit: Emit, compute: ComputeHost): Handlers {
   /** An edit of a stored run: write it, tell every window, answer with the run as it now is. */
   const updateRun = (id: RunId, write: () => void) => {
     write()
@@ -61,7 +63,8 @@ export function createHandlers({ store, training, linked, appInfo }: Services, e
     },
     'datasets.page': async (id, range) => linked.page(id, range),
     'datasets.checkLinked': async (id) => linked.check(id),
-    'models.predictFile': async () => notYet(),
+    // Streamed from disk in a worker of its own (file-predictions.ts), into a new file.
+    'models.predictFile': async (request) => predictions.predict(request),
     'runs.list': async (filter) => store.listRuns(filter).map((r) => training.withPause(r)),
     'runs.get': async (id) => training.detail(id),
     'runs.rename': async (id, name) => updateRun(id, () => store.rename(id, name)),
@@ -90,11 +93,6 @@ export function createHandlers({ store, training, linked, appInfo }: Services, e
     // Computed in a worker thread (training.ts): this loop keeps answering while it runs.
     'models.diagnostics': async (id, options) => training.diagnostics(id, options),
   }
-}
-
-/** models.predictFile until its worker job lands (README "Linked datasets": not done yet). */
-function notYet(): never {
-  throw new InputError('Predicting over a file is not in the app yet.', 'Use slope predict MODEL.json FILE --out PREDICTIONS.csv from a terminal.')
 }
 
 /**

@@ -8,6 +8,7 @@ import { appVersion } from '../app-version'
 import { linkThresholdBytes } from '../linked/link-threshold'
 import { createHandlers, type Emit } from './api-handlers'
 import { databaseError, openDatabase } from './database'
+import { FilePredictions } from './file-predictions'
 import { LinkedDatasets } from './linked-datasets'
 import { RunStore } from './run-store'
 import { TrainingService } from './training'
@@ -51,6 +52,7 @@ export function openServices(options: ServiceOptions) {
     helperThreadsPerRun: options.helperThreadsPerRun,
   })
   const linked = new LinkedDatasets(store)
+  const predictions = new FilePredictions(store, options.workerFactory)
   // Every open connection's emit: broadcasts reach all windows and tabs.
   const connections = new Set<Emit>()
   const broadcast: Emit = (event, payload) => {
@@ -67,6 +69,7 @@ export function openServices(options: ServiceOptions) {
     store,
     training,
     linked,
+    predictions,
     appInfo,
     interrupted,
     /**
@@ -78,7 +81,7 @@ export function openServices(options: ServiceOptions) {
       connections.add(emit)
       let unregister: (() => void) | null = null
       let providerId: string | null = null
-      const handlers = createHandlers({ store, training, linked, appInfo }, broadcast, {
+      const handlers = createHandlers({ store, training, linked, predictions, appInfo }, broadcast, {
         registerProvider(offer) {
           unregister?.()
           const id = randomUUID()
@@ -110,6 +113,7 @@ export function openServices(options: ServiceOptions) {
     async close() {
       await training.close()
       await linked.close()
+      await predictions.close()
       store.close()
     },
   }

@@ -48,5 +48,9 @@ port.on('message', async (message: CpuWorkerRequest) => {
     // The streamed exact fit (the app's lstsq runs on linked data), off main's event loop.
     const linked = await import('../linked/linked-lstsq-message')
     await linked.runLinkedLstsqMessage(message as unknown as import('../linked/linked-lstsq-message').LinkedLstsqMessage, (event) => port.postMessage(event))
+  } else if ((message as { type: string }).type === 'linked-predict') {
+    // The app's "Predict a file": a streamed prediction, off main's event loop.
+    const linked = await import('../linked/linked-predict-message')
+    await linked.runLinkedPredictMessage(message as unknown as import('../linked/linked-predict-message').LinkedPredictMessage, (event) => port.postMessage(event))
   }
 })
