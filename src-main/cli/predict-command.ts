@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { readFile, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import Papa from 'papaparse'
 import { InputError } from '../../src-core/errors'
 import { readModelDocument, type LoadedModel } from '../../src-core/model-file'
-import { predictWithModel, type ModelPrediction } from '../../src-core/model/predict-with-model'
+import { predictWithModel } from '../../src-core/model/predict-with-model'
 import { intervalKinds, intervalModel, type IntervalKind } from '../../src-core/model/prediction-interval'
-import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
-import { writeError, writeFileAtomic } from '../services/atomic-write'
-import type { LinkedSource } from '../linked/linked-source'
+import { writeFileAtomic } from '../services/atomic-write'
+import { predictionHeaderCsv, predictionRowsCsv } from '../linked/prediction-csv'
+import type { StreamedPredictionSummary } from '../linked/prediction-file'
 import { linkOrImport } from './link-or-import'
 import { importFile } from '../services/import-file'
 import { importOptionSpecs, importOptionsFrom, importOptionsUsage } from './import-options'
@@ -68,7 +67,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const out = values.out
   const toParquet = out !== undefined && /\.(parquet|pq)$/i.test(out)
   if (values.link && values.import) throw new UsageError('--link and --import contradict each other.')
-  if ((await linkOrImport(dataPath, values.import === true, values.link === true)).link) return streamedPredict(model, dataPath, intervalOption, out, toParquet)
+  if ((await linkOrImport(dataPath, values.import === true, values.link === true)).link) return streamedPredict(model, dataPath, intervalOption, out)
   const file = await importFile(dataPath, importOptionsFrom(values))
   const result = predictWithModel(file, model, intervalOption)
   const csv = `${predictionHeaderCsv(model, result)}${predictionRowsCsv(model, result)}`
@@ -86,98 +85,35 @@ export async function predictCommand(argv: string[]): Promise<number> {
   return 0
 }
 
-function predictionFields(model: LoadedModel, result: ModelPrediction): string[] {
-  return [
-    'row',
-    ...model.features,
-    ...(result.actual ? [model.target] : []),
-    `predicted_${model.target}`,
-    ...(result.interval ? [`lower_${model.target}`, `upper_${model.target}`] : []),
-    ...(result.backTransformed ? [`predicted_${result.backTransformed.column}`] : []),
-  ]
-}
-
-// Headers come from the user's file: one named `=cmd|' /C calc'!A0` must not run in a spreadsheet.
-function predictionHeaderCsv(model: LoadedModel, result: ModelPrediction): string {
-  return `${Papa.unparse([predictionFields(model, result)], { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
-}
-
-/** The rows of one prediction (a whole file or one chunk), each line ending in a newline. */
-function predictionRowsCsv(model: LoadedModel, result: ModelPrediction): string {
-  const table = result.table
-  if (table.rowCount === 0) return ''
-  const intervals = result.interval
-  const back = result.backTransformed
-  const featureColumns = model.features.map((f) => table.column(f))
-  const rows: (string | number)[][] = []
-  for (let i = 0; i < table.rowCount; i++) {
-    const cells: (string | number)[] = [table.rowNumber(i)]
-    for (const c of featureColumns) cells.push(cellOut(c[i]!))
-    if (result.actual) cells.push(cellOut(result.actual[i]!))
-    cells.push(cellOut(result.predicted[i]!))
-    if (intervals) cells.push(cellOut(intervals.lower[i]!), cellOut(intervals.upper[i]!))
-    if (back) cells.push(cellOut(back.predicted[i]!))
-    rows.push(cells)
-  }
-  return `${Papa.unparse(rows, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
-}
-
 /**
- * Streamed prediction over a linked file: chunk by chunk, each chunk's CSV lines appended to the
- * output (a temporary file renamed into place at the end, so a failure or Ctrl-C leaves no half
- * file). Parquet: the same CSV is then copied by DuckDB, which streams it in bounded memory.
+ * Streamed prediction over a linked file, chunk by chunk (prediction-file.ts): into `out` (a
+ * temporary file renamed into place at the end, so a failure or Ctrl-C leaves no half file), or to
+ * stdout without --out.
  */
-async function streamedPredict(model: LoadedModel, pattern: string, interval: { kind: IntervalKind; level: number } | undefined, out: string | undefined, toParquet: boolean): Promise<number> {
+async function streamedPredict(model: LoadedModel, pattern: string, interval: { kind: IntervalKind; level: number } | undefined, out: string | undefined): Promise<number> {
   // DuckDB loads only for linked input or Parquet output (its native module is slow to load).
   const { LinkedSource } = await import('../linked/linked-source')
-  const { predictChunks, StreamedMetrics } = await import('../linked/streamed-predict')
+  const { predictIntoFile, writePredictions } = await import('../linked/prediction-file')
   const source = await LinkedSource.open(resolve(pattern))
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.once('SIGINT', onSigint)
-  const temp = out ? join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp${toParquet ? '.csv' : ''}`) : null
-  const handle = temp ? await open(temp, 'wx', 0o644).catch((e: NodeJS.ErrnoException) => { throw writeError(out!, e) }) : null
-  const write = async (text: string) => {
-    if (handle) await handle.write(text).catch((e: NodeJS.ErrnoException) => { throw writeError(out!, e) })
-    else if (!process.stdout.write(text)) await new Promise((done) => process.stdout.once('drain', done))
-  }
-  let rows = 0
-  let missingRows = 0
-  let missingFeatureRows = 0
-  const unknown = new Map<string, number>()
-  const metrics = new StreamedMetrics()
-  let headerWritten = false
+  let summary: StreamedPredictionSummary
   try {
-    for await (const { prediction } of predictChunks(source, model, { interval, signal: controller.signal, file: basename(pattern) })) {
-      if (!headerWritten) {
-        await write(predictionHeaderCsv(model, prediction))
-        headerWritten = true
-      }
-      await write(predictionRowsCsv(model, prediction))
-      rows += prediction.table.rowCount
-      missingRows += prediction.missingRows
-      missingFeatureRows += prediction.missingFeatureRows
-      for (const u of prediction.unknownLevels) unknown.set(u.column, (unknown.get(u.column) ?? 0) + u.rows)
-      if (prediction.actual) metrics.add(prediction.predicted, prediction.actual)
-    }
-    if (handle && temp && out) {
-      await handle.sync()
-      await handle.close()
-      if (toParquet) await copyCsvToParquet(source, temp, out)
-      else await rename(temp, out)
-    }
-  } catch (e) {
-    await handle?.close().catch(() => undefined)
-    throw e
+    const options = { interval, signal: controller.signal }
+    summary = out
+      ? await predictIntoFile(source, model, out, options)
+      : await writePredictions(source, model, options, async (text) => {
+          if (!process.stdout.write(text)) await new Promise((done) => process.stdout.once('drain', done))
+        })
   } finally {
     process.off('SIGINT', onSigint)
-    if (temp) await unlink(temp).catch(() => undefined)
     source.close()
   }
+  const { rows, missingRows, missingFeatureRows, unknownLevels, metrics: m } = summary
   const notes: string[] = [`predicted ${rows - missingRows} of ${rows} rows${out ? ` into ${out}` : ''}`]
-  for (const [column, n] of unknown) notes.push(`${n} rows have a value of "${column}" the model was not trained on, and no prediction`)
+  for (const [column, n] of unknownLevels) notes.push(`${n} rows have a value of "${column}" the model was not trained on, and no prediction`)
   if (missingFeatureRows) notes.push(`${missingFeatureRows} rows have a missing feature cell and no prediction`)
-  const m = metrics.value()
   if (m) notes.push(`against "${model.target}" in the file: mse ${formatNumber(m.mse)}, rmse ${formatNumber(m.rmse)}, mae ${formatNumber(m.mae)}, r2 ${formatNumber(m.r2)}`)
   process.stderr.write(`${notes.join('\n')}\n`)
   return 0
@@ -189,6 +125,7 @@ async function writeParquetFromCsv(csv: string, out: string): Promise<void> {
   try {
     await writeFileAtomic(temp, csv)
     const { LinkedSource } = await import('../linked/linked-source')
+    const { copyCsvToParquet } = await import('../linked/prediction-file')
     const source = await LinkedSource.open(temp)
     try {
       await copyCsvToParquet(source, temp, out)
@@ -198,24 +135,4 @@ async function writeParquetFromCsv(csv: string, out: string): Promise<void> {
   } finally {
     await unlink(temp).catch(() => undefined)
   }
-}
-
-/**
- * DuckDB's COPY of the predictions' CSV into Parquet, streamed in bounded memory: `row` as BIGINT,
- * every other column DOUBLE (the CSV's shortest round-trip decimals parse back to the same doubles,
- * and an empty cell is a null). Written beside the target and renamed, so no half file is left.
- */
-async function copyCsvToParquet(source: LinkedSource, csvPath: string, out: string): Promise<void> {
-  const partial = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp.parquet`)
-  try {
-    await source.copyCsvToParquet(csvPath, partial)
-    await rename(partial, out)
-  } catch (e) {
-    await unlink(partial).catch(() => undefined)
-    throw e
-  }
-}
-
-function cellOut(x: number): string | number {
-  return Number.isNaN(x) ? '' : x
 }

@@ -8,6 +8,8 @@ import { appVersion } from '../app-version'
 import { linkThresholdBytes } from '../linked/link-threshold'
 import { createHandlers, type Emit } from './api-handlers'
 import { databaseError, openDatabase } from './database'
+import { FilePredictions } from './file-predictions'
+import { LinkedDatasets } from './linked-datasets'
 import { RunStore } from './run-store'
 import { TrainingService } from './training'
 import type { WorkerFactory } from './train-worker'
@@ -49,6 +51,8 @@ export function openServices(options: ServiceOptions) {
     appVersion,
     helperThreadsPerRun: options.helperThreadsPerRun,
   })
+  const linked = new LinkedDatasets(store)
+  const predictions = new FilePredictions(store, options.workerFactory)
   // Every open connection's emit: broadcasts reach all windows and tabs.
   const connections = new Set<Emit>()
   const broadcast: Emit = (event, payload) => {
@@ -58,11 +62,14 @@ export function openServices(options: ServiceOptions) {
     started: (runId, info) => broadcast('training.started', { runId, info }),
     progress: (runId, from, loss, valLoss, params, elapsedMs) => broadcast('training.progress', { runId, from, loss, valLoss, params, elapsedMs }),
     changed: (runIds) => broadcast('runs.changed', { runIds }),
+    scan: (progress) => broadcast('training.scan', progress),
   })
   const appInfo: AppInfo = { name: 'Slope', version: appVersion, shell: options.shell, databasePath: options.databasePath, cpuCount: availableParallelism(), linkThresholdBytes: linkThresholdBytes() }
   return {
     store,
     training,
+    linked,
+    predictions,
     appInfo,
     interrupted,
     /**
@@ -74,7 +81,7 @@ export function openServices(options: ServiceOptions) {
       connections.add(emit)
       let unregister: (() => void) | null = null
       let providerId: string | null = null
-      const handlers = createHandlers({ store, training, appInfo }, broadcast, {
+      const handlers = createHandlers({ store, training, linked, predictions, appInfo }, broadcast, {
         registerProvider(offer) {
           unregister?.()
           const id = randomUUID()
@@ -105,6 +112,8 @@ export function openServices(options: ServiceOptions) {
     },
     async close() {
       await training.close()
+      await linked.close()
+      await predictions.close()
       store.close()
     },
   }
