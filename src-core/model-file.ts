@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { InputError } from './errors'
 import { INTERCEPT_KEY } from './intercept-key'
 import type { Metrics } from './model/metrics'

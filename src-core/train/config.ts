@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { InputError } from '../errors'
 import type { OptimizerSetting } from './optimizers/optimizer'
 import { optimizerModule, optimizersUsing, type OptimizerName } from './optimizers/registry'

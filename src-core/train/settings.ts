@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { OptimizerHyperparameters } from './optimizers/optimizer'
 import { optimizerNames } from './optimizers/registry'
 import { covarianceTypes } from '../model/covariance-type'
