@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { FixableText } from './errors'
 import type { ModelDocument } from './model-file'
 import type { CurvatureJson } from './model/curvature'
@@ -156,111 +156,113 @@ export type LrFinderParsed = z.output<typeof lrFinderSchema>
 
 // ---------- a compute worker's reports (from the page, so untrusted) ----------
 
-/** Any number, NaN and ±Infinity included: a diverged run's losses and metrics are not finite. */
-const anyNumber = z.custom<number>((v) => typeof v === 'number', 'must be a number')
-const count = z.number().int().min(0)
-const jobId = z.string().min(1).max(200)
-const numbers = z.array(anyNumber).max(100_000)
-const text = z.string().max(10_000)
-/** Parts main only stores and shows back (never computes with): checked to be objects, not field by field. */
-const record = <T>(what: string) => z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `must be ${what}`)
-
-const metricsSchema = z.object({ mse: anyNumber, rmse: anyNumber, mae: anyNumber, r2: anyNumber })
-const exactSchema = z.discriminatedUnion('available', [
-  z.object({ available: z.literal(true), params: numbers, trainLoss: anyNumber, distance: anyNumber }),
-  z.object({ available: z.literal(false), reason: text }),
-])
-const surfaceSchema = record<LossQuadratic>('a loss surface').nullable()
-
-const maybeNumber = z.number().nullable()
-/** CurvatureJson (model/curvature.ts): the oracle's figures, numbers or null. */
-const curvatureSchema = z.object({
-  lambda_max: maybeNumber,
-  lambda_min: maybeNumber,
-  condition_number: maybeNumber,
-  lr_max_stable: maybeNumber,
-  lr_optimal: maybeNumber,
-  heavy_ball: z.object({ lr: maybeNumber, momentum: maybeNumber }),
-  contraction_per_epoch: maybeNumber,
-  'epochs_to_1e-6': z.object({ predicted: maybeNumber, observed: maybeNumber }),
-  note: z.string().max(10_000).nullable(),
-})
-
-const preparedInfoSchema = z.object({
-  features: z.array(columnName).max(10_000),
-  trainRows: count,
-  validationRows: count,
-  exact: exactSchema.nullable(),
-  hessianCondition: anyNumber.nullable(),
-  curvature: curvatureSchema.nullable(),
-  surface: surfaceSchema,
-})
-
-const fitOutcomeSchema = z
-  .object({
-    prepared: z.object({
-      target: columnName,
-      features: z.array(columnName).max(10_000),
-      standardization: z.object({ mean: numbers, scale: numbers }).nullable(),
-      imputation: numbers.nullable(),
-      missing: z.object({
-        policy: z.enum(['error', 'drop', 'mean']),
-        droppedRows: count,
-        imputed: z.array(z.object({ column: columnName, cells: count, value: anyNumber })).max(10_000),
-      }),
-      trainRows: count,
-      validationRows: count,
-    }),
-    status: z.enum(['completed', 'diverged', 'cancelled']),
-    divergedAt: count.nullable(),
-    epochsRun: count,
-    stoppedEarly: z.boolean(),
-    bestEpoch: count.nullable(),
-    loss: f64,
-    valLoss: f64.nullable(),
-    model: z.object({ weights: numbers, intercept: anyNumber }).nullable(),
-    trainingParams: numbers,
-    metrics: z.object({ train: metricsSchema, validation: metricsSchema.nullable() }).nullable(),
-    exact: exactSchema.nullable(),
-    statistics: record<ExactFitStatistics>('least-squares statistics').nullable(),
-    trainMs: anyNumber,
-    path: z.object({ epochs: z.array(count), params: z.array(numbers) }).nullable(),
-    hessianCondition: anyNumber.nullable(),
-    curvature: curvatureSchema.nullable(),
-    backend: z.object({ name: text, kernel: text, threads: count, note: text.nullable().optional() }).nullable(),
-    surface: surfaceSchema,
-  })
-  .refine((o) => o.model === null || o.model.weights.length === o.prepared.features.length, { message: 'must have one weight per feature', path: ['model', 'weights'] })
-  .refine((o) => o.valLoss === null || o.valLoss.length === o.loss.length, { message: 'must have one value per epoch of loss', path: ['valLoss'] })
-
 /**
  * A compute worker's message as the page reports it (`compute.report`), checked field by field
  * before main stores anything of it: what the store keeps and the model file is built from is
  * typed here, the rest must at least be objects. Main also checks the id against the job the
  * reporting page holds.
  */
-export const workerEventSchema: z.ZodType<WorkerEvent> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('started'), runId: jobId, info: preparedInfoSchema }),
-  z
-    .object({ type: z.literal('progress'), runId: jobId, from: count, loss: f64, valLoss: f64.nullable(), params: f64, elapsedMs: anyNumber })
-    .refine((p) => p.valLoss === null || p.valLoss.length === p.loss.length, { message: 'must have one value per epoch of loss', path: ['valLoss'] }),
-  z.object({ type: z.literal('done'), runId: jobId, outcome: fitOutcomeSchema }),
-  z.object({
-    type: z.literal('failed'),
-    runId: jobId,
-    inputError: z.boolean(),
-    message: text,
-    hint: text,
-    where: z.object({ file: z.string().max(1000).optional(), row: z.number().int().optional(), column: z.string().max(1000).optional() }),
-  }),
-  z
+export const workerEventSchema: z.ZodType<WorkerEvent> = z.lazy(() => {
+  /** Any number, NaN and ±Infinity included: a diverged run's losses and metrics are not finite. */
+  const anyNumber = z.custom<number>((v) => typeof v === 'number', 'must be a number')
+  const count = z.number().int().min(0)
+  const jobId = z.string().min(1).max(200)
+  const numbers = z.array(anyNumber).max(100_000)
+  const text = z.string().max(10_000)
+  /** Parts main only stores and shows back (never computes with): checked to be objects, not field by field. */
+  const record = <T>(what: string) => z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `must be ${what}`)
+
+  const metricsSchema = z.object({ mse: anyNumber, rmse: anyNumber, mae: anyNumber, r2: anyNumber })
+  const exactSchema = z.discriminatedUnion('available', [
+    z.object({ available: z.literal(true), params: numbers, trainLoss: anyNumber, distance: anyNumber }),
+    z.object({ available: z.literal(false), reason: text }),
+  ])
+  const surfaceSchema = record<LossQuadratic>('a loss surface').nullable()
+
+  const maybeNumber = z.number().nullable()
+  /** CurvatureJson (model/curvature.ts): the oracle's figures, numbers or null. */
+  const curvatureSchema = z.object({
+    lambda_max: maybeNumber,
+    lambda_min: maybeNumber,
+    condition_number: maybeNumber,
+    lr_max_stable: maybeNumber,
+    lr_optimal: maybeNumber,
+    heavy_ball: z.object({ lr: maybeNumber, momentum: maybeNumber }),
+    contraction_per_epoch: maybeNumber,
+    'epochs_to_1e-6': z.object({ predicted: maybeNumber, observed: maybeNumber }),
+    note: z.string().max(10_000).nullable(),
+  })
+
+  const preparedInfoSchema = z.object({
+    features: z.array(columnName).max(10_000),
+    trainRows: count,
+    validationRows: count,
+    exact: exactSchema.nullable(),
+    hessianCondition: anyNumber.nullable(),
+    curvature: curvatureSchema.nullable(),
+    surface: surfaceSchema,
+  })
+
+  const fitOutcomeSchema = z
     .object({
-      type: z.literal('lr-finder-done'),
-      requestId: jobId,
-      result: z.object({ learningRates: f64, losses: f64, suggestion: anyNumber.nullable(), stoppedBecause: z.enum(['diverged', 'max-lr']) }),
+      prepared: z.object({
+        target: columnName,
+        features: z.array(columnName).max(10_000),
+        standardization: z.object({ mean: numbers, scale: numbers }).nullable(),
+        imputation: numbers.nullable(),
+        missing: z.object({
+          policy: z.enum(['error', 'drop', 'mean']),
+          droppedRows: count,
+          imputed: z.array(z.object({ column: columnName, cells: count, value: anyNumber })).max(10_000),
+        }),
+        trainRows: count,
+        validationRows: count,
+      }),
+      status: z.enum(['completed', 'diverged', 'cancelled']),
+      divergedAt: count.nullable(),
+      epochsRun: count,
+      stoppedEarly: z.boolean(),
+      bestEpoch: count.nullable(),
+      loss: f64,
+      valLoss: f64.nullable(),
+      model: z.object({ weights: numbers, intercept: anyNumber }).nullable(),
+      trainingParams: numbers,
+      metrics: z.object({ train: metricsSchema, validation: metricsSchema.nullable() }).nullable(),
+      exact: exactSchema.nullable(),
+      statistics: record<ExactFitStatistics>('least-squares statistics').nullable(),
+      trainMs: anyNumber,
+      path: z.object({ epochs: z.array(count), params: z.array(numbers) }).nullable(),
+      hessianCondition: anyNumber.nullable(),
+      curvature: curvatureSchema.nullable(),
+      backend: z.object({ name: text, kernel: text, threads: count, note: text.nullable().optional() }).nullable(),
+      surface: surfaceSchema,
     })
-    .refine((d) => d.result.losses.length === d.result.learningRates.length, { message: 'must have one loss per learning rate', path: ['result', 'losses'] }),
-])
+    .refine((o) => o.model === null || o.model.weights.length === o.prepared.features.length, { message: 'must have one weight per feature', path: ['model', 'weights'] })
+    .refine((o) => o.valLoss === null || o.valLoss.length === o.loss.length, { message: 'must have one value per epoch of loss', path: ['valLoss'] })
+
+  return z.discriminatedUnion('type', [
+    z.object({ type: z.literal('started'), runId: jobId, info: preparedInfoSchema }),
+    z
+      .object({ type: z.literal('progress'), runId: jobId, from: count, loss: f64, valLoss: f64.nullable(), params: f64, elapsedMs: anyNumber })
+      .refine((p) => p.valLoss === null || p.valLoss.length === p.loss.length, { message: 'must have one value per epoch of loss', path: ['valLoss'] }),
+    z.object({ type: z.literal('done'), runId: jobId, outcome: fitOutcomeSchema }),
+    z.object({
+      type: z.literal('failed'),
+      runId: jobId,
+      inputError: z.boolean(),
+      message: text,
+      hint: text,
+      where: z.object({ file: z.string().max(1000).optional(), row: z.number().int().optional(), column: z.string().max(1000).optional() }),
+    }),
+    z
+      .object({
+        type: z.literal('lr-finder-done'),
+        requestId: jobId,
+        result: z.object({ learningRates: f64, losses: f64, suggestion: anyNumber.nullable(), stoppedBecause: z.enum(['diverged', 'max-lr']) }),
+      })
+      .refine((d) => d.result.losses.length === d.result.learningRates.length, { message: 'must have one loss per learning rate', path: ['result', 'losses'] }),
+  ])
+})
 
 // ---------- results ----------
 

@@ -1,5 +1,5 @@
 import { InputError } from '../errors'
-import { INTERCEPT_KEY } from '../model-file'
+import { INTERCEPT_KEY } from '../intercept-key'
 import { prepareData } from '../table/prepare'
 import type { Table } from '../table/table'
 import type { TrainConfig } from '../train/config'

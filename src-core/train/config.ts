@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { InputError } from '../errors'
 import type { OptimizerSetting } from './optimizers/optimizer'
 import { optimizerModule, optimizersUsing, type OptimizerName } from './optimizers/registry'
@@ -16,33 +16,51 @@ export { MAX_EPOCHS, scheduleSchema, initSchema } from './settings'
 
 type Shape = { [K in SettingName]: z.ZodOptional<Settings[K]['schema']> }
 
-/** Each setting optional: a missing one gets its default, the chosen optimizer's where it has one. */
-const partialSchema = z.object(Object.fromEntries(settingNames.map((name) => [name, settings[name].schema.optional()])) as unknown as Shape)
+/**
+ * Each setting optional: a missing one gets its default, the chosen optimizer's where it has one.
+ * Built for the settings an input names, in the table's order (so its first issue is the one the whole
+ * table's object would report first): a setting's schema is constructed when first checked, and
+ * `slope train --lr 0.01` need not build the other 26 at start (issue #16).
+ */
+type PartialSchema = z.ZodObject<Shape, z.core.$strip>
+const partialSchemas = new Map<string, PartialSchema>()
+function partialSchemaFor(input: unknown): PartialSchema {
+  const given = typeof input === 'object' && input !== null ? settingNames.filter((name) => (input as Record<string, unknown>)[name] !== undefined) : []
+  const key = given.join(' ')
+  let schema = partialSchemas.get(key)
+  if (!schema) {
+    schema = z.object(Object.fromEntries(given.map((name) => [name, settings[name].schema.optional()])) as unknown as Shape)
+    partialSchemas.set(key, schema)
+  }
+  return schema
+}
 
 export type TrainConfig = { [K in SettingName]: z.output<Settings[K]['schema']> }
-export type TrainConfigInput = z.input<typeof partialSchema>
+export type TrainConfigInput = z.input<PartialSchema>
 export type Schedule = z.output<typeof scheduleSchema>
 export type InitConfig = z.output<typeof initSchema>
 export type EarlyStopping = NonNullable<z.output<typeof earlyStoppingSchema>>
 
-/** Documented, complete config schema (every field present), for the model file's JSON Schema. */
-export const trainConfigSchema = z.object(Object.fromEntries(settingNames.map((name) => [name, settings[name].schema])) as unknown as { [K in SettingName]: Settings[K]['schema'] })
+/** Documented, complete config schema (every field present), for the model file's JSON Schema; built on first use. */
+export const trainConfigSchema = z.lazy(() => z.object(Object.fromEntries(settingNames.map((name) => [name, settings[name].schema])) as unknown as { [K in SettingName]: Settings[K]['schema'] }))
 
 /**
  * `training.config` of the model file, documented field by field from the settings' texts. Every field
  * is optional for reading: files written before a setting existed (e.g. RMSprop's α) stay valid.
  */
-export const documentedConfigSchema = z
-  .object(
-    Object.fromEntries(
-      settingNames.map((name) => {
-        const text = settingTexts.en.fields[name]
-        const owners = settings[name].group === 'optimizer' ? ` Read by: ${optimizersUsing(name as OptimizerSetting).map((m) => m.torchClass).join(', ')}.` : ''
-        return [name, settings[name].schema.optional().describe(`${text.label}: ${text.help}.${owners}`)]
-      }),
-    ),
-  )
-  .describe('Every setting of the run (Slope’s TrainConfig, the same names as the app and `slope train --json`).')
+export const documentedConfigSchema = z.lazy(() =>
+  z
+    .object(
+      Object.fromEntries(
+        settingNames.map((name) => {
+          const text = settingTexts.en.fields[name]
+          const owners = settings[name].group === 'optimizer' ? ` Read by: ${optimizersUsing(name as OptimizerSetting).map((m) => m.torchClass).join(', ')}.` : ''
+          return [name, settings[name].schema.optional().describe(`${text.label}: ${text.help}.${owners}`)]
+        }),
+      ),
+    )
+    .describe('Every setting of the run (Slope’s TrainConfig, the same names as the app and `slope train --json`).'),
+)
 
 function defaultOf<K extends SettingName>(name: K, optimizer: OptimizerName): TrainConfig[K] {
   const own = optimizerModule(optimizer).defaults as Partial<TrainConfig>
@@ -71,7 +89,7 @@ function sentence(message: string): string {
  * names the setting, so the CLI can add its flag and the app its control's label.
  */
 export function parseTrainConfig(input: unknown): TrainConfig {
-  const result = partialSchema.safeParse(input ?? {})
+  const result = partialSchemaFor(input ?? {}).safeParse(input ?? {})
   if (!result.success) {
     const issue = result.error.issues[0]!
     const key = String(issue.path[0] ?? '')

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { OptimizerHyperparameters } from './optimizers/optimizer'
 import { optimizerNames } from './optimizers/registry'
 import { covarianceTypes } from '../model/covariance-type'
@@ -15,12 +15,17 @@ const finite = (what: string) => z.number({ error: `${what} must be a number` })
 const positive = (what: string) => finite(what).refine((v) => v > 0, `${what} must be greater than 0`)
 const nonNegative = (what: string) => finite(what).refine((v) => v >= 0, `${what} must be 0 or more`)
 const unitInterval = (what: string) => finite(what).refine((v) => v >= 0 && v < 1, `${what} must be at least 0 and below 1`)
+/**
+ * An integer with thousands separators, as `toLocaleString('en-US')` writes it, without ICU: its
+ * first use costs 25–40 ms, and these sentences are built whenever the settings load (`slope train`).
+ */
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',')
 const count = (what: string, max: number) =>
   z
     .number({ error: `${what} must be a whole number` })
     .int(`${what} must be a whole number`)
     .min(1, `${what} must be at least 1`)
-    .max(max, `${what} must be at most ${max.toLocaleString('en-US')}`)
+    .max(max, `${what} must be at most ${grouped(max)}`)
 const choice = <T extends readonly [string, ...string[]]>(what: string, values: T) =>
   z.enum(values, { error: `${what} must be ${values.map((v) => `"${v}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')}` })
 
@@ -109,7 +114,16 @@ export interface SettingDescriptor<S extends z.ZodType = z.ZodType> {
   choices?: readonly string[]
 }
 
-const setting = <S extends z.ZodType>(d: SettingDescriptor<S>) => d
+/**
+ * A setting's schema is written as a function and built when first read: constructing all of them
+ * costs ~10 ms, and a run's settings are checked by the schemas of those it names (config.ts), so
+ * `slope train --lr 0.01` builds one (issue #16). Built once, then the same schema every time.
+ */
+const setting = <S extends z.ZodType>(d: Omit<SettingDescriptor<S>, 'schema'> & { schema: () => S }): SettingDescriptor<S> => {
+  const build = d.schema
+  let built: S | undefined
+  return Object.defineProperty({ ...d }, 'schema', { get: () => (built ??= build()), enumerable: true, configurable: true }) as unknown as SettingDescriptor<S>
+}
 
 const solvers = ['gd', 'lstsq'] as const
 const precisions = ['f64', 'f32'] as const
@@ -119,7 +133,7 @@ const backends = ['cpu', 'webgl'] as const
 export const settings = {
   // ---- data preparation (Data tab) ----
   missing: setting({
-    schema: choice('the missing-value policy', missingPolicies),
+    schema: () => choice('the missing-value policy', missingPolicies),
     default: 'error',
     group: 'data',
     cli: { kind: 'choice', flag: 'missing' },
@@ -127,21 +141,21 @@ export const settings = {
     choices: missingPolicies,
   }),
   validationFraction: setting({
-    schema: finite('the validation fraction').refine((v) => v >= 0 && v < 1, 'the validation fraction must be at least 0 and below 1'),
+    schema: () => finite('the validation fraction').refine((v) => v >= 0 && v < 1, 'the validation fraction must be at least 0 and below 1'),
     default: 0,
     group: 'data',
     cli: { kind: 'number', flag: 'validation', value: 'FRACTION' },
     ui: { control: 'custom' },
   }),
   standardize: setting({
-    schema: z.boolean({ error: 'standardize must be true or false' }),
+    schema: () => z.boolean({ error: 'standardize must be true or false' }),
     default: true,
     group: 'data',
     cli: { kind: 'toggle', flag: 'standardize' },
     ui: { control: 'checkbox', testId: 'standardize' },
   }),
   intercept: setting({
-    schema: z.boolean({ error: 'intercept must be true or false' }),
+    schema: () => z.boolean({ error: 'intercept must be true or false' }),
     default: true,
     group: 'data',
     cli: { kind: 'off', flag: 'no-intercept' },
@@ -149,7 +163,7 @@ export const settings = {
   }),
   // ---- solver (Train tab) ----
   solver: setting({
-    schema: choice('solver', solvers),
+    schema: () => choice('solver', solvers),
     default: 'gd',
     group: 'solver',
     cli: { kind: 'choice', flag: 'solver' },
@@ -157,7 +171,7 @@ export const settings = {
     choices: solvers,
   }),
   optimizer: setting({
-    schema: choice('optimizer', optimizerNames),
+    schema: () => choice('optimizer', optimizerNames),
     default: 'sgd',
     group: 'solver',
     cli: { kind: 'choice', flag: 'optimizer' },
@@ -165,14 +179,14 @@ export const settings = {
     choices: optimizerNames,
   }),
   learningRate: setting({
-    schema: positive('the learning rate'),
+    schema: () => positive('the learning rate'),
     default: 0.01,
     group: 'solver',
     cli: { kind: 'number', flag: 'lr', value: 'RATE' },
     ui: { control: 'custom' },
   }),
   epochs: setting({
-    schema: count('epochs', MAX_EPOCHS),
+    schema: () => count('epochs', MAX_EPOCHS),
     default: 100,
     group: 'solver',
     cli: { kind: 'integer', flag: 'epochs', value: 'N' },
@@ -180,7 +194,7 @@ export const settings = {
   }),
   /** Rows per mini-batch; null = full batch. */
   batchSize: setting({
-    schema: count('the batch size', 2 ** 31).nullable(),
+    schema: () => count('the batch size', 2 ** 31).nullable(),
     default: null,
     group: 'solver',
     cli: {
@@ -193,7 +207,7 @@ export const settings = {
   }),
   /** The exact fit's inference (model/regression-report.ts); gradient descent has none. */
   covariance: setting({
-    schema: choice('the covariance estimator', covarianceTypes),
+    schema: () => choice('the covariance estimator', covarianceTypes),
     default: 'nonrobust',
     group: 'solver',
     cli: { kind: 'choice', flag: 'cov' },
@@ -201,7 +215,7 @@ export const settings = {
     choices: covarianceTypes,
   }),
   ciLevel: setting({
-    schema: finite('the confidence level').refine((v) => v > 0 && v < 1, 'the confidence level must be above 0 and below 1'),
+    schema: () => finite('the confidence level').refine((v) => v > 0 && v < 1, 'the confidence level must be above 0 and below 1'),
     default: 0.95,
     group: 'solver',
     cli: { kind: 'number', flag: 'ci-level', value: 'LEVEL' },
@@ -209,84 +223,84 @@ export const settings = {
   }),
   // ---- optimizer hyperparameters (which optimizer reads which: optimizers/registry.ts) ----
   momentum: setting({
-    schema: unitInterval('momentum'),
+    schema: () => unitInterval('momentum'),
     default: 0,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'momentum', value: 'M' },
     ui: { control: 'number', min: 0, max: 0.999, step: 0.05, testId: 'momentum' },
   }),
   dampening: setting({
-    schema: finite('dampening').refine((v) => v >= 0 && v <= 1, 'dampening must be between 0 and 1'),
+    schema: () => finite('dampening').refine((v) => v >= 0 && v <= 1, 'dampening must be between 0 and 1'),
     default: 0,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'dampening', value: 'D' },
     ui: { control: 'number', min: 0, max: 1, step: 0.05, testId: 'dampening' },
   }),
   nesterov: setting({
-    schema: z.boolean({ error: 'nesterov must be true or false' }),
+    schema: () => z.boolean({ error: 'nesterov must be true or false' }),
     default: false,
     group: 'optimizer',
     cli: { kind: 'switch', flag: 'nesterov' },
     ui: { control: 'checkbox', testId: 'nesterov' },
   }),
   beta1: setting({
-    schema: unitInterval('beta1'),
+    schema: () => unitInterval('beta1'),
     default: 0.9,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'beta1', value: 'B' },
     ui: { control: 'number', min: 0, max: 0.999, step: 0.01, testId: 'beta1' },
   }),
   beta2: setting({
-    schema: unitInterval('beta2'),
+    schema: () => unitInterval('beta2'),
     default: 0.999,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'beta2', value: 'B' },
     ui: { control: 'number', min: 0, max: 0.9999, step: 0.001, testId: 'beta2' },
   }),
   alpha: setting({
-    schema: unitInterval('alpha'),
+    schema: () => unitInterval('alpha'),
     default: 0.99,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'alpha', value: 'A' },
     ui: { control: 'number', min: 0, max: 0.9999, step: 0.01, testId: 'alpha' },
   }),
   eps: setting({
-    schema: positive('eps'),
+    schema: () => positive('eps'),
     default: 1e-8,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'eps', value: 'E' },
     ui: { control: 'number', min: 0, step: 1e-8, testId: 'eps' },
   }),
   centered: setting({
-    schema: z.boolean({ error: 'centered must be true or false' }),
+    schema: () => z.boolean({ error: 'centered must be true or false' }),
     default: false,
     group: 'optimizer',
     cli: { kind: 'switch', flag: 'centered' },
     ui: { control: 'checkbox', testId: 'centered' },
   }),
   amsgrad: setting({
-    schema: z.boolean({ error: 'amsgrad must be true or false' }),
+    schema: () => z.boolean({ error: 'amsgrad must be true or false' }),
     default: false,
     group: 'optimizer',
     cli: { kind: 'switch', flag: 'amsgrad' },
     ui: { control: 'checkbox', testId: 'amsgrad' },
   }),
   lrDecay: setting({
-    schema: nonNegative('the learning-rate decay'),
+    schema: () => nonNegative('the learning-rate decay'),
     default: 0,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'lr-decay', value: 'D' },
     ui: { control: 'number', min: 0, step: 0.001, testId: 'lr-decay' },
   }),
   initialAccumulator: setting({
-    schema: nonNegative('the initial accumulator value'),
+    schema: () => nonNegative('the initial accumulator value'),
     default: 0,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'initial-accumulator', value: 'V' },
     ui: { control: 'number', min: 0, step: 0.1, testId: 'initial-accumulator' },
   }),
   weightDecay: setting({
-    schema: nonNegative('weight decay'),
+    schema: () => nonNegative('weight decay'),
     default: 0,
     group: 'optimizer',
     cli: { kind: 'number', flag: 'weight-decay', value: 'L' },
@@ -294,7 +308,7 @@ export const settings = {
   }),
   // ---- schedule and stopping ----
   schedule: setting({
-    schema: scheduleSchema,
+    schema: () => scheduleSchema,
     default: { kind: 'constant' },
     group: 'schedule',
     cli: {
@@ -306,7 +320,7 @@ export const settings = {
     ui: { control: 'custom' },
   }),
   earlyStopping: setting({
-    schema: earlyStoppingSchema,
+    schema: () => earlyStoppingSchema,
     default: null,
     group: 'schedule',
     cli: {
@@ -326,14 +340,14 @@ export const settings = {
   }),
   // ---- where the run starts ----
   seed: setting({
-    schema: z.number({ error: 'the seed must be a whole number' }).int('the seed must be a whole number').min(0, 'the seed must be 0 or more').max(Number.MAX_SAFE_INTEGER),
+    schema: () => z.number({ error: 'the seed must be a whole number' }).int('the seed must be a whole number').min(0, 'the seed must be 0 or more').max(Number.MAX_SAFE_INTEGER),
     default: 0,
     group: 'start',
     cli: { kind: 'integer', flag: 'seed', value: 'N' },
     ui: { control: 'number', min: 0, step: 1, testId: 'seed' },
   }),
   init: setting({
-    schema: initSchema,
+    schema: () => initSchema,
     default: { kind: 'zeros' },
     group: 'start',
     cli: {
@@ -354,7 +368,7 @@ export const settings = {
   }),
   // ---- compute ----
   precision: setting({
-    schema: choice('precision', precisions),
+    schema: () => choice('precision', precisions),
     default: 'f64',
     group: 'compute',
     cli: { kind: 'choice', flag: 'precision' },
@@ -362,7 +376,7 @@ export const settings = {
     choices: precisions,
   }),
   backend: setting({
-    schema: choice('backend', backends),
+    schema: () => choice('backend', backends),
     default: 'cpu',
     group: 'compute',
     cli: { kind: 'choice', flag: 'backend' },

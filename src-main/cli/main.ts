@@ -1,11 +1,12 @@
-import { isInputError } from '../../src-core/errors'
-import { formatListSentence } from '../../src-core/table/formats/registry'
 import { appVersion } from '../app-version'
-import { writeError } from '../services/atomic-write'
-import { defaultDatabasePath } from '../services/paths'
 import { UsageError } from './usage-error'
 
-const usage = () => `slope ${appVersion} — fit linear regressions by gradient descent, with the exact fit beside them.
+// Only what every command needs is imported statically: this module's imports are loaded before
+// `slope train` can start its worker, so the usage text's format list (the format readers) and the
+// error sentences load when used.
+const usage = async () => {
+  const [{ formatListSentence }, { defaultDatabasePath }] = await Promise.all([import('../../src-core/table/formats/registry'), import('../services/paths')])
+  return `slope ${appVersion} — fit linear regressions by gradient descent, with the exact fit beside them.
 
 Usage: slope <command> [options]
 
@@ -25,6 +26,7 @@ Examples
   slope train resources/examples/tutorial.csv --target y --lr 0.01 --epochs 50 --no-standardize
   slope train resources/examples/longley.csv --target employment --solver lstsq
 `
+}
 
 type Command = (argv: string[]) => Promise<number>
 
@@ -59,7 +61,7 @@ const commands = new Map<string, { run: Command }>([
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage())
+    process.stdout.write(await usage())
     return name === undefined ? 2 : 0
   }
   if (name === '--version' || name === '-v') {
@@ -76,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // The sentence's fix names flags from the settings table (zod and all): loaded only for an error,
     // so that `slope --help` and a run that succeeds never compile it.
-    const { cliSentence } = await import('./fix-flags')
+    const [{ cliSentence }, { isInputError }] = await Promise.all([import('./fix-flags'), import('../../src-core/errors')])
     if (isInputError(e)) {
       process.stderr.write(`error: ${cliSentence(e)}\n`)
       return 1
@@ -91,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     // user's situation to fix, not a bug to report.
     const errno = e as NodeJS.ErrnoException
     if (errno.code === 'ENOSPC' || errno.code === 'EDQUOT' || errno.code === 'EROFS') {
+      const { writeError } = await import('../services/atomic-write')
       const mapped = writeError(errno.path ?? 'a file', errno)
       if (isInputError(mapped)) {
         process.stderr.write(`error: ${cliSentence(mapped)}\n`)

@@ -30,7 +30,6 @@ import { formatTextTable } from './text-table'
 import Papa from 'papaparse'
 import type { TrainConfig } from '../../src-core/train/config'
 import type { Table } from '../../src-core/table/table'
-import { diagnosticsCells, diagnosticsHeader, diagnosticsOfRun } from '../../src-core/model/row-diagnostics'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
 
 export const trainUsage = () => `Usage: slope train FILE --target COL [options]
@@ -178,7 +177,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (values.out && run.model) await writeFileAtomic(values.out, `${JSON.stringify(run.model, null, 2)}\n`)
     const statistics = run.outcome?.statistics
     if (values.diagnostics && statistics) {
-      const diagnostics = diagnosticsTable(table, target, design ? design.columns.map((c) => c.name) : features, config, statistics, values.dfbetas === true)
+      const diagnostics = await diagnosticsTable(table, target, design ? design.columns.map((c) => c.name) : features, config, statistics, values.dfbetas === true)
       await writeFileAtomic(values.diagnostics, /\.xlsx$/i.test(values.diagnostics) ? await diagnosticsXlsx(diagnostics) : diagnosticsCsv(diagnostics))
     }
     const timing = {
@@ -363,8 +362,13 @@ function reportLines(r: RegressionReport, features: readonly string[]): string[]
   return lines
 }
 
-/** `--diagnostics`: the run's per-row diagnostics (core's diagnosticsOfRun, as the Fit tab saves them). */
-function diagnosticsTable(table: Table, target: string, features: string[], config: TrainConfig, fit: ExactFitStatistics, withDfbetas: boolean): DiagnosticsTable {
+/**
+ * `--diagnostics`: the run's per-row diagnostics (core's diagnosticsOfRun, as the Fit tab saves them).
+ * Loaded only here: row-diagnostics.ts brings the training code (fit-model, the CPU kernels), which
+ * otherwise only the worker thread needs, onto every `slope train`'s start.
+ */
+async function diagnosticsTable(table: Table, target: string, features: string[], config: TrainConfig, fit: ExactFitStatistics, withDfbetas: boolean): Promise<DiagnosticsTable> {
+  const { diagnosticsCells, diagnosticsHeader, diagnosticsOfRun } = await import('../../src-core/model/row-diagnostics')
   const diag = diagnosticsOfRun(table, { name: 'this run', target, features, config, outcome: { statistics: fit } }, { dfbetas: withDfbetas })
   const p = diag.terms.length
   const rows = Array.from({ length: diag.rowNumber.length }, (_, i) => diagnosticsCells(diag, diag.rowNumber[i]!, i, p).map((v) => v ?? ''))

@@ -12,9 +12,9 @@ export type WorkerFactory = () => Worker
  * slot). Workers are reused across runs.
  */
 const runsFromSource = import.meta.url.endsWith('.ts')
-const builtTrainWorker = () =>
+const builtTrainWorker = (warmNumberFormat = false) =>
   new Worker(new URL('./train-worker.js', import.meta.url), {
-    workerData: { helperEntry: fileURLToPath(new URL('./gradient-thread.js', import.meta.url)) },
+    workerData: { helperEntry: fileURLToPath(new URL('./gradient-thread.js', import.meta.url)), warmNumberFormat },
   })
 
 let early: { worker: Worker; failed: boolean } | null = null
@@ -27,7 +27,8 @@ let early: { worker: Worker; failed: boolean } | null = null
  */
 export function prestartTrainWorker(): void {
   if (runsFromSource || early) return
-  const started = { worker: builtTrainWorker(), failed: false }
+  // The command prints numbers when the run ends: the worker loads ICU in its idle wait (workers/train.ts).
+  const started = { worker: builtTrainWorker(true), failed: false }
   started.worker.unref()
   // Nobody listens yet: a worker that dies now is replaced by a fresh one, which reports why.
   started.worker.once('error', () => (started.failed = true))

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Envelope, EventName, Events } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'

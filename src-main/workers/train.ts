@@ -12,7 +12,12 @@ import { DeferredGradientThreadPool, sourceHelperEntry } from './gradient-thread
 const port = parentPort
 if (!port) throw new Error('workers/train.ts must run as a worker thread')
 
-const helperEntry: string | URL = (workerData as { helperEntry?: string } | null)?.helperEntry ?? sourceHelperEntry
+const options = workerData as { helperEntry?: string; warmNumberFormat?: boolean } | null
+const helperEntry: string | URL = options?.helperEntry ?? sourceHelperEntry
+// `slope train` prints its summary's counts through ICU (toLocaleString: "~2,687 epochs"), whose first
+// use in a process costs 15–40 ms. ICU's data are shared by every thread, so the CLI's worker loads
+// them while it waits for its first run, which comes only after the command has read the file.
+if (options?.warmNumberFormat) setImmediate(() => (0).toLocaleString('en-US'))
 let pool: DeferredGradientThreadPool | null = null
 
 async function helpers(count: number): Promise<DeferredGradientThreadPool | null> {
