@@ -39,21 +39,27 @@ export async function parseDelimited(
   limits: ImportLimits,
   hooks: ImportHooks,
 ): Promise<DelimitedResult> {
-  const sampleText = decodeSample(head, headComplete, settings.encoding, source.name)
-  const delimiter = settings.delimiter ?? sniffDelimiter(sampleText)
-  const sample = sampleRows(sampleText, delimiter)
-  const sampleRecords = sample.records
-  const decimal = settings.decimal ?? sniffDecimal(sampleRecords.slice(0, 200), delimiter)
-
-  if (settings.fastPath) {
-    const plan = fastPathPlan(head, headComplete, sampleText, sample, delimiter, decimal, settings.encoding, source.name, limits)
-    if (plan) {
-      const fast = await readNumeric(source, plan, limits, hooks)
-      if (fast) return { ...fast, delimiter, decimal, fastPath: true }
-    }
+  const { delimiter, decimal, plan } = readSample(source.name, head, headComplete, settings, limits)
+  if (plan) {
+    const fast = await readNumeric(source, plan, limits, hooks)
+    if (fast) return { ...fast, delimiter, decimal, fastPath: true }
   }
   const built = await readGeneral(source, settings.encoding, delimiter, decimal, limits, hooks)
   return { ...built, delimiter, decimal, fastPath: false }
+}
+
+/**
+ * Delimiter, decimal separator and, for plain numbers, the fast path's plan, from the head. A
+ * function of its own so that the decoded sample and its records (a few MB) are garbage before the
+ * columns are allocated, not locals of the suspended import holding them to its end.
+ */
+function readSample(fileName: string, head: Uint8Array, headComplete: boolean, settings: DelimitedSettings, limits: ImportLimits) {
+  const sampleText = decodeSample(head, headComplete, settings.encoding, fileName)
+  const delimiter = settings.delimiter ?? sniffDelimiter(sampleText)
+  const sample = sampleRows(sampleText, delimiter)
+  const decimal = settings.decimal ?? sniffDecimal(sample.records.slice(0, 200), delimiter)
+  const plan = settings.fastPath ? fastPathPlan(head, headComplete, sampleText, sample, delimiter, decimal, settings.encoding, fileName, limits) : null
+  return { delimiter, decimal, plan }
 }
 
 /**
