@@ -19,7 +19,7 @@ export class NumericCsvKernel {
   private blankLines = 0
   private readonly delimiter: number
   private readonly decimal: number
-  /** Bytes handed to `push` so far, to re-estimate the rows when the first estimate was short. */
+  /** Bytes of the lines parsed so far, to re-estimate the rows when the first estimate was short. */
   private bytesParsed = 0
 
   constructor(
@@ -46,7 +46,6 @@ export class NumericCsvKernel {
    * unfinished last line for the next call. `last` marks the end of the file.
    */
   push(chunk: Uint8Array, last: boolean): boolean {
-    this.bytesParsed += chunk.length
     let offset = 0
     if (this.carry.length) {
       // Finish the line left over from the previous chunk: copy only that line, not the chunk.
@@ -98,7 +97,7 @@ export class NumericCsvKernel {
         continue
       }
       if (this.blankLines > 0) return false // blank rows inside the data: the general path numbers them
-      if (r === this.capacity) this.grow(r)
+      if (r === this.capacity) this.grow(r, this.bytesParsed + i)
       let b = 0
       for (let c = 0; c < width; c++) {
         // One field: [+-]? digits [sep digits]? ([eE][+-]?digits)? — or nothing (missing).
@@ -175,6 +174,7 @@ export class NumericCsvKernel {
       r++
     }
     this.rowCount = r
+    this.bytesParsed += end
     return true
   }
 
@@ -182,8 +182,8 @@ export class NumericCsvKernel {
    * The row estimate was short (rows shorter than the sample's): grow once to what the bytes read
    * so far say the whole file holds, not by a fixed factor that copies the columns again and again.
    */
-  private grow(rows: number): void {
-    const estimate = this.bytesParsed > 0 ? (rows * this.totalBytes) / this.bytesParsed : 0
+  private grow(rows: number, bytesOfRows: number): void {
+    const estimate = bytesOfRows > 0 ? (rows * this.totalBytes) / bytesOfRows : 0
     this.capacity = Math.max(Math.ceil(rows * 1.05), Math.ceil(estimate * 1.02)) + 1024
     for (let c = 0; c < this.width; c++) {
       const grown = new Float64Array(this.capacity)
