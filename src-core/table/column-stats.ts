@@ -17,7 +17,8 @@ export interface ColumnStats {
  */
 export function columnStats(values: ArrayLike<number>, rows?: ArrayLike<number>): ColumnStats {
   // The loops below are CompensatedSum.add written out (same operations, same order, so the same
-  // bits): through a method call and an index closure they took ~12 ms a million cells, inline ~4.
+  // bits): with its method call and an index closure, statistics of 9 million cells took ~110 ms in
+  // a `slope inspect` profile (run once, mostly before the optimizing compiler steps in), inline ~45.
   const v = rows ? Float64Array.from(rows, (k) => values[k]!) : values
   const n = v.length
   let count = 0
