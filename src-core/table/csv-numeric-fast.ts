@@ -19,12 +19,16 @@ export class NumericCsvKernel {
   private blankLines = 0
   private readonly delimiter: number
   private readonly decimal: number
+  /** Bytes of the lines parsed so far, to re-estimate the rows when the first estimate was short. */
+  private bytesParsed = 0
 
   constructor(
     private readonly width: number,
     delimiter: string,
     decimal: '.' | ',',
     expectedRows: number,
+    /** Bytes of the rows to be pushed in all (0: unknown). */
+    private readonly totalBytes = 0,
   ) {
     this.delimiter = delimiter.charCodeAt(0)
     this.decimal = decimal.charCodeAt(0)
@@ -45,20 +49,24 @@ export class NumericCsvKernel {
     let offset = 0
     if (this.carry.length) {
       // Finish the line left over from the previous chunk: copy only that line, not the chunk.
-      const lf = chunk.indexOf(10)
+      const lf = chunk.indexOf(LF)
       if (lf < 0 && !last) {
         this.carry = concat(this.carry, chunk)
         return this.carry.length <= 1 << 20 // a megabyte without a line end is no numeric row
       }
       offset = lf < 0 ? chunk.length : lf + 1
-      const line = concat(this.carry, chunk.subarray(0, offset))
+      const line = concat(this.carry, chunk.subarray(0, offset), lf < 0)
       this.carry = EMPTY
       if (!this.parseLines(line)) return false
     }
-    // Through the last LF; the rest waits for more bytes (all of it when this is the last chunk).
-    const end = last ? chunk.length : Math.max(offset, chunk.lastIndexOf(10) + 1)
+    // Through the last LF; the rest waits for more bytes (or, at the end of the file, is the last line).
+    const end = Math.max(offset, chunk.lastIndexOf(LF) + 1)
     if (end > offset && !this.parseLines(chunk.subarray(offset, end))) return false
-    this.carry = last ? EMPTY : chunk.slice(end)
+    if (last) {
+      this.carry = EMPTY
+      return end === chunk.length || this.parseLines(concat(chunk.subarray(end), EMPTY, true))
+    }
+    this.carry = chunk.slice(end)
     return this.carry.length <= 1 << 20
   }
 
@@ -67,73 +75,63 @@ export class NumericCsvKernel {
     return this.columns.map((c) => c.subarray(0, this.rowCount))
   }
 
-  /** Parses `bytes`, which end with a line end unless they are the end of the file. */
+  /**
+   * Parses `bytes`, which end with an LF (the caller appends one to a last line without it), so
+   * every scan stops at a byte inside the array: no bounds test per byte, and no read past the
+   * end (which V8 handles, slowly).
+   */
   private parseLines(bytes: Uint8Array): boolean {
     const end = bytes.length
     const width = this.width
     const delimiter = this.delimiter
     const decimal = this.decimal
     const columns = this.columns
+    const missing = this.missing
+    let r = this.rowCount
     let i = 0
     while (i < end) {
       // A blank line (LF or CRLF): allowed only at the very end, as trailing blank rows.
-      if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] === 10)) {
+      if (bytes[i] === LF || (bytes[i] === CR && bytes[i + 1] === LF)) {
         this.blankLines++
-        i += bytes[i] === 13 ? 2 : 1
+        i += bytes[i] === CR ? 2 : 1
         continue
       }
       if (this.blankLines > 0) return false // blank rows inside the data: the general path numbers them
-      if (this.rowCount === this.capacity) this.grow()
-      const r = this.rowCount
+      if (r === this.capacity) this.grow(r, this.bytesParsed + i)
+      let b = 0
       for (let c = 0; c < width; c++) {
         // One field: [+-]? digits [sep digits]? ([eE][+-]?digits)? — or nothing (missing).
         const start = i
-        let b = bytes[i]!
+        b = bytes[i]!
         let negative = false
         if (b === 45 || b === 43) {
           negative = b === 45
           b = bytes[++i]!
         }
+        // Every digit goes into the mantissa; while it stays below 2^53 each step m·10 + d is exact
+        // (the sequence only grows, so a final value below 2^53 proves no step rounded).
         let mantissa = 0
-        let digits = 0 // significant digits accumulated in `mantissa`
-        let seen = 0 // digits seen, leading zeros included
-        let exponent = 0
-        let exact = true
+        const intStart = i
         while (b >= 48 && b <= 57) {
-          if (mantissa !== 0 || b !== 48) {
-            if (digits < 15) {
-              mantissa = mantissa * 10 + (b - 48)
-              digits++
-            } else {
-              exact = false
-            }
-          }
-          seen++
+          mantissa = mantissa * 10 + (b - 48)
           b = bytes[++i]!
         }
+        let digits = i - intStart
+        let exponent = 0
         if (b === decimal) {
-          b = bytes[++i]!
+          const fractionStart = ++i
+          b = bytes[i]!
           while (b >= 48 && b <= 57) {
-            if (mantissa !== 0 || b !== 48) {
-              if (digits < 15) {
-                mantissa = mantissa * 10 + (b - 48)
-                digits++
-                exponent--
-              } else {
-                exact = false
-              }
-            } else {
-              exponent-- // a leading zero after the separator: 0.001
-            }
-            seen++
+            mantissa = mantissa * 10 + (b - 48)
             b = bytes[++i]!
           }
+          exponent = fractionStart - i
+          digits -= exponent
         }
-        if (seen === 0) {
+        if (digits === 0) {
           if (i !== start) return false // a sign or a lone separator
-          // empty field
-          columns[c]![r] = NaN
-          this.missing[c]!++
+          columns[c]![r] = NaN // an empty field: missing
+          missing[c]!++
         } else {
           if (b === 101 || b === 69) {
             b = bytes[++i]!
@@ -143,59 +141,69 @@ export class NumericCsvKernel {
               b = bytes[++i]!
             }
             let e = 0
-            let expDigits = 0
+            const expStart = i
             while (b >= 48 && b <= 57) {
               if (e < 100_000) e = e * 10 + (b - 48)
-              expDigits++
               b = bytes[++i]!
             }
-            if (expDigits === 0) return false
+            if (i === expStart) return false
             exponent += expNegative ? -e : e
           }
           let value: number
           // Clinger's fast path: a mantissa below 2^53 and |exponent| ≤ 22 are both exact doubles,
           // so one multiplication or division is correctly rounded — the same double as Number()
           // (W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990).
-          if (exact && exponent >= -22 && exponent <= 22) {
+          if (mantissa < TWO_53 && exponent >= -22 && exponent <= 22) {
             value = exponent < 0 ? mantissa / POW10[-exponent]! : mantissa * POW10[exponent]!
             if (negative) value = -value
           } else {
-            value = Number(latin1(bytes, start, i, decimal)) // sign included
+            value = Number(latin1(bytes, start, i, decimal)) // sign included; more digits than a double holds
+            if (!Number.isFinite(value)) return false // 1e999: the general path reports it
           }
-          if (!Number.isFinite(value)) return false // 1e999: the general path reports it
           columns[c]![r] = value
         }
         if (c < width - 1) {
           if (b !== delimiter) return false
-          i++
+          b = bytes[++i]!
         }
       }
       // End of the row: LF or CRLF, nothing else.
-      let b = bytes[i]
-      if (b === 13) b = bytes[++i]
-      if (b === 10) i++
-      else if (i !== bytes.length) return false
-      this.rowCount++
+      if (b === CR) b = bytes[++i]!
+      if (b !== LF) return false
+      i++
+      r++
     }
+    this.rowCount = r
+    this.bytesParsed += end
     return true
   }
 
-  private grow(): void {
-    this.capacity = Math.ceil(this.capacity * 1.25) + 1024
+  /**
+   * The row estimate was short (rows shorter than the sample's): grow once to what the bytes read
+   * so far say the whole file holds, not by a fixed factor that copies the columns again and again.
+   */
+  private grow(rows: number, bytesOfRows: number): void {
+    const estimate = bytesOfRows > 0 ? (rows * this.totalBytes) / bytesOfRows : 0
+    this.capacity = Math.max(Math.ceil(rows * 1.05), Math.ceil(estimate * 1.02)) + 1024
     for (let c = 0; c < this.width; c++) {
       const grown = new Float64Array(this.capacity)
-      grown.set(this.columns[c]!)
+      grown.set(this.columns[c]!.subarray(0, rows))
       this.columns[c] = grown
     }
   }
 }
 
+const LF = 10
+const CR = 13
+const TWO_53 = 2 ** 53
 const EMPTY = new Uint8Array(0)
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
+/** `a` then `b`, and an LF after them when `lineEnd` (the file's last line, unterminated). */
+function concat(a: Uint8Array, b: Uint8Array, lineEnd = false): Uint8Array {
+  const out = new Uint8Array(a.length + b.length + (lineEnd ? 1 : 0))
   out.set(a)
   out.set(b, a.length)
+  if (lineEnd) out[out.length - 1] = LF
   return out
 }
 

@@ -39,24 +39,38 @@ export async function parseDelimited(
   limits: ImportLimits,
   hooks: ImportHooks,
 ): Promise<DelimitedResult> {
-  const sampleText = decodeSample(head, headComplete, settings.encoding, source.name)
-  const delimiter = settings.delimiter ?? sniffDelimiter(sampleText)
-  const sample = sampleRows(sampleText, delimiter)
-  const sampleRecords = sample.records
-  const decimal = settings.decimal ?? sniffDecimal(sampleRecords.slice(0, 200), delimiter)
-
-  if (settings.fastPath) {
-    const plan = fastPathPlan(head, sampleText, sample, delimiter, decimal, settings.encoding, source.name, limits)
-    if (plan) {
-      const fast = await readNumeric(source, plan, limits, hooks)
-      if (fast) return { ...fast, delimiter, decimal, fastPath: true }
-    }
+  const { delimiter, decimal, plan } = readSample(source.name, head, headComplete, settings, limits)
+  if (plan) {
+    const fast = await readNumeric(source, plan, limits, hooks)
+    if (fast) return { ...fast, delimiter, decimal, fastPath: true }
   }
   const built = await readGeneral(source, settings.encoding, delimiter, decimal, limits, hooks)
   return { ...built, delimiter, decimal, fastPath: false }
 }
 
-/** The sample's non-blank records and their row numbers (a megabyte of blank lines is no million arrays). */
+/**
+ * Delimiter, decimal separator and, for plain numbers, the fast path's plan, from the head. A
+ * function of its own so that the decoded sample and its records (a few MB) are garbage before the
+ * columns are allocated, not locals of the suspended import holding them to its end.
+ */
+function readSample(fileName: string, head: Uint8Array, headComplete: boolean, settings: DelimitedSettings, limits: ImportLimits) {
+  const sampleText = decodeSample(head, headComplete, settings.encoding, fileName)
+  const delimiter = settings.delimiter ?? sniffDelimiter(sampleText)
+  const sample = sampleRows(sampleText, delimiter)
+  const decimal = settings.decimal ?? sniffDecimal(sample.records.slice(0, 200), delimiter)
+  const plan = settings.fastPath ? fastPathPlan(head, headComplete, sampleText, sample, delimiter, decimal, settings.encoding, fileName, limits) : null
+  return { delimiter, decimal, plan }
+}
+
+/**
+ * Records of the sample handed to the builder that decides the header and the column types for the
+ * fast path. The header is found among the first 10 rows, and the fast path's kernel checks every
+ * byte after them anyway, so more rows decide nothing more: a whole megabyte (~10,000 rows here) cost
+ * ~100 ms and ~10 MB of strings and level maps before the first byte of the real pass.
+ */
+const SAMPLE_RECORDS = 1000
+
+/** The sample's first non-blank records and their row numbers (a megabyte of blank lines is no million arrays). */
 function sampleRows(text: string, delimiter: string): { records: string[][]; rowNumbers: number[] } {
   const records: string[][] = []
   const rowNumbers: number[] = []
@@ -64,11 +78,12 @@ function sampleRows(text: string, delimiter: string): { records: string[][]; row
   Papa.parse<string[]>(text, {
     delimiter,
     newline: '\n',
-    step: (r) => {
+    step: (r, parser) => {
       row++
       if (!(r.data.length === 1 && r.data[0] === '')) {
         records.push(r.data)
         rowNumbers.push(row)
+        if (records.length === SAMPLE_RECORDS) parser.abort()
       }
     },
   })
@@ -288,6 +303,7 @@ interface FastPlan {
  */
 function fastPathPlan(
   head: Uint8Array,
+  headComplete: boolean,
   sampleText: string,
   sample: { records: string[][]; rowNumbers: number[] },
   delimiter: string,
@@ -317,7 +333,8 @@ function fastPathPlan(
   if (built.notes.length && !noHeader) return null // renamed or skipped: let the general path report it
   const allNumbers = built.columns.every((c) => c.type === 'number' && c.nonNumeric === 0)
   if (!allNumbers || built.columns.length !== built.table.columnCount || built.columns.length !== records[0]!.length) return null
-  const sampleBytes = new TextEncoder().encode(sampleText).length
+  const rowEstimate = bytesPerRow(head, headComplete)
+  if (rowEstimate === null) return null
   return {
     names: built.table.names.slice(),
     headerRow: built.headerRow,
@@ -325,13 +342,31 @@ function fastPathPlan(
     skipBytes: noHeader ? encoding.bomBytes : head.indexOf(10) + 1,
     delimiter,
     decimal,
-    bytesPerRow: sampleBytes / records.length,
+    bytesPerRow: rowEstimate,
   }
+}
+
+/** Bytes per line of the head (the header line counted as a row, a small overestimate of the rows). */
+function bytesPerRow(head: Uint8Array, complete: boolean): number | null {
+  let lines = 0
+  let end = 0
+  for (let lf = head.indexOf(LF); lf >= 0; lf = head.indexOf(LF, lf + 1)) {
+    lines++
+    end = lf + 1
+  }
+  if (complete && end < head.length) {
+    lines++
+    end = head.length
+  }
+  return lines > 0 ? end / lines : null
 }
 
 async function readNumeric(source: ByteSource, plan: FastPlan, limits: ImportLimits, hooks: ImportHooks): Promise<BuiltTable | null> {
   const width = plan.names.length
-  const kernel = new NumericCsvKernel(width, plan.delimiter, plan.decimal, ((source.size - plan.skipBytes) / plan.bytesPerRow) * 1.02 + 16)
+  // Columns at their final size from the row estimate: a few per cent spare costs no memory (pages
+  // never written are never mapped), while growing would copy every column and hold both copies.
+  const dataBytes = source.size - plan.skipBytes
+  const kernel = new NumericCsvKernel(width, plan.delimiter, plan.decimal, (dataBytes / plan.bytesPerRow) * 1.03 + 16, dataBytes)
   let skip = plan.skipBytes
   let bytesRead = 0
   for await (const chunk of source.read({ transient: true })) {
