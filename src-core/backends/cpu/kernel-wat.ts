@@ -4,7 +4,7 @@
  * kernel-wasm-bytes.ts; kernel-wasm.test.ts checks that those bytes are what this generator gives.
  *
  * One exported function per storage precision and feature count d ≤ MAX_UNROLLED_FEATURES, fully
- * unrolled so that θ and the gradient accumulators stay in registers, plus one looped function per
+ * unrolled so that θ (and, for f64, the gradient accumulators) stay in registers, plus one looped function per
  * precision for any d. Every function computes one chunk of rows from zero:
  *
  *   (x, y, order, start, end, params, out, withGrad) → ()
