@@ -1,4 +1,5 @@
 import type { Precision } from '../backend'
+import { f32SlotScratch, MAX_UNROLLED_FEATURES } from './kernel-wat'
 import type { ChunkKernel, WasmMemory } from './wasm-kernels'
 
 /**
@@ -71,7 +72,7 @@ export function planLayout(precision: Precision, features: number, trainRows: nu
   const controlOffset = take(CONTROL_BYTES)
   const paramsOffset = take(8 * (features + 1))
   // Slots padded to whole cache lines: helper threads write neighbouring slots.
-  const slotBytes = align(8 * (features + 2), 64)
+  const slotBytes = slotBytesFor(precision, features)
   const slotsOffset = take(slotBytes * maxChunks)
   const orderOffset = take(4 * trainRows)
   const dataSet = (rows: number): DataOffsets => ({ x: take(rows * features * valueBytes), y: take(rows * valueBytes), rows })
@@ -80,7 +81,11 @@ export function planLayout(precision: Precision, features: number, trainRows: nu
   return { layout: { precision, features, chunkRows, controlOffset, paramsOffset, slotsOffset, maxChunks, orderOffset, sets: [train, validation] }, bytes: at }
 }
 
-export const slotStride = (layout: KernelLayout) => align(8 * (layout.features + 2), 64)
+export const slotStride = (layout: KernelLayout) => slotBytesFor(layout.precision, layout.features)
+
+/** d + 2 doubles, plus the f32 kernels' working sums (kernel-wat.ts, f32SlotScratch); whole cache lines. */
+const slotBytesFor = (precision: Precision, features: number) =>
+  align(precision === 'f32' && features <= MAX_UNROLLED_FEATURES ? f32SlotScratch(features).bytes : 8 * (features + 2), 64)
 
 /**
  * Claims and computes chunks of the current job until none is left. Called by the publishing

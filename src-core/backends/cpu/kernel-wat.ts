@@ -4,7 +4,7 @@
  * kernel-wasm-bytes.ts; kernel-wasm.test.ts checks that those bytes are what this generator gives.
  *
  * One exported function per storage precision and feature count d ≤ MAX_UNROLLED_FEATURES, fully
- * unrolled so that θ and the gradient accumulators stay in registers, plus one looped function per
+ * unrolled so that θ (and, for f64, the gradient accumulators) stay in registers, plus one looped function per
  * precision for any d. Every function computes one chunk of rows from zero:
  *
  *   (x, y, order, start, end, params, out, withGrad) → ()
@@ -121,6 +121,17 @@ function unrolledFunction(p: Precision, d: number): string {
  */
 export const F32_BLOCK_ROWS = 16
 
+/**
+ * Where an f32 kernel keeps its working sums inside its `out` slot, past the d + 2 results: the
+ * f32 block sums (one quad per 4 features) and four scratch quads (see f32UnrolledFunction).
+ * `bytes` is the slot size a chunk needs (chunked-pass.ts sizes the slots with it).
+ */
+export function f32SlotScratch(d: number): { gradOffset: number; scratchOffset: number; bytes: number } {
+  const gradOffset = Math.ceil((8 * (d + 2)) / 16) * 16
+  const scratchOffset = gradOffset + 16 * Math.ceil(d / 4)
+  return { gradOffset, scratchOffset, bytes: scratchOffset + 64 }
+}
+
 /** An i8x16.shuffle taking f32 lanes `lanes` (0–3: first operand, 4–7: second). */
 const laneShuffle = (lanes: number[], a: string, b: string) =>
   `(i8x16.shuffle ${lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]).join(' ')} ${a} ${b})`
@@ -142,21 +153,34 @@ const laneShuffle = (lanes: number[], a: string, b: string) =>
  * (the ∂/∂b entry is Σr in f64: (2/m) Σᵢ εᵢ). f32-error-bound.ts evaluates these bounds. For
  * comparison, PyTorch's f32 X @ w and Xᵀ r round b and y too and sum all m rows in f32
  * (γₘ-sized bounds: 0.03 at 500k rows where this is γ₁₇ ≈ 1e-6).
+ *
+ * Shaped for V8's code generator (x64 has 16 SIMD registers; V8 hoists a block's loads to its top
+ * and spills what does not fit), as its machine code showed (README, f32 paragraph):
+ * - the block sums Gq (f32) and the f64 sums live in the `out` slot, not in locals: each Gq update
+ *   is a load, an add and a store, and that store orders the next quad's loads after it, so only
+ *   one quad of four rows is live at a time;
+ * - each row's dot vector is stored to a scratch line of the slot for the same reason (the store
+ *   needs the row's products, so the next row's loads cannot be hoisted above them);
+ * - software pipelining: step k's gradient update runs after step k+1's dot products, so the
+ *   core's out-of-order window holds independent work instead of a whole step's dependency chain
+ *   (dot → residual → r̃ → gradient) waiting.
+ * None of this changes an operation or its order: results are bit-identical to the plain loop.
  */
 function f32UnrolledFunction(d: number): string {
   const Q = Math.ceil(d / 4)
   const rem = d % 4
   const P = Math.ceil(d / 2)
   const stride = 4 * d
+  const { gradOffset, scratchOffset } = f32SlotScratch(d)
   const g = (name: string) => `(local.get $${name})`
   const locals: string[] = [
     '(local $k i32) (local $blockEnd i32) (local $row0 i32) (local $row1 i32) (local $row2 i32) (local $row3 i32)',
-    '(local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $c v128) (local $yv v128) (local $B v128)',
+    '(local $prev0 i32) (local $prev1 i32) (local $prev2 i32) (local $prev3 i32)',
+    '(local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $c v128) (local $yv v128)',
     '(local $rlo v128) (local $rhi v128) (local $R v128) (local $R0 v128) (local $R1 v128) (local $R2 v128) (local $R3 v128)',
     '(local $sse2 v128) (local $sum2 v128) (local $sse f64) (local $sumR f64) (local $bias f64) (local $r f64)',
   ]
-  for (let q = 0; q < Q; q++) locals.push(`(local $W${q} v128) (local $G${q} v128)`)
-  for (let p = 0; p < P; p++) locals.push(`(local $H${p} v128)`)
+  for (let q = 0; q < Q; q++) locals.push(`(local $W${q} v128)`)
 
   // θ → f32 quads, the lanes past d zero (so the zero-filled loads past d add nothing).
   const setup: string[] = []
@@ -166,7 +190,12 @@ function f32UnrolledFunction(d: number): string {
     setup.push(`(local.set $W${q} ${w})`)
   }
   setup.push(`(local.set $bias (f64.load offset=${8 * d} (local.get $params)))`)
-  setup.push('(local.set $B (f64x2.splat (local.get $bias)))')
+  const zero = '(v128.const i32x4 0 0 0 0)'
+  // The f64 sums (out[1…d], by pairs) and the block sums start at zero.
+  for (let p = 0; p < P; p++) setup.push(`(v128.store offset=${8 + 16 * p} align=8 (local.get $out) ${zero})`)
+  for (let q = 0; q < Q; q++) setup.push(`(v128.store offset=${gradOffset + 16 * q} align=8 (local.get $out) ${zero})`)
+  // b as f64x2, reloaded where used (one load instead of a register held through the loop).
+  const B = `(f64x2.splat (f64.load offset=${8 * d} (local.get $params)))`
 
   /** Quad q of the row at (base local, byte offset): exactly d − 4q floats when fewer than 4 remain. */
   const quad = (base: string, off: number, q: number): string => {
@@ -179,11 +208,28 @@ function f32UnrolledFunction(d: number): string {
   }
   const dotVector = (base: string, off: number) => tree(Array.from({ length: Q }, (_, q) => `(f32x4.mul ${quad(base, off, q)} ${g(`W${q}`)})`), 'f32x4.add')
   const f32AddAt = (i: number) => `(i32.add (local.get $y) (i32.shl (local.get $row${i}) (i32.const 2)))`
+  /** Gq += term, in the slot. */
+  const addToBlockSum = (q: number, term: string) =>
+    `(v128.store offset=${gradOffset + 16 * q} align=8 (local.get $out) (f32x4.add (v128.load offset=${gradOffset + 16 * q} align=8 (local.get $out)) ${term}))`
 
-  /** Four rows k…k+3. `ordered`: rows through the order array; else contiguous from row0. */
-  const four = (grad: boolean, ordered: boolean): string[] => {
+  /**
+   * Four rows k…k+3 (`ordered`: through the order array; else contiguous from row0), in three parts:
+   * `dot` (residuals, Σr², Σr), `r` (r̃ broadcast per row, the rows kept as prev), `grad` (the
+   * block sums, of the rows in prev).
+   */
+  const four = (ordered: boolean, part: 'dot' | 'r' | 'grad', grad: boolean): string[] => {
     const body: string[] = []
-    const rowOf = (i: number): [string, number] => (ordered ? [`row${i}`, 0] : ['row0', i * stride])
+    const rowOf = (base: string, i: number): [string, number] => (ordered ? [`${base}${i}`, 0] : [`${base}0`, i * stride])
+    if (part === 'r') {
+      body.push(`(local.set $R ${laneShuffle([0, 1, 4, 5], `(f32x4.demote_f64x2_zero ${g('rlo')})`, `(f32x4.demote_f64x2_zero ${g('rhi')})`)})`)
+      for (let i = 0; i < 4; i++) body.push(`(local.set $R${i} ${laneShuffle([i, i, i, i], g('R'), g('R'))})`)
+      for (let i = 0; i < (ordered ? 4 : 1); i++) body.push(`(local.set $prev${i} (local.get $row${i}))`)
+      return body
+    }
+    if (part === 'grad') {
+      for (let q = 0; q < Q; q++) body.push(addToBlockSum(q, tree(Array.from({ length: 4 }, (_, i) => `(f32x4.mul ${quad(...rowOf('prev', i), q)} ${g(`R${i}`)})`), 'f32x4.add')))
+      return body
+    }
     if (ordered) {
       // $row_i holds the row index first (for y), then its address.
       for (let i = 0; i < 4; i++) body.push(`(local.set $row${i} (i32.load offset=${4 * i} (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))`)
@@ -193,25 +239,20 @@ function f32UnrolledFunction(d: number): string {
       body.push(`(local.set $row0 (i32.add (local.get $x) (i32.mul (local.get $k) (i32.const ${stride}))))`)
       body.push(`(local.set $yv (v128.load align=4 (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 2)))))`)
     }
-    for (let i = 0; i < 4; i++) body.push(`(local.set $v${i} ${dotVector(...rowOf(i))})`)
+    for (let i = 0; i < 4; i++) {
+      body.push(`(local.set $v${i} ${dotVector(...rowOf('row', i))})`)
+      body.push(`(v128.store offset=${scratchOffset + 16 * i} align=8 (local.get $out) ${g(`v${i}`)})`)
+    }
     // Transpose-and-add: c = (Σ v0, Σ v1, Σ v2, Σ v3), each a balanced sum of its four lanes.
     const half = (a: string, b: string) => `(f32x4.add ${laneShuffle([0, 1, 4, 5], a, b)} ${laneShuffle([2, 3, 6, 7], a, b)})`
     body.push(`(local.set $v0 ${half(g('v0'), g('v1'))})`)
     body.push(`(local.set $v2 ${half(g('v2'), g('v3'))})`)
     body.push(`(local.set $c (f32x4.add ${laneShuffle([0, 2, 4, 6], g('v0'), g('v2'))} ${laneShuffle([1, 3, 5, 7], g('v0'), g('v2'))}))`)
     const high = (v: string) => laneShuffle([2, 3, 2, 3], v, v)
-    body.push(`(local.set $rlo (f64x2.add (f64x2.promote_low_f32x4 ${g('c')}) (f64x2.sub ${g('B')} (f64x2.promote_low_f32x4 ${g('yv')}))))`)
-    body.push(`(local.set $rhi (f64x2.add (f64x2.promote_low_f32x4 ${high(g('c'))}) (f64x2.sub ${g('B')} (f64x2.promote_low_f32x4 ${high(g('yv'))}))))`)
+    body.push(`(local.set $rlo (f64x2.add (f64x2.promote_low_f32x4 ${g('c')}) (f64x2.sub ${B} (f64x2.promote_low_f32x4 ${g('yv')}))))`)
+    body.push(`(local.set $rhi (f64x2.add (f64x2.promote_low_f32x4 ${high(g('c'))}) (f64x2.sub ${B} (f64x2.promote_low_f32x4 ${high(g('yv'))}))))`)
     body.push(`(local.set $sse2 (f64x2.add ${g('sse2')} (f64x2.add (f64x2.mul ${g('rlo')} ${g('rlo')}) (f64x2.mul ${g('rhi')} ${g('rhi')}))))`)
-    if (grad) {
-      body.push(`(local.set $sum2 (f64x2.add ${g('sum2')} (f64x2.add ${g('rlo')} ${g('rhi')})))`)
-      body.push(`(local.set $R ${laneShuffle([0, 1, 4, 5], `(f32x4.demote_f64x2_zero ${g('rlo')})`, `(f32x4.demote_f64x2_zero ${g('rhi')})`)})`)
-      for (let i = 0; i < 4; i++) body.push(`(local.set $R${i} ${laneShuffle([i, i, i, i], g('R'), g('R'))})`)
-      for (let q = 0; q < Q; q++) {
-        const t = Array.from({ length: 4 }, (_, i) => `(f32x4.mul ${quad(...rowOf(i), q)} ${g(`R${i}`)})`)
-        body.push(`(local.set $G${q} (f32x4.add ${g(`G${q}`)} ${tree(t, 'f32x4.add')}))`)
-      }
-    }
+    if (grad) body.push(`(local.set $sum2 (f64x2.add ${g('sum2')} (f64x2.add ${g('rlo')} ${g('rhi')})))`)
     return body
   }
 
@@ -228,41 +269,58 @@ function f32UnrolledFunction(d: number): string {
     if (grad) {
       body.push(`(local.set $sumR (f64.add ${g('sumR')} ${g('r')}))`)
       body.push(`(local.set $R0 (f32x4.splat (f32.demote_f64 ${g('r')})))`)
-      for (let q = 0; q < Q; q++) body.push(`(local.set $G${q} (f32x4.add ${g(`G${q}`)} (f32x4.mul ${quad('row0', 0, q)} ${g('R0')})))`)
+      for (let q = 0; q < Q; q++) body.push(addToBlockSum(q, `(f32x4.mul ${quad('row0', 0, q)} ${g('R0')})`))
     }
     return body
   }
 
-  // A block's f32 sums into the f64 accumulators (only the pairs holding features), then zeroed.
+  // A block's f32 sums into the f64 sums (only the pairs holding features), then zeroed.
   const flush: string[] = []
   for (let p = 0; p < P; p++) {
-    const G = g(`G${p >> 1}`)
-    flush.push(`(local.set $H${p} (f64x2.add ${g(`H${p}`)} (f64x2.promote_low_f32x4 ${p % 2 === 0 ? G : laneShuffle([2, 3, 2, 3], G, G)})))`)
+    const G = `(v128.load offset=${gradOffset + 16 * (p >> 1)} align=8 (local.get $out))`
+    const promoted = `(f64x2.promote_low_f32x4 ${p % 2 === 0 ? G : laneShuffle([2, 3, 2, 3], G, G)})`
+    flush.push(`(v128.store offset=${8 + 16 * p} align=8 (local.get $out) (f64x2.add (v128.load offset=${8 + 16 * p} align=8 (local.get $out)) ${promoted}))`)
   }
-  for (let q = 0; q < Q; q++) flush.push(`(local.set $G${q} (v128.const i32x4 0 0 0 0))`)
+  for (let q = 0; q < Q; q++) flush.push(`(v128.store offset=${gradOffset + 16 * q} align=8 (local.get $out) ${zero})`)
+
+  const join = (lines: string[], indent: string) => lines.join(`\n${indent}`)
+  /** The four-row steps of one block; with the gradient, software-pipelined (prologue, loop, epilogue). */
+  const steps = (grad: boolean, ordered: boolean): string => {
+    const i2 = '          '
+    if (!grad) {
+      return `(block $fd (loop $fl
+          (br_if $fd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $blockEnd)))
+          ${join(four(ordered, 'dot', false), i2)}
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $fl)))`
+    }
+    const i3 = '            '
+    return `(if (i32.le_u (i32.add (local.get $k) (i32.const 4)) (local.get $blockEnd)) (then
+          ${join([...four(ordered, 'dot', true), ...four(ordered, 'r', true)], i2)}
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (block $fd (loop $fl
+            (br_if $fd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $blockEnd)))
+            ${join([...four(ordered, 'dot', true), ...four(ordered, 'grad', true), ...four(ordered, 'r', true)], i3)}
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $fl)))
+          ${join(four(ordered, 'grad', true), i2)}))`
+  }
 
   const loop = (grad: boolean, ordered: boolean): string => `(block $done (loop $blocks
         (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
         (local.set $blockEnd (select (local.get $end) (i32.add (local.get $k) (i32.const ${F32_BLOCK_ROWS})) (i32.lt_u (i32.sub (local.get $end) (local.get $k)) (i32.const ${F32_BLOCK_ROWS}))))
-        (block $fd (loop $fl
-          (br_if $fd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $blockEnd)))
-          ${four(grad, ordered).join('\n          ')}
-          (local.set $k (i32.add (local.get $k) (i32.const 4)))
-          (br $fl)))
+        ${steps(grad, ordered)}
         (block $od (loop $ol
           (br_if $od (i32.ge_u (local.get $k) (local.get $blockEnd)))
-          ${one(grad, ordered).join('\n          ')}
+          ${join(one(grad, ordered), '          ')}
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $ol)))
-        ${grad ? flush.join('\n        ') : ''}
+        ${grad ? join(flush, '        ') : ''}
         (br $blocks)))`
 
   const lanesSum = (v: string) => `(f64.add (f64x2.extract_lane 0 ${g(v)}) (f64x2.extract_lane 1 ${g(v)}))`
+  // The f64 gradient sums are in place; the last pair's second lane (out[d + 1]) is overwritten by Σr.
   const store: string[] = [`(f64.store (local.get $out) (f64.add ${lanesSum('sse2')} ${g('sse')}))`, '(if (local.get $withGrad) (then']
-  for (let p = 0; p < P; p++) {
-    if (2 * p + 1 < d) store.push(`  (v128.store offset=${8 + 16 * p} align=8 (local.get $out) ${g(`H${p}`)})`)
-    else store.push(`  (f64.store offset=${8 + 16 * p} (local.get $out) (f64x2.extract_lane 0 ${g(`H${p}`)}))`)
-  }
   store.push(`  (f64.store offset=${8 * (d + 1)} (local.get $out) (f64.add ${lanesSum('sum2')} ${g('sumR')}))))`)
 
   return `(func (export "f32_${d}") (param $x i32) (param $y i32) (param $order i32) (param $start i32) (param $end i32) (param $params i32) (param $out i32) (param $withGrad i32)
