@@ -315,6 +315,12 @@ export interface SegmentHelperJob {
 export interface SegmentThreads {
   readonly helpers: number
   post(job: SegmentHelperJob): void
+  /**
+   * false leaves every segment to the helpers, the calling thread only waits (tests: proves that
+   * segments computed on another thread give the same bits). Default true: the caller claims
+   * segments too, so a fit never waits for a helper that is busy or slow to start.
+   */
+  readonly callerWorks?: boolean
 }
 
 const controlWords = (memory: WasmMemory) => new Int32Array(memory.buffer, 0, 2 * CONTROL_DOUBLES)
@@ -379,7 +385,7 @@ export class SegmentRunner {
     Atomics.store(claimWord(this.memory), 0, BigInt(this.generation) << 32n)
     Atomics.store(words, Word.Generation, this.generation)
     Atomics.notify(words, Word.Generation)
-    workOnPhase(this.L, this.k, this.memory, this.generation)
+    if (this.threads.callerWorks !== false) workOnPhase(this.L, this.k, this.memory, this.generation)
     for (let done = Atomics.load(words, Word.Done); done < this.L.segments; done = Atomics.load(words, Word.Done)) {
       Atomics.wait(words, Word.Done, done)
     }
