@@ -15,7 +15,9 @@ import { bindSegmentKernels, Phase, planSegments, SegmentRunner, slotAt, slotPar
  * - One step of iterative refinement with the residual accumulated in double-double
  *   (Dekker's TwoProduct/TwoSum): it recovers digits lost to cancellation in y − Xβ, which is
  *   what limits Filip and Wampler4/5. Its row pass runs in WebAssembly SIMD (ls_refine) where
- *   available, with r and f bit-identical to the TypeScript loop below (which does the odd last row, or all of them).
+ *   available, with r and f bit-identical to the TypeScript loop (least-squares-segments.ts; it does the odd last row, or all of them).
+ * - The rows are cut into fixed segments (least-squares-segments.ts), factored and refined on their own
+ *   (on helper threads where given) and merged in segment order: bit-identical for any thread count.
  */
 
 export interface LeastSquaresInput {
