@@ -106,9 +106,10 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
 }
 
 /**
- * Fewest segments (SEGMENT_ROWS rows each) for which helper threads are used. Measured on this
- * 2-core machine (bench/suites/least-squares.ts): posting the job and instantiating the kernels in a
- * helper costs about a millisecond, a segment's QR and refinement about 4 ms at 16 features.
+ * Fewest segments (SEGMENT_ROWS rows each) for which helper threads are used: one segment has
+ * nothing to share. Not tuned yet: posting the job and a helper's first instantiation cost about
+ * a millisecond, a segment's work several (measurements on the shared 2-core machine were too noisy
+ * to place the break-even more finely; the caller claims segments too, so a late helper costs little).
  */
 export const MIN_THREADED_SEGMENTS = 2
 
