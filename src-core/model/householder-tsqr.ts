@@ -1,4 +1,4 @@
-import { instantiateKernelsSync } from '../backends/cpu/wasm-kernels'
+import { instantiateKernelsSync, type WasmInstance, type WasmMemory } from '../backends/cpu/wasm-kernels'
 
 /**
  * Householder QR of a tall, skinny matrix by row blocks ("flat tree" TSQR; Demmel, Grigori,
@@ -27,7 +27,7 @@ export interface TallSkinnyQR {
   applyQ(top: Float64Array, z: Float64Array): void
 }
 
-interface Kernels {
+export interface Kernels {
   heap: Float64Array
   dot(a: number, b: number, len: number): number
   reflect(v: number, vtop: number, beta: number, len: number, col: number, colStride: number, ncols: number, top: number, topStride: number): void
@@ -57,16 +57,20 @@ export function kernelScratch(slot: string | undefined, bytes: number): ReturnTy
 /** Offsets below are in doubles; the WebAssembly kernels take bytes. */
 function wasmKernels(doubles: number, slot: string | undefined): Kernels | null {
   const k = kernelScratch(slot, doubles * 8)
-  if (!k) return null
-  const e = k.instance.exports as { ls_dot(a: number, b: number, len: number): number; ls_reflect(...args: number[]): void }
+  return k && bindKernels(k.instance, k.memory, doubles)
+}
+
+/** The QR kernels of an instance (on its memory's first `doubles` doubles), taking offsets in doubles. */
+export function bindKernels(instance: WasmInstance, memory: WasmMemory, doubles: number): Kernels {
+  const e = instance.exports as { ls_dot(a: number, b: number, len: number): number; ls_reflect(...args: number[]): void }
   return {
-    heap: new Float64Array(k.memory.buffer, 0, doubles),
+    heap: new Float64Array(memory.buffer, 0, doubles),
     dot: (a, b, len) => e.ls_dot(a * 8, b * 8, len),
     reflect: (v, vtop, beta, len, col, colStride, ncols, top, topStride) => e.ls_reflect(v * 8, vtop, beta, len, col * 8, colStride * 8, ncols, top * 8, topStride * 8),
   }
 }
 
-function typescriptKernels(doubles: number): Kernels {
+export function typescriptKernels(doubles: number): Kernels {
   const heap = new Float64Array(doubles)
   return {
     heap,

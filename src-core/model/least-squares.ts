@@ -1,7 +1,8 @@
 import { InputError } from '../errors'
 import { compensatedSum } from './compensated-sum'
 import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
-import { factorTallSkinny, kernelScratch, type TallSkinnyQR } from './householder-tsqr'
+import { factorTallSkinny, kernelScratch, typescriptKernels, type TallSkinnyQR } from './householder-tsqr'
+import { bindSegmentKernels, Phase, planSegments, SegmentRunner, slotAt, slotParts, splitHigh, type SegmentKernels, type SegmentLayout, type SegmentThreads } from './least-squares-segments'
 
 /**
  * Exact least squares by Householder QR — never the normal equations, which square the condition
@@ -14,7 +15,9 @@ import { factorTallSkinny, kernelScratch, type TallSkinnyQR } from './householde
  * - One step of iterative refinement with the residual accumulated in double-double
  *   (Dekker's TwoProduct/TwoSum): it recovers digits lost to cancellation in y − Xβ, which is
  *   what limits Filip and Wampler4/5. Its row pass runs in WebAssembly SIMD (ls_refine) where
- *   available, with r and f bit-identical to the TypeScript loop below (which does the odd last row, or all of them).
+ *   available, with r and f bit-identical to the TypeScript loop (least-squares-segments.ts; it does the odd last row, or all of them).
+ * - The rows are cut into fixed segments (least-squares-segments.ts), factored and refined on their own
+ *   (on helper threads where given) and merged in segment order: bit-identical for any thread count.
  */
 
 export interface LeastSquaresInput {
@@ -55,7 +58,6 @@ export interface LeastSquaresFit {
 
 /** Relative size of R's diagonal (scaled columns) under which a column counts as dependent. */
 const RANK_TOLERANCE = 1e-13
-const REFINEMENT_STEPS = 1 // measured: a second step changes no NIST LRE
 
 export interface LeastSquaresOptions {
   /** false forces the TypeScript kernels (tests, benchmarks). */
@@ -65,6 +67,11 @@ export interface LeastSquaresOptions {
    * no reported digit; 'always' refines and 'never' does not (tests compare the three).
    */
   refine?: 'auto' | 'always' | 'never'
+  /**
+   * Helper threads for the row segments (least-squares-segments.ts); the fit is bit-identical
+   * with or without them. Used only with the WebAssembly kernels, for MIN_THREADED_SEGMENTS or more.
+   */
+  threads?: SegmentThreads | null
 }
 
 export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOptions = {}): LeastSquaresFit {
@@ -81,16 +88,42 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
     )
   }
 
+  const offset = intercept ? 1 : 0
+  const useWasm = options.wasm ?? true
+  const L = planSegments(n, d, offset)
+  const wasm = useWasm ? kernelScratch('least-squares', L.doubles * 8) : null
+  const k: SegmentKernels = wasm ? bindSegmentKernels(wasm.instance, wasm.memory, L.doubles) : { ...typescriptKernels(L.doubles), refine: null }
+  k.heap.set(X, L.x)
+  k.heap.set(y, L.y)
+  const threads = wasm && options.threads && options.threads.helpers > 0 && L.segments >= MIN_THREADED_SEGMENTS ? options.threads : null
+  const runner = new SegmentRunner(L, k, wasm?.memory ?? null, threads)
+  runner.begin()
+  try {
+    return fitSegments(L, k, runner, y, names, intercept, useWasm, options.refine ?? 'auto')
+  } finally {
+    runner.end()
+  }
+}
+
+/**
+ * Fewest segments (SEGMENT_ROWS rows each) for which helper threads are used: one segment has
+ * nothing to share. Not tuned yet: posting the job and a helper's first instantiation cost about
+ * a millisecond, a segment's work several (measurements on the shared 2-core machine were too noisy
+ * to place the break-even more finely; the caller claims segments too, so a late helper costs little).
+ */
+export const MIN_THREADED_SEGMENTS = 2
+
+function fitSegments(L: SegmentLayout, k: SegmentKernels, runner: SegmentRunner, y: Float64Array, names: string[], intercept: boolean, useWasm: boolean, refine: 'auto' | 'always' | 'never'): LeastSquaresFit {
+  const { n, p, segments } = L
+  const h = k.heap
+  const parts = slotParts(p)
   // Column j of the scaled design A: the intercept's ones first, then the features, each column
   // multiplied by a power of two (exact) so that its norm is near 1.
-  const offset = intercept ? 1 : 0
+  runner.run(Phase.Norms)
   const scale = new Float64Array(p)
   const sumSquares = new Float64Array(p)
+  for (let s = 0; s < segments; s++) for (let j = 0; j < p; j++) sumSquares[j]! += h[slotAt(L, s) + parts.sums + j]!
   if (intercept) sumSquares[0] = n
-  for (let i = 0; i < n; i++) {
-    const row = i * d
-    for (let j = 0; j < d; j++) sumSquares[j + offset]! += X[row + j]! ** 2
-  }
   for (let j = 0; j < p; j++) {
     const norm = Math.sqrt(sumSquares[j]!)
     if (!Number.isFinite(norm)) {
@@ -98,30 +131,40 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
     }
     scale[j] = norm > 0 ? 2 ** -Math.round(Math.log2(norm)) : 1
   }
-  const design: ScaledDesign = { X, d, offset, scale }
+  h.set(scale, L.scale)
 
-  const qr = factorTallSkinny(n, p, (i, dst, at, stride) => {
-    if (intercept) dst[at] = scale[0]!
-    const row = i * d
-    for (let j = 0; j < d; j++) dst[at + (j + offset) * stride] = X[row + j]! * scale[j + offset]!
-  }, options.wasm ?? true, 'least-squares QR')
-  checkRank(qr.R, p, names, intercept)
+  // Each segment's R_s and its part of Qᵀy; then R and Qᵀy's top from merging them in segment order.
+  runner.run(Phase.Factor)
+  let rss = 0 // ‖r‖² is ‖(Qᵀy)₂‖²: the part of Qᵀy that R's columns do not reach (Q orthogonal).
+  for (let s = 0; s < segments; s++) rss += h[slotAt(L, s) + parts.total]!
+  const tops = () => {
+    const t = new Float64Array(segments * p)
+    for (let s = 0; s < segments; s++) t.set(h.subarray(slotAt(L, s) + parts.top, slotAt(L, s) + parts.top + p), s * p)
+    return t
+  }
+  const merge = segments === 1 ? null : factorTallSkinny(segments * p, p, (i, dst, at, stride) => {
+    const from = slotAt(L, Math.floor(i / p)) + parts.R + (i % p) * p
+    for (let j = 0; j < p; j++) dst[at + j * stride] = h[from + j]!
+  }, useWasm, 'least-squares merge')
+  const R = merge ? merge.R : h.slice(slotAt(L, 0) + parts.R, slotAt(L, 0) + parts.R + p * p)
+  let top: Float64Array
+  if (merge) {
+    const rest = tops()
+    top = merge.applyQt(rest)
+    for (let i = 0; i < rest.length; i++) rss += rest[i]! ** 2
+  } else top = tops()
+  checkRank(R, p, names, intercept)
+  const beta = backSubstitute(R, p, top)
 
-  const { beta, orthogonal } = solveQR(qr, y)
   // Compensated sums: a plain running TSS lost ~5e-10 of the F p-value on 6,366 rows (statsmodels' fair).
   const mean = intercept ? compensatedSum(n, (i) => y[i]!) / n : 0
   const tss = compensatedSum(n, (i) => (y[i]! - mean) ** 2)
-  // ‖r‖² is ‖(Qᵀy)₂‖²: the part of Qᵀy that R's columns do not reach (Q orthogonal).
-  let rss = 0
-  for (let i = 0; i < n; i++) rss += orthogonal[i]! ** 2
-  if (options.refine !== 'always') {
-    const unrefined = fitFromFactor(qr.R, p, beta, scale, rss, tss, n, intercept)
-    if (options.refine === 'never' || refinementCannotChangeReport(qr.R, p, n, beta, scale, Math.sqrt(rss), unrefined)) return unrefined
+  if (refine !== 'always') {
+    const unrefined = fitFromFactor(R, p, beta, scale, rss, tss, n, intercept)
+    if (refine === 'never' || refinementCannotChangeReport(R, p, n, beta, scale, Math.sqrt(rss), unrefined)) return unrefined
   }
-  const residual = refineAugmented(qr, design, y, beta, options.wasm ?? true)
-  rss = 0
-  for (let i = 0; i < n; i++) rss += residual[i]! ** 2
-  return fitFromFactor(qr.R, p, beta, scale, rss, tss, n, intercept)
+  rss = refineAugmented(L, k, runner, R, merge, tops, beta)
+  return fitFromFactor(R, p, beta, scale, rss, tss, n, intercept)
 }
 
 /** Significant digits of every figure the reports print (src-main/cli/format.ts, the app's tables). */
@@ -266,106 +309,71 @@ interface ScaledDesign {
   scale: Float64Array
 }
 
-/** β = R⁻¹ (Qᵀy)[0:p], and the rest of Qᵀy (its norm is ‖r‖). */
-function solveQR(qr: TallSkinnyQR, y: Float64Array): { beta: number[]; orthogonal: Float64Array } {
-  const p = qr.p
-  const orthogonal = y.slice()
-  const top = qr.applyQt(orthogonal)
-  const beta = new Array<number>(p).fill(0)
+/** x = R⁻¹ top for the upper-triangular p × p R (row-major). */
+function backSubstitute(R: Float64Array, p: number, top: ArrayLike<number>): number[] {
+  const x = new Array<number>(p).fill(0)
   for (let k = p - 1; k >= 0; k--) {
     let s = top[k]!
-    for (let j = k + 1; j < p; j++) s -= qr.R[k * p + j]! * beta[j]!
-    beta[k] = s / qr.R[k * p + k]!
+    for (let j = k + 1; j < p; j++) s -= R[k * p + j]! * x[j]!
+    x[k] = s / R[k * p + k]!
   }
-  return { beta, orthogonal }
+  return x
 }
 
 /**
  * Björck's iterative refinement of the augmented system [I A; Aᵀ 0][r; β] = [y; 0], with both
  * residuals (y − r − Aβ and −Aᵀr) accumulated in double-double. Unlike refining β alone, it also
- * converges for large-residual problems (Wampler4/5, Filip). Updates β in place; returns r.
- * One pass over the rows computes r, f and g together (Dekker's TwoProduct with β pre-split).
+ * converges for large-residual problems (Wampler4/5, Filip). One step (measured: a second changes no
+ * NIST LRE): the row
+ * pass (r, f, g together; Dekker's TwoProduct with β pre-split) and Q_sᵀf run per segment
+ * (least-squares-segments.ts), g's partials are added in segment order. Updates β in place;
+ * returns ‖r‖² of the refined residual.
  */
-function refineAugmented(qr: TallSkinnyQR, A: ScaledDesign, y: Float64Array, beta: number[], useWasm: boolean): Float64Array {
-  const { n, p } = qr
-  const { X, d, offset, scale } = A
-  const r = new Float64Array(n)
-  const a = new Float64Array(p)
-  for (let iteration = 0; iteration < REFINEMENT_STEPS; iteration++) {
-    // −β split once: hi (26 bits) + lo, so each exact product below splits only A's entry.
-    const nb = beta.map((v) => -v)
-    const nbHi = nb.map(splitHigh)
-    const nbLo = nb.map((v, j) => v - nbHi[j]!)
-    const f = new Float64Array(n)
-    const gHi = new Float64Array(p)
-    const gLo = new Float64Array(p)
-    // The SIMD kernel takes row pairs (first step only: it forms r from β itself); the TypeScript
-    // loop takes what is left, or everything where WebAssembly is unavailable.
-    const done = iteration === 0 && useWasm ? residualPassWasm(A, y, nb, nbHi, nbLo, r, f, gHi, gLo) : 0
-    for (let i = done; i < n; i++) {
-      const row = i * d
-      if (offset) a[0] = scale[0]!
-      for (let j = 0; j < d; j++) a[j + offset] = X[row + j]! * scale[j + offset]!
-      let fitted = 0
-      for (let j = 0; j < p; j++) fitted += a[j]! * beta[j]!
-      const ri = iteration === 0 ? y[i]! - fitted : r[i]!
-      r[i] = ri
-      // f = y − r − Aβ in double-double
-      let hi = y[i]!
-      let lo = 0
-      let s = hi - ri
-      let bb = s - hi
-      lo += hi - (s - bb) + (-ri - bb)
-      hi = s
-      // g −= A[i]·r in double-double; −r split once per row
-      const nr = -ri
-      const nrHi = splitHigh(nr)
-      const nrLo = nr - nrHi
-      for (let j = 0; j < p; j++) {
-        const aj = a[j]!
-        const aHi = splitHigh(aj)
-        const aLo = aj - aHi
-        // f term: aj · (−β_j)
-        let prod = aj * nb[j]!
-        let err = aLo * nbLo[j]! - (prod - aHi * nbHi[j]! - aLo * nbHi[j]! - aHi * nbLo[j]!)
-        s = hi + prod
-        bb = s - hi
-        lo += hi - (s - bb) + (prod - bb) + err
-        hi = s
-        // g term: aj · (−r_i)
-        prod = aj * nr
-        err = aLo * nrLo - (prod - aHi * nrHi - aLo * nrHi - aHi * nrLo)
-        const gh = gHi[j]!
-        s = gh + prod
-        bb = s - gh
-        gLo[j]! += gh - (s - bb) + (prod - bb) + err
-        gHi[j] = s
-      }
-      f[i] = hi + lo
+function refineAugmented(L: SegmentLayout, k: SegmentKernels, runner: SegmentRunner, R: Float64Array, merge: TallSkinnyQR | null, tops: () => Float64Array, beta: number[]): number {
+  const { p, segments } = L
+  const h = k.heap
+  const parts = slotParts(p)
+  // −β split once: hi (26 bits) + lo, so each exact product splits only A's entry.
+  const nb = beta.map((v) => -v)
+  const nbHi = nb.map(splitHigh)
+  h.set(nb, L.nb)
+  h.set(nbHi, L.nbHi)
+  h.set(nb.map((v, j) => v - nbHi[j]!), L.nbLo)
+  runner.run(Phase.Refine)
+  const g = new Float64Array(p)
+  for (let j = 0; j < p; j++) {
+    let hi = h[slotAt(L, 0) + parts.g + j]!
+    let lo = h[slotAt(L, 0) + parts.g + p + j]!
+    for (let s = 1; s < segments; s++) {
+      const hs = h[slotAt(L, s) + parts.g + j]!
+      const sum = hi + hs
+      const bb = sum - hi
+      lo += hi - (sum - bb) + (hs - bb) + h[slotAt(L, s) + parts.g + p + j]!
+      hi = sum
     }
-    const g = new Float64Array(p)
-    for (let j = 0; j < p; j++) g[j] = gHi[j]! + gLo[j]!
-    // Solve [I A; Aᵀ 0][δr; δβ] = [f; g] with A = Q[R; 0]:
-    // h = R⁻ᵀg, d = Qᵀf, δβ = R⁻¹(d₁ − h), δr = Q[h; d₂].
-    const h = new Float64Array(p)
-    for (let k = 0; k < p; k++) {
-      let t = g[k]!
-      for (let i = 0; i < k; i++) t -= qr.R[i * p + k]! * h[i]!
-      h[k] = t / qr.R[k * p + k]!
-    }
-    const d1 = qr.applyQt(f) // f now holds d₂
-    const rhs = new Float64Array(p)
-    for (let k = 0; k < p; k++) rhs[k] = d1[k]! - h[k]!
-    for (let k = p - 1; k >= 0; k--) {
-      let t = rhs[k]!
-      for (let j = k + 1; j < p; j++) t -= qr.R[k * p + j]! * rhs[j]!
-      rhs[k] = t / qr.R[k * p + k]!
-    }
-    qr.applyQ(h, f) // f = δr
-    for (let j = 0; j < p; j++) beta[j]! += rhs[j]!
-    for (let i = 0; i < n; i++) r[i]! += f[i]!
+    g[j] = hi + lo
   }
-  return r
+  // Solve [I A; Aᵀ 0][δr; δβ] = [f; g] with A = Q[R; 0]:
+  // hh = R⁻ᵀg, d = Qᵀf, δβ = R⁻¹(d₁ − hh), δr = Q[hh; d₂].
+  const hh = new Float64Array(p)
+  for (let c = 0; c < p; c++) {
+    let t = g[c]!
+    for (let i = 0; i < c; i++) t -= R[i * p + c]! * hh[i]!
+    hh[c] = t / R[c * p + c]!
+  }
+  const rest = tops() // the segments' parts of Q_sᵀf; f's rows now hold the rest of d₂
+  const d1 = merge ? merge.applyQt(rest) : rest
+  const rhs = new Float64Array(p)
+  for (let c = 0; c < p; c++) rhs[c] = d1[c]! - hh[c]!
+  const step = backSubstitute(R, p, rhs)
+  if (merge) merge.applyQ(hh, rest) // rest = the segments' tops of Q[hh; d₂]
+  else rest.set(hh)
+  for (let s = 0; s < segments; s++) h.set(rest.subarray(s * p, (s + 1) * p), slotAt(L, s) + parts.top)
+  runner.run(Phase.ApplyQ)
+  for (let j = 0; j < p; j++) beta[j]! += step[j]!
+  let rss = 0
+  for (let s = 0; s < segments; s++) rss += h[slotAt(L, s) + parts.total]!
+  return rss
 }
 
 /**
@@ -414,12 +422,6 @@ export function residualPassWasm(
   return rows
 }
 
-/** High half of Veltkamp's split (JavaScript has no fused multiply-add for an exact product). */
-function splitHigh(x: number): number {
-  const t = SPLIT * x
-  return t - (t - x)
-}
-
 /** R⁻¹ of an upper-triangular p × p R (row-major), by back substitution column by column. */
 export function invertUpper(R: Float64Array, p: number): Float64Array {
   const inv = new Float64Array(p * p)
@@ -433,8 +435,6 @@ export function invertUpper(R: Float64Array, p: number): Float64Array {
   }
   return inv
 }
-
-const SPLIT = 134217729 // 2^27 + 1
 
 function checkRank(R: Float64Array, p: number, names: readonly string[], intercept: boolean): void {
   let maxDiag = 0

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { GradientThreadPool, HelperSetup } from '../../src-core/backends/cpu/gradient-threads'
+import type { SegmentHelperJob, SegmentThreads } from '../../src-core/model/least-squares-segments'
 
 /** The helper entry run from source through tsx; the electron-vite build passes its bundled entry. */
 export const sourceHelperEntry = new URL('./gradient-thread-bootstrap.mjs', import.meta.url)
@@ -15,7 +16,7 @@ type HelperReply = { type: 'ready' } | { type: 'failed'; message: string }
  *
  * Workers are unref'd, so a forgotten pool never keeps a process alive; `close` ends them.
  */
-export class NodeGradientThreadPool implements GradientThreadPool {
+export class NodeGradientThreadPool implements GradientThreadPool, SegmentThreads {
   private constructor(private readonly workers: Worker[]) {}
 
   get helpers(): number {
@@ -57,6 +58,11 @@ export class NodeGradientThreadPool implements GradientThreadPool {
           }),
       ),
     ).then(() => undefined)
+  }
+
+  /** Least squares' row segments: fire and forget (the caller works too and waits on the shared memory). */
+  post(job: SegmentHelperJob): void {
+    for (const w of this.workers) w.postMessage(job)
   }
 
   async close(): Promise<void> {
