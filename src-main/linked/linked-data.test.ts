@@ -6,7 +6,7 @@ import { isInputError } from '../../src-core/errors'
 import { leastSquares } from '../../src-core/model/least-squares'
 import { Random } from '../../src-core/random'
 import { tempDir } from '../testing/temp'
-import { fingerprintFile, LinkedSource, parseMemoryLimit } from './linked-source'
+import { doubleVectorView, fingerprintFile, LinkedSource, parseMemoryLimit } from './linked-source'
 import { streamedLeastSquares } from './streamed-least-squares'
 import { whereToSql } from './where-clause'
 
@@ -88,6 +88,60 @@ describe('linked datasets', () => {
       expectRelative(fit.r2, reference.r2)
     } finally {
       source.close()
+    }
+  })
+
+  it('reads every numeric type as doubles from the vectors, naming the row of the first null or text cell', async () => {
+    // 5,003 rows (two DuckDB vectors of 2,048 and a partial third, cut by blocks of 683 or 1,400
+    // rows, so that the bad cell lies past the start of the copied range): an int, a decimal, a
+    // float and a big int column; row 4,100 (1-based) has an empty cell in k, row 4,300 a text cell
+    // in z — neither at a byte boundary of the validity mask.
+    const n = 5003
+    const lines = ['k,d,z,b']
+    for (let i = 1; i <= n; i++) lines.push(`${i === 4100 ? '' : i - 2500},${(i * 0.25).toFixed(2)},${i === 4300 ? 'n/a' : i / 8},${i * 2 ** 40}`)
+    const path = join(dir, 'types.csv')
+    writeFileSync(path, lines.join('\n') + '\n')
+    const parquet = join(dir, 'types.parquet')
+    const instance = await DuckDBInstance.create(':memory:')
+    const c = await instance.connect()
+    await c.run(`COPY (SELECT k::INTEGER AS k, d::DECIMAL(9,2) AS d, TRY_CAST(z AS FLOAT) AS z, b::BIGINT AS b FROM read_csv('${path}', all_varchar = true)) TO '${parquet}' (FORMAT parquet)`)
+    c.closeSync()
+    instance.closeSync()
+    for (const file of [path, parquet]) {
+      const source = await LinkedSource.open(file)
+      try {
+        const read = async (names: string[], rowsPerChunk = 1000) => {
+          const out = names.map(() => [] as number[])
+          for await (const chunk of source.scan(names, { rowsPerChunk })) chunk.columns.forEach((col, j) => out[j]!.push(...col))
+          return out
+        }
+        const [d, b] = await read(['d', 'b'])
+        expect(d).toEqual(Array.from({ length: n }, (_, i) => Number(((i + 1) * 0.25).toFixed(2))))
+        expect(b).toEqual(Array.from({ length: n }, (_, i) => (i + 1) * 2 ** 40))
+        await expect(read(['d', 'k'], 683)).rejects.toThrow('Column "k" has an empty or non-numeric value in row 4,100 of the linked data.')
+        await expect(read(['z'], 1400)).rejects.toThrow('Column "z" has an empty or non-numeric value in row 4,300 of the linked data.')
+        const cells: number[] = []
+        for await (const chunk of source.scanCells(['k'], [], { rowsPerChunk: 777 })) cells.push(...chunk.numbers.get('k')!)
+        expect(cells.map((v, i) => (Number.isNaN(v) ? i + 1 : v === i + 1 - 2500 ? 0 : -1)).filter((v) => v !== 0)).toEqual([4100])
+      } finally {
+        source.close()
+      }
+    }
+  })
+
+  it('takes the typed-array path for DuckDB DOUBLE vectors in this @duckdb/node-api version', async () => {
+    const instance = await DuckDBInstance.create(':memory:')
+    const c = await instance.connect()
+    try {
+      const chunk = (await (await c.run('SELECT CASE WHEN i = 70 THEN NULL ELSE i / 2 END::DOUBLE FROM range(100) t(i)')).fetchChunk())!
+      const view = doubleVectorView(chunk.getColumnVector(0))
+      expect(view).not.toBeNull()
+      expect(view!.items[99]).toBe(49.5)
+      expect((view!.validity![70 >> 3]! >> (70 & 7)) & 1).toBe(0)
+      expect((view!.validity![71 >> 3]! >> (71 & 7)) & 1).toBe(1)
+    } finally {
+      c.closeSync()
+      instance.closeSync()
     }
   })
 
