@@ -1,4 +1,4 @@
-import { appendFileSync, truncateSync, utimesSync, writeFileSync, statSync } from 'node:fs'
+import { appendFileSync, readFileSync, truncateSync, utimesSync, writeFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { describe, expect, it } from 'vitest'
@@ -196,6 +196,39 @@ describe('linked datasets', () => {
     expect(isInputError(error)).toBe(true)
     expect((error as Error).message).toContain(path)
     expect((error as Error).message).toMatch(/30,?001/)
+  })
+
+  it('confirms a CSV scan by the count it already has while the fingerprints hold, and counts again when they change', async () => {
+    const path = join(dir, 'counted.csv')
+    writeFileSync(path, data.csv)
+    const source = await LinkedSource.open(path)
+    const rows = async (where?: string) => {
+      let count = 0
+      for await (const chunk of source.scan(['x1', 'y'], { where })) count += chunk.rows
+      return count
+    }
+    try {
+      // A stored count that disagrees with the file is taken at its word while nothing changed…
+      source.knowRowCount({ files: await source.fingerprints(), rows: n - 1 })
+      await expect(rows()).rejects.toThrow(`DuckDB's scan stopped after ${n.toLocaleString('en-US')} of ${(n - 1).toLocaleString('en-US')} rows`)
+      // …and recounted once a file's mtime moved.
+      utimesSync(path, statSync(path).atime, new Date(statSync(path).mtimeMs + 5000))
+      expect(await rows()).toBe(n)
+      // A --where's count is kept for the next pass: an edit the fingerprint cannot see (same size,
+      // same mtime, in the middle) shows as a scan that disagrees with it, not as a second count.
+      const filtered = await rows('x1 > 4')
+      expect(filtered).toBe(Array.from({ length: n }, (_, i) => data.X[i * 4]!).filter((v) => v > 4).length)
+      const text = readFileSync(path, 'utf8')
+      const line = text.split('\n').findIndex((l, i) => i > n / 2 && Number(l.split(',')[0]) < 0 && l.startsWith('-'))
+      const lines = text.split('\n')
+      const mtime = statSync(path).mtime
+      lines[line] = '4' + lines[line]!.slice(1) // -a.b… → 4a.b…: now above 4, one more row passes
+      writeFileSync(path, lines.join('\n'))
+      utimesSync(path, statSync(path).atime, mtime)
+      await expect(rows('x1 > 4')).rejects.toThrow(`stopped after ${(filtered + 1).toLocaleString('en-US')} of ${filtered.toLocaleString('en-US')} rows`)
+    } finally {
+      source.close()
+    }
   })
 
   it('reports a truncated Parquet file as one sentence naming it', async () => {

@@ -51,6 +51,14 @@ export interface LinkedOptions {
   /** DuckDB's memory_limit in bytes; default `defaultMemoryLimitBytes()`. */
   memoryLimitBytes?: number
   threads?: number
+  /** The rows a materialized count found in these files (a link's statistics pass): see `knowRowCount`. */
+  rowCount?: KnownRowCount
+}
+
+/** Rows counted (by a materialized query, which raises DuckDB's CSV errors) in files with these fingerprints. */
+export interface KnownRowCount {
+  files: readonly LinkedFile[]
+  rows: number
 }
 
 const FINGERPRINT_EDGE_BYTES = 1 << 20
@@ -222,6 +230,9 @@ export class LinkedSource {
     readonly memoryLimitBytes: number,
   ) {}
 
+  /** Rows per --where ('' for none) as last counted, with the fingerprints the files had then. */
+  private readonly rowCounts = new Map<string, KnownRowCount>()
+
   static async open(pattern: string, options: LinkedOptions = {}): Promise<LinkedSource> {
     const memoryLimitBytes = options.memoryLimitBytes ?? defaultMemoryLimitBytes()
     const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), 8))
@@ -253,7 +264,9 @@ export class LinkedSource {
         throw fileError(files, e)
       }
       const columns = described.getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }))
-      return new LinkedSource(instance, connection, pattern, format, files, columns, memoryLimitBytes)
+      const opened = new LinkedSource(instance, connection, pattern, format, files, columns, memoryLimitBytes)
+      if (options.rowCount) opened.knowRowCount(options.rowCount)
+      return opened
     } catch (e) {
       connection.closeSync()
       instance.closeSync()
@@ -307,6 +320,7 @@ export class LinkedSource {
       return [`count(${q})`, `avg(${q})`, `stddev_pop(${q})`, `min(${q})`, `max(${q})`]
     })
     let row
+    const files = await this.fingerprints()
     try {
       const result = await this.connection.runAndReadAll(`SELECT count(*)${parts.map((p) => `, ${p}`).join('')} FROM ${this.from()}${f.sql}`, [this.fileList(), ...f.values])
       row = result.getRows()[0]!
@@ -314,6 +328,7 @@ export class LinkedSource {
       throw fileError(this.files, e)
     }
     const num = (v: unknown) => (v === null ? NaN : Number(v))
+    this.rowCounts.set(where ?? '', { files, rows: num(row[0]) })
     return {
       rows: num(row[0]),
       columns: names.map((name, j) => ({
@@ -334,7 +349,32 @@ export class LinkedSource {
    * than whenever the result is garbage-collected. An abort interrupts a fetch that is waiting on
    * a slow read too, so Ctrl-C stops within one chunk; it ends as `scanStopped`.
    */
-  private async *dataChunks(sql: string, values: (number | string)[], signal: AbortSignal | undefined, rowsRead: () => number) {
+  /**
+   * Rows a materialized count found in the files (with no --where) when they had these
+   * fingerprints: a linked dataset's stored count, its files checked unchanged (checkLinkedFiles).
+   * A CSV scan then compares the rows it streamed with it instead of counting again.
+   */
+  knowRowCount(count: KnownRowCount): void {
+    this.rowCounts.set('', { files: [...count.files], rows: count.rows })
+  }
+
+  /**
+   * The rows the query of a CSV scan must stream: counted before (the link's statistics pass, or an
+   * earlier scan of this source with the same --where) while every file had the fingerprint it has
+   * now, else counted now by a materialized count of the same rows, which raises DuckDB's error on a
+   * ragged row (see dataChunks). Gradient descent's epochs so pay one count, not one per pass.
+   */
+  private async expectedRows(sql: string, values: (number | string)[], countKey: string): Promise<number> {
+    const known = this.rowCounts.get(countKey)
+    const now = await this.fingerprints()
+    const same = (a: readonly LinkedFile[]) => a.length === now.length && now.every((f) => a.some((k) => k.path === f.path && k.fingerprint === f.fingerprint))
+    if (known && same(known.files)) return known.rows
+    const rows = Number((await this.connection.runAndReadAll(`SELECT count(*) FROM (${sql})`, [this.fileList(), ...values])).getRows()[0]![0])
+    this.rowCounts.set(countKey, { files: now, rows })
+    return rows
+  }
+
+  private async *dataChunks(sql: string, values: (number | string)[], countKey: string, signal: AbortSignal | undefined, rowsRead: () => number) {
     if (signal?.aborted) throw scanStopped(0)
     const onAbort = () => this.connection.interrupt()
     signal?.addEventListener('abort', onAbort, { once: true })
@@ -364,13 +404,14 @@ export class LinkedSource {
       // DuckDB 1.5's streamed CSV scan ends early and silently when a parallel reader meets a bad
       // row (a ragged line a million rows in gave 987,185 rows, no error); the same query
       // materialized raises "CSV Error on Line: …". So a CSV scan is confirmed by a count of the
-      // same rows, which raises that error, or a different count — never a silently short read.
-      // An interrupted stream ends like a finished one (an empty chunk), so the signal says which.
+      // same rows (expectedRows), which raised that error, or a different count — never a silently
+      // short read. An interrupted stream ends like a finished one (an empty chunk), so the signal
+      // says which.
       if (signal?.aborted) throw scanStopped(rowsRead())
       if (this.format === 'csv') {
         let counted: number
         try {
-          counted = Number((await this.connection.runAndReadAll(`SELECT count(*) FROM (${sql})`, [this.fileList(), ...values])).getRows()[0]![0])
+          counted = await this.expectedRows(sql, values, countKey)
         } catch (e) {
           if (signal?.aborted) throw scanStopped(rowsRead())
           throw fileError(this.files, e)
@@ -402,7 +443,7 @@ export class LinkedSource {
     let block = names.map(() => new Float64Array(rowsPerChunk))
     let filled = 0
     let firstRow = 0
-    for await (const chunk of this.dataChunks(`SELECT ${select} FROM ${this.from()}${f.sql}`, f.values, options.signal, () => firstRow + filled)) {
+    for await (const chunk of this.dataChunks(`SELECT ${select} FROM ${this.from()}${f.sql}`, f.values, options.where ?? '', options.signal, () => firstRow + filled)) {
       const m = chunk.rowCount
       let at = 0
       while (at < m) {
@@ -451,7 +492,7 @@ export class LinkedSource {
       numbers: new Map(numbers.map((n, j) => [n, rows === rowsPerChunk ? block.numbers[j]! : block.numbers[j]!.subarray(0, rows)])),
       texts: new Map(texts.map((n, j) => [n, rows === rowsPerChunk ? block.texts[j]! : block.texts[j]!.slice(0, rows)])),
     })
-    for await (const chunk of this.dataChunks(`SELECT ${select.join(', ')} FROM ${this.from()}`, [], options.signal, () => firstRow + filled)) {
+    for await (const chunk of this.dataChunks(`SELECT ${select.join(', ')} FROM ${this.from()}`, [], '', options.signal, () => firstRow + filled)) {
       const m = chunk.rowCount
       let at = 0
       while (at < m) {
