@@ -145,6 +145,32 @@ describe('linked datasets', () => {
     }
   })
 
+  it('reads the file once when the forward-error bound proves the refinement changes no reported digit, twice otherwise', async () => {
+    // NIST StRD NoInt2 (3 rows, y = b·x, certified b = 0.727272727272727, residual SD
+    // 0.369274472937998): the in-memory fit skips its refinement here too (least-squares-refine
+    // .test.ts). The 60,000-row file above needs the residual pass.
+    const path = join(dir, 'noint2.csv')
+    writeFileSync(path, 'x,y\n4,3\n5,4\n6,4\n')
+    const passes = async (file: string, names: string[], intercept: boolean) => {
+      const source = await LinkedSource.open(file)
+      const seen = new Set<number>()
+      try {
+        const fit = await streamedLeastSquares({ source, features: names, response: 'y', intercept, onProgress: (pass) => seen.add(pass) })
+        return { fit, passes: [...seen] }
+      } finally {
+        source.close()
+      }
+    }
+    const small = await passes(path, ['x'], false)
+    expect(small.passes).toEqual([1])
+    const reference = leastSquares({ X: new Float64Array([4, 5, 6]), y: new Float64Array([3, 4, 4]), features: ['x'], intercept: false })
+    expectRelative(small.fit.weights[0]!, reference.weights[0]!)
+    expectRelative(small.fit.weights[0]!, 0.727272727272727, 1e-14)
+    expectRelative(small.fit.residualSd, 0.369274472937998, 1e-13)
+    for (const key of ['rss', 'r2', 'f'] as const) expectRelative(small.fit[key], reference[key])
+    expect((await passes(csvPath, features, true)).passes).toEqual([1, 2])
+  })
+
   it('computes count, mean and population std in one pass as the two-pass formula does', async () => {
     const source = await LinkedSource.open(csvPath)
     try {
