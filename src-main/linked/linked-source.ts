@@ -248,8 +248,9 @@ export class LinkedSource {
       // 9 doubles): each fetch then waited on the scan, and a linked scan ran at ¼ of DuckDB's own
       // speed. 64 MiB (an eighth of a small memory limit) keeps both threads busy between fetches.
       await connection.run(`SET streaming_buffer_size = '${Math.floor(Math.min(64 * 2 ** 20, memoryLimitBytes / 8) / 2 ** 20)}MiB'`)
-      const listed = await connection.runAndReadAll('SELECT file FROM glob($1) ORDER BY file', [pattern])
-      const files = listed.getRows().map((r) => String(r[0]))
+      // A path that names a file is that file, even when its name has a glob's [, * or ?.
+      const literal = await stat(pattern).then((info) => info.isFile(), () => false)
+      const files = literal ? [pattern] : (await connection.runAndReadAll('SELECT file FROM glob($1) ORDER BY file', [pattern])).getRows().map((r) => String(r[0]))
       if (files.length === 0) {
         throw new InputError(`No file matches "${pattern}".`, 'Check the path; quote a glob (\'sales-*.parquet\') so that the shell does not expand it.', { file: pattern })
       }
@@ -288,8 +289,12 @@ export class LinkedSource {
     return this.files.every((f) => extname(f).toLowerCase() === '.tsv') ? '\\t' : ','
   }
 
+  /**
+   * The files for DuckDB's readers, which expand each path as a glob again: `[`, `*` and `?` in a
+   * name are escaped as one-character classes, so "data[1].csv" is not read as "data1.csv".
+   */
   private fileList() {
-    return listValue([...this.files])
+    return listValue(this.files.map((f) => f.replace(/[[*?]/g, '[$&]')))
   }
 
   private checkColumns(names: readonly string[]): void {
