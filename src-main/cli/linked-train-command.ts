@@ -52,6 +52,7 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
       const known = findLinkedDataset(db, source.pattern)
       if (known && !values.relink) {
         await checkLinkedFiles(known, source.files)
+        source.knowRowCount({ files: known.files, rows: known.rowCount })
         linked = known
       } else linked = await linkDataset(db, source, basename(source.pattern))
     } catch (e) {
@@ -282,6 +283,7 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
         runId: String(runId ?? 0),
         pattern: source.pattern,
         memoryLimitBytes: request.memoryLimitBytes,
+        rowCount: request.linked ? { files: request.linked.files, rows: request.linked.rowCount } : undefined,
         features,
         response: target,
         where: request.where,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { open, stat } from 'node:fs/promises'
 import { freemem, availableParallelism } from 'node:os'
 import { extname } from 'node:path'
-import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api'
+import { DuckDBDoubleVector, DuckDBInstance, listValue, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api'
 import { InputError } from '../../src-core/errors'
 import { quoteIdentifier, whereToSql } from './where-clause'
 
@@ -51,6 +51,14 @@ export interface LinkedOptions {
   /** DuckDB's memory_limit in bytes; default `defaultMemoryLimitBytes()`. */
   memoryLimitBytes?: number
   threads?: number
+  /** The rows a materialized count found in these files (a link's statistics pass): see `knowRowCount`. */
+  rowCount?: KnownRowCount
+}
+
+/** Rows counted (by a materialized query, which raises DuckDB's CSV errors) in files with these fingerprints. */
+export interface KnownRowCount {
+  files: readonly LinkedFile[]
+  rows: number
 }
 
 const FINGERPRINT_EDGE_BYTES = 1 << 20
@@ -154,6 +162,63 @@ export interface ScanChunk {
   columns: Float64Array[]
 }
 
+/**
+ * A DOUBLE vector's values and validity mask as typed arrays. @duckdb/node-api builds them over
+ * DuckDB's own vector memory (the C API's `duckdb_vector_get_data` / `_get_validity`) but keeps them
+ * private; per-value `getItem` (a BigInt test per value) cost ~10× the read itself. Null when the
+ * pinned version's fields are not there (a `getItem` loop then does the same, slower):
+ * linked-data.test.ts checks that this version takes the fast path.
+ */
+export function doubleVectorView(vector: unknown): { items: Float64Array; validity: Uint8Array | null } | null {
+  if (!(vector instanceof DuckDBDoubleVector)) return null
+  const fields = vector as unknown as { items?: unknown; validity?: { data?: unknown; offset?: unknown } }
+  const data = fields.validity?.data
+  if (!(fields.items instanceof Float64Array) || fields.validity?.offset !== 0 || !(data === null || data instanceof BigUint64Array)) return null
+  return { items: fields.items, validity: data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null }
+}
+
+/**
+ * Copies `take` doubles of column `j` of a chunk (every column is selected as DOUBLE, so one path
+ * serves every numeric type), from row `at`, into `dst` at `dstAt`. Null rows (validity bit 0; no
+ * mask means none is null) are set to `nullValue` when it is given; returns the first null row's
+ * index within the copied range, or -1 when there is none.
+ */
+function copyDoubles(chunk: DuckDBDataChunk, j: number, at: number, take: number, dst: Float64Array, dstAt: number, nullValue?: number): number {
+  const vector = chunk.getColumnVector(j)
+  const view = doubleVectorView(vector)
+  let first = -1
+  if (!view) {
+    for (let i = 0; i < take; i++) {
+      const v = vector.getItem(at + i) as number | null
+      if (v !== null) dst[dstAt + i] = v
+      else {
+        if (first < 0) first = i
+        if (nullValue === undefined) return first
+        dst[dstAt + i] = nullValue
+      }
+    }
+    return first
+  }
+  dst.set(view.items.subarray(at, at + take), dstAt)
+  const validity = view.validity
+  if (!validity) return -1
+  // uint64 words of little-endian bits: byte i >> 3 holds row i at bit i & 7; a byte of all ones
+  // (the usual case) is skipped whole.
+  for (let i = at; i < at + take; ) {
+    if ((i & 7) === 0 && i + 8 <= at + take && validity[i >> 3] === 0xff) {
+      i += 8
+      continue
+    }
+    if ((validity[i >> 3]! & (1 << (i & 7))) === 0) {
+      if (first < 0) first = i - at
+      if (nullValue === undefined) return first
+      dst[dstAt + i - at] = nullValue
+    }
+    i++
+  }
+  return first
+}
+
 export class LinkedSource {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -164,6 +229,9 @@ export class LinkedSource {
     readonly columns: readonly LinkedColumn[],
     readonly memoryLimitBytes: number,
   ) {}
+
+  /** Rows per --where ('' for none) as last counted, with the fingerprints the files had then. */
+  private readonly rowCounts = new Map<string, KnownRowCount>()
 
   static async open(pattern: string, options: LinkedOptions = {}): Promise<LinkedSource> {
     const memoryLimitBytes = options.memoryLimitBytes ?? defaultMemoryLimitBytes()
@@ -176,8 +244,14 @@ export class LinkedSource {
     })
     const connection = await instance.connect()
     try {
-      const listed = await connection.runAndReadAll('SELECT file FROM glob($1) ORDER BY file', [pattern])
-      const files = listed.getRows().map((r) => String(r[0]))
+      // A streamed result lets DuckDB's threads read ahead only this far (default ~1 MB, 7 chunks of
+      // 9 doubles): each fetch then waited on the scan, and a linked scan ran at ¼ of DuckDB's own
+      // speed. 32 MiB (at most an eighth of the memory limit) keeps both threads busy between fetches,
+      // and is the most a scan's RSS grows by with the file (linked-big-files.test.ts).
+      await connection.run(`SET streaming_buffer_size = '${Math.floor(Math.min(32 * 2 ** 20, memoryLimitBytes / 8) / 2 ** 20)}MiB'`)
+      // A path that names a file is that file, even when its name has a glob's [, * or ?.
+      const literal = await stat(pattern).then((info) => info.isFile(), () => false)
+      const files = literal ? [pattern] : (await connection.runAndReadAll('SELECT file FROM glob($1) ORDER BY file', [pattern])).getRows().map((r) => String(r[0]))
       if (files.length === 0) {
         throw new InputError(`No file matches "${pattern}".`, 'Check the path; quote a glob (\'sales-*.parquet\') so that the shell does not expand it.', { file: pattern })
       }
@@ -192,7 +266,9 @@ export class LinkedSource {
         throw fileError(files, e)
       }
       const columns = described.getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }))
-      return new LinkedSource(instance, connection, pattern, format, files, columns, memoryLimitBytes)
+      const opened = new LinkedSource(instance, connection, pattern, format, files, columns, memoryLimitBytes)
+      if (options.rowCount) opened.knowRowCount(options.rowCount)
+      return opened
     } catch (e) {
       connection.closeSync()
       instance.closeSync()
@@ -214,8 +290,12 @@ export class LinkedSource {
     return this.files.every((f) => extname(f).toLowerCase() === '.tsv') ? '\\t' : ','
   }
 
+  /**
+   * The files for DuckDB's readers, which expand each path as a glob again: `[`, `*` and `?` in a
+   * name are escaped as one-character classes, so "data[1].csv" is not read as "data1.csv".
+   */
   private fileList() {
-    return listValue([...this.files])
+    return listValue(this.files.map((f) => f.replace(/[[*?]/g, '[$&]')))
   }
 
   private checkColumns(names: readonly string[]): void {
@@ -246,6 +326,7 @@ export class LinkedSource {
       return [`count(${q})`, `avg(${q})`, `stddev_pop(${q})`, `min(${q})`, `max(${q})`]
     })
     let row
+    const files = await this.fingerprints()
     try {
       const result = await this.connection.runAndReadAll(`SELECT count(*)${parts.map((p) => `, ${p}`).join('')} FROM ${this.from()}${f.sql}`, [this.fileList(), ...f.values])
       row = result.getRows()[0]!
@@ -253,6 +334,7 @@ export class LinkedSource {
       throw fileError(this.files, e)
     }
     const num = (v: unknown) => (v === null ? NaN : Number(v))
+    this.rowCounts.set(where ?? '', { files, rows: num(row[0]) })
     return {
       rows: num(row[0]),
       columns: names.map((name, j) => ({
@@ -273,7 +355,32 @@ export class LinkedSource {
    * than whenever the result is garbage-collected. An abort interrupts a fetch that is waiting on
    * a slow read too, so Ctrl-C stops within one chunk; it ends as `scanStopped`.
    */
-  private async *dataChunks(sql: string, values: (number | string)[], signal: AbortSignal | undefined, rowsRead: () => number) {
+  /**
+   * Rows a materialized count found in the files (with no --where) when they had these
+   * fingerprints: a linked dataset's stored count, its files checked unchanged (checkLinkedFiles).
+   * A CSV scan then compares the rows it streamed with it instead of counting again.
+   */
+  knowRowCount(count: KnownRowCount): void {
+    this.rowCounts.set('', { files: [...count.files], rows: count.rows })
+  }
+
+  /**
+   * The rows the query of a CSV scan must stream: counted before (the link's statistics pass, or an
+   * earlier scan of this source with the same --where) while every file had the fingerprint it has
+   * now, else counted now by a materialized count of the same rows, which raises DuckDB's error on a
+   * ragged row (see dataChunks). Gradient descent's epochs so pay one count, not one per pass.
+   */
+  private async expectedRows(sql: string, values: (number | string)[], countKey: string): Promise<number> {
+    const known = this.rowCounts.get(countKey)
+    const now = await this.fingerprints()
+    const same = (a: readonly LinkedFile[]) => a.length === now.length && now.every((f) => a.some((k) => k.path === f.path && k.fingerprint === f.fingerprint))
+    if (known && same(known.files)) return known.rows
+    const rows = Number((await this.connection.runAndReadAll(`SELECT count(*) FROM (${sql})`, [this.fileList(), ...values])).getRows()[0]![0])
+    this.rowCounts.set(countKey, { files: now, rows })
+    return rows
+  }
+
+  private async *dataChunks(sql: string, values: (number | string)[], countKey: string, signal: AbortSignal | undefined, rowsRead: () => number) {
     if (signal?.aborted) throw scanStopped(0)
     const onAbort = () => this.connection.interrupt()
     signal?.addEventListener('abort', onAbort, { once: true })
@@ -303,13 +410,14 @@ export class LinkedSource {
       // DuckDB 1.5's streamed CSV scan ends early and silently when a parallel reader meets a bad
       // row (a ragged line a million rows in gave 987,185 rows, no error); the same query
       // materialized raises "CSV Error on Line: …". So a CSV scan is confirmed by a count of the
-      // same rows, which raises that error, or a different count — never a silently short read.
-      // An interrupted stream ends like a finished one (an empty chunk), so the signal says which.
+      // same rows (expectedRows), which raised that error, or a different count — never a silently
+      // short read. An interrupted stream ends like a finished one (an empty chunk), so the signal
+      // says which.
       if (signal?.aborted) throw scanStopped(rowsRead())
       if (this.format === 'csv') {
         let counted: number
         try {
-          counted = Number((await this.connection.runAndReadAll(`SELECT count(*) FROM (${sql})`, [this.fileList(), ...values])).getRows()[0]![0])
+          counted = await this.expectedRows(sql, values, countKey)
         } catch (e) {
           if (signal?.aborted) throw scanStopped(rowsRead())
           throw fileError(this.files, e)
@@ -341,25 +449,20 @@ export class LinkedSource {
     let block = names.map(() => new Float64Array(rowsPerChunk))
     let filled = 0
     let firstRow = 0
-    for await (const chunk of this.dataChunks(`SELECT ${select} FROM ${this.from()}${f.sql}`, f.values, options.signal, () => firstRow + filled)) {
+    for await (const chunk of this.dataChunks(`SELECT ${select} FROM ${this.from()}${f.sql}`, f.values, options.where ?? '', options.signal, () => firstRow + filled)) {
       const m = chunk.rowCount
       let at = 0
       while (at < m) {
         const take = Math.min(m - at, rowsPerChunk - filled)
         for (let j = 0; j < names.length; j++) {
-          const vector = chunk.getColumnVector(j)
-          const dst = block[j]!
-          for (let i = 0; i < take; i++) {
-            const v = vector.getItem(at + i) as number | null
-            if (v === null) {
-              const row = firstRow + filled + i + 1
-              throw new InputError(
-                `Column "${names[j]}" has an empty or non-numeric value in row ${row.toLocaleString('en-US')} of the linked data.`,
-                'Filter such rows out with --where (e.g. "x IS NOT NULL"), or fix the file.',
-                { column: names[j], row },
-              )
-            }
-            dst[filled + i] = v
+          const i = copyDoubles(chunk, j, at, take, block[j]!, filled)
+          if (i >= 0) {
+            const row = firstRow + filled + i + 1
+            throw new InputError(
+              `Column "${names[j]}" has an empty or non-numeric value in row ${row.toLocaleString('en-US')} of the linked data.`,
+              'Filter such rows out with --where (e.g. "x IS NOT NULL"), or fix the file.',
+              { column: names[j], row },
+            )
           }
         }
         filled += take
@@ -395,16 +498,12 @@ export class LinkedSource {
       numbers: new Map(numbers.map((n, j) => [n, rows === rowsPerChunk ? block.numbers[j]! : block.numbers[j]!.subarray(0, rows)])),
       texts: new Map(texts.map((n, j) => [n, rows === rowsPerChunk ? block.texts[j]! : block.texts[j]!.slice(0, rows)])),
     })
-    for await (const chunk of this.dataChunks(`SELECT ${select.join(', ')} FROM ${this.from()}`, [], options.signal, () => firstRow + filled)) {
+    for await (const chunk of this.dataChunks(`SELECT ${select.join(', ')} FROM ${this.from()}`, [], '', options.signal, () => firstRow + filled)) {
       const m = chunk.rowCount
       let at = 0
       while (at < m) {
         const take = Math.min(m - at, rowsPerChunk - filled)
-        for (let j = 0; j < numbers.length; j++) {
-          const vector = chunk.getColumnVector(j)
-          const dst = block.numbers[j]!
-          for (let i = 0; i < take; i++) dst[filled + i] = (vector.getItem(at + i) as number | null) ?? NaN
-        }
+        for (let j = 0; j < numbers.length; j++) copyDoubles(chunk, j, at, take, block.numbers[j]!, filled, NaN)
         for (let j = 0; j < texts.length; j++) {
           const vector = chunk.getColumnVector(numbers.length + j)
           const dst = block.texts[j]!

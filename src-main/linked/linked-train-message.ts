@@ -1,6 +1,6 @@
 import { isInputError } from '../../src-core/errors'
 import { readControl } from '../../src-core/protocol'
-import { LinkedSource } from './linked-source'
+import { LinkedSource, type KnownRowCount } from './linked-source'
 import { streamedGradientDescent, type StreamedGdInput, type StreamedGdResult } from './streamed-gradient-descent'
 
 /**
@@ -16,6 +16,8 @@ export type LinkedTrainMessage = Pick<StreamedGdInput, 'features' | 'response' |
   runId: string
   pattern: string
   memoryLimitBytes?: number
+  /** The link's stored count (linked-source.ts `knowRowCount`), when there is a link. */
+  rowCount?: KnownRowCount
   control: SharedArrayBuffer
   progressEveryMs?: number
 }
@@ -31,13 +33,13 @@ export function isLinkedTrainMessage(message: { type: string }): message is Link
 }
 
 export async function runLinkedTrainMessage(message: LinkedTrainMessage, post: (event: LinkedTrainEvent) => void): Promise<void> {
-  const { type: _type, runId, pattern, memoryLimitBytes, control, progressEveryMs, ...input } = message
+  const { type: _type, runId, pattern, memoryLimitBytes, rowCount, control, progressEveryMs, ...input } = message
   let source: LinkedSource | null = null
   const started = performance.now()
   const everyMs = progressEveryMs ?? 50
   let lastChunkPost = 0
   try {
-    source = await LinkedSource.open(pattern, { memoryLimitBytes })
+    source = await LinkedSource.open(pattern, { memoryLimitBytes, rowCount })
     const result = await streamedGradientDescent({
       ...input,
       source,

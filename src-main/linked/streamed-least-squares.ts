@@ -1,20 +1,23 @@
 import { InputError } from '../../src-core/errors'
 import { CompensatedSum } from '../../src-core/model/compensated-sum'
 import { factorTallSkinny } from '../../src-core/model/householder-tsqr'
-import { fitFromFactor, type LeastSquaresFit } from '../../src-core/model/least-squares'
+import { fitFromFactor, refinementCannotChangeReport, type LeastSquaresFit } from '../../src-core/model/least-squares'
 import type { LinkedSource, ScanChunk } from './linked-source'
 
 /**
- * Exact least squares over a linked dataset in two streamed passes, memory O(rowsPerChunk · p):
+ * Exact least squares over a linked dataset in one or two streamed passes, memory O(rowsPerChunk · p):
  *
  * 1. QR pass. The response is appended as a last column, and each chunk is stacked under the
  *    running (p+1) × (p+1) R and triangularized by the blocked Householder TSQR
  *    (householder-tsqr.ts) — the same flat-tree TSQR the in-memory fit runs, with chunks for row
- *    blocks. The last column of R is Qᵀy, so β = R⁻¹(Qᵀy) needs no second look at the rows.
- *    Columns are not prescaled: scaling by powers of two commutes exactly with Householder, so the
- *    rank test scales R's columns afterwards by the norms collected in the same pass.
- * 2. Residual pass. r = y − Xβ, RSS, the total sum of squares around the mean from pass 1 (both
- *    compensated, as in memory) and g = Xᵀr, which gives one step of refinement by the corrected
+ *    blocks. The last column of R is Qᵀy, so β = R⁻¹(Qᵀy) needs no second look at the rows, and
+ *    its last diagonal is ‖y − Xβ‖. Columns are not prescaled: scaling by powers of two commutes
+ *    exactly with Householder, so the rank test scales R's columns afterwards by their norms (those
+ *    of the design's columns). The total sum of squares is merged over chunks in the same pass.
+ * 2. Residual pass, unless the in-memory fit's bound (least-squares.ts
+ *    `refinementCannotChangeReport`, Higham's forward error) proves that refinement changes no
+ *    reported digit — it does only for small fits, its ε growing as n·p·u. r = y − Xβ, RSS
+ *    (compensated, as in memory) and g = Xᵀr, which gives one step of refinement by the corrected
  *    semi-normal equations (Björck): RᵀR δ = g, β ← β + δ. Since RSS(β) = RSS(β*) + ‖Rδ‖², the
  *    refined RSS needs no third pass. This stands in for the in-memory fit's double-double
  *    refinement of the augmented system (it cannot be streamed: it keeps r for all rows).
@@ -49,28 +52,33 @@ export async function streamedLeastSquares(input: StreamedFitInput): Promise<Lea
   const columns = [...features, response]
   const scan = () => source.scan(columns, { where: input.where, rowsPerChunk: input.rowsPerChunk, signal: input.signal })
 
-  // Pass 1: R of [1 X y], column sums of squares (for the rank test's scaling) and Σy.
+  // Pass 1: R of [1 X y] and the total sum of squares of y (around its mean with an intercept, as
+  // in memory), merged over chunks by Chan's update from each chunk's centred sum: one compensated
+  // add per row, and no cancellation when the mean is large beside the spread.
   let R: Float64Array | null = null
   let n = 0
-  const sumSquares = Array.from({ length: q }, () => new CompensatedSum())
-  const sumY = new CompensatedSum()
+  let mean = 0
+  let tss = 0
   for await (const chunk of scan()) {
     R = absorbChunk(R, chunk, q, offset)
     const m = chunk.rows
-    for (let j = 0; j < d + 1; j++) {
-      const col = chunk.columns[j]!
-      const s = sumSquares[j + offset]!
-      for (let i = 0; i < m; i++) s.add(col[i]! * col[i]!)
-    }
     const y = chunk.columns[d]!
-    for (let i = 0; i < m; i++) sumY.add(y[i]!)
+    let chunkMean = 0
+    if (intercept) {
+      for (let i = 0; i < m; i++) chunkMean += y[i]!
+      chunkMean /= m
+    }
+    const centred = new CompensatedSum()
+    for (let i = 0; i < m; i++) centred.add((y[i]! - chunkMean) ** 2)
+    const delta = chunkMean - mean
+    tss += centred.value + (delta * delta * n * m) / (n + m)
+    mean += (delta * m) / (n + m)
     n += m
     input.onProgress?.(1, n)
   }
   if (n < p || !R) {
     throw new InputError(`Least squares needs at least as many rows as parameters: ${n} rows for ${p} parameters.`, 'Use fewer features or more rows (or a wider --where).')
   }
-  if (intercept) sumSquares[0]!.add(n)
 
   const Rp = new Float64Array(p * p)
   const qty = new Float64Array(p)
@@ -78,13 +86,28 @@ export async function streamedLeastSquares(input: StreamedFitInput): Promise<Lea
     for (let j = i; j < p; j++) Rp[i * p + j] = R[i * q + j]!
     qty[i] = R[i * q + p]!
   }
-  checkRank(Rp, p, names, sumSquares)
+  // Column norms of [1 X] are those of R's columns (Q is orthogonal): the powers of two that scale
+  // them near 1, for the rank test and the refinement bound, as the in-memory fit scales its design.
+  const scale = Array.from({ length: p }, (_, j) => {
+    let s = 0
+    for (let i = 0; i <= j; i++) s += Rp[i * p + j]! ** 2
+    const norm = Math.sqrt(s)
+    return Number.isFinite(norm) && norm > 0 ? 2 ** -Math.round(Math.log2(norm)) : 1
+  })
+  checkRank(Rp, p, names, scale)
   const beta = solveUpper(Rp, p, qty)
 
+  // One pass is enough when the in-memory fit's own test (Higham's forward-error bound,
+  // least-squares.ts `refinementCannotChangeReport`) proves the refinement changes no reported
+  // digit: then RSS is R's last diagonal squared (the part of y that [1 X] does not reach). It is
+  // applied to the scaled R, as in memory; since its ε grows as n·p·u it passes only for small fits.
+  const unrefinedRss = R[p * q + p]! ** 2
+  const unrefined = fitFromR(Rp, p, beta, unrefinedRss, tss, n, intercept)
+  const scaledR = Rp.map((v, k) => v * scale[k % p]!)
+  if (refinementCannotChangeReport(scaledR, p, n, beta.map((b, j) => b / scale[j]!), scale, Math.sqrt(unrefinedRss), unrefined)) return unrefined
+
   // Pass 2: residuals at β, refinement by the corrected semi-normal equations.
-  const mean = intercept ? sumY.value / n : 0
   const rss0 = new CompensatedSum()
-  const tss = new CompensatedSum()
   const g = Array.from({ length: p }, () => new CompensatedSum())
   let read = 0
   for await (const chunk of scan()) {
@@ -97,10 +120,7 @@ export async function streamedLeastSquares(input: StreamedFitInput): Promise<Lea
       const b = beta[j + offset]!
       for (let i = 0; i < m; i++) r[i]! -= col[i]! * b
     }
-    for (let i = 0; i < m; i++) {
-      rss0.add(r[i]! * r[i]!)
-      tss.add((y[i]! - mean) ** 2)
-    }
+    for (let i = 0; i < m; i++) rss0.add(r[i]! * r[i]!)
     if (intercept) for (let i = 0; i < m; i++) g[0]!.add(r[i]!)
     for (let j = 0; j < d; j++) {
       const col = chunk.columns[j]!
@@ -120,7 +140,7 @@ export async function streamedLeastSquares(input: StreamedFitInput): Promise<Lea
   }
   for (let j = 0; j < p; j++) beta[j]! += delta[j]!
   const rss = Math.max(0, rss0.value - shift)
-  return fitFromR(Rp, p, beta, rss, tss.value, n, intercept)
+  return fitFromR(Rp, p, beta, rss, tss, n, intercept)
 }
 
 /** R of [R_prev; chunk rows] by the blocked Householder TSQR; the chunk's rows are [1 x… y]. */
@@ -140,12 +160,7 @@ function absorbChunk(R: Float64Array | null, chunk: ScanChunk, q: number, offset
   return qr.R.slice(0, q * q)
 }
 
-function checkRank(R: Float64Array, p: number, names: readonly string[], sumSquares: readonly CompensatedSum[]): void {
-  const scale = sumSquares.map((s) => {
-    const norm = Math.sqrt(s.value)
-    if (!Number.isFinite(norm)) return 1
-    return norm > 0 ? 2 ** -Math.round(Math.log2(norm)) : 1
-  })
+function checkRank(R: Float64Array, p: number, names: readonly string[], scale: readonly number[]): void {
   let maxDiag = 0
   for (let k = 0; k < p; k++) maxDiag = Math.max(maxDiag, Math.abs(R[k * p + k]! * scale[k]!))
   for (let k = 0; k < p; k++) {
