@@ -445,4 +445,32 @@ export class LinkedSource {
     this.connection.closeSync()
     this.instance.closeSync()
   }
+
+  /**
+   * Rows [offset, offset + limit) as the Data tab shows them (datasets.page): every column, cells as
+   * numbers or text (null for an empty cell), by DuckDB's LIMIT/OFFSET over the files in path order
+   * (insertion order is preserved), so only the rows up to the page are read, never kept.
+   */
+  async page(offset: number, limit: number): Promise<{ columns: { name: string; type: string }[]; rows: (number | string | null)[][] }> {
+    let result
+    try {
+      result = await this.connection.runAndReadAll(`SELECT * FROM ${this.from()} LIMIT ${Math.max(0, Math.floor(limit))} OFFSET ${Math.max(0, Math.floor(offset))}`, [this.fileList()])
+    } catch (e) {
+      throw fileError(this.files, e)
+    }
+    const cell = (v: unknown): number | string | null => {
+      if (v === null || v === undefined) return null
+      if (typeof v === 'number' || typeof v === 'string') return v
+      if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()
+      if (typeof v === 'boolean') return v ? 'true' : 'false'
+      return String(v) // DuckDB's dates, decimals, lists: their SQL text
+    }
+    // DECIMAL and HUGEINT come back as value objects: their text is the exact number.
+    const numeric = this.columns.map((c) => isNumericType(c.type))
+    const toCell = (v: unknown, j: number) => {
+      const c = cell(v)
+      return typeof c === 'string' && numeric[j] && Number.isFinite(Number(c)) && Number.isSafeInteger(Math.trunc(Number(c))) ? Number(c) : c
+    }
+    return { columns: this.columns.map((c) => ({ name: c.name, type: c.type })), rows: result.getRows().map((r) => r.map(toCell)) }
+  }
 }

@@ -4,12 +4,14 @@ import { isRequestName, requestSchemas } from '../../src-core/contract'
 import { InputError, isInputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
 import { exportModel, predictUpload } from './export'
+import type { LinkedDatasets } from './linked-datasets'
 import type { RunStore } from './run-store'
 import type { TrainingService } from './training'
 
 export interface Services {
   store: RunStore
   training: TrainingService
+  linked: LinkedDatasets
   appInfo: AppInfo
 }
 
@@ -26,7 +28,7 @@ export interface ComputeHost {
  * The contract implemented over the services — one handler per request, shared by Electron IPC and
  * browser mode's WebSocket. Arguments arrive already validated by `dispatch`.
  */
-export function createHandlers({ store, training, appInfo }: Services, emit: Emit, compute: ComputeHost): Handlers {
+export function createHandlers({ store, training, linked, appInfo }: Services, emit: Emit, compute: ComputeHost): Handlers {
   /** An edit of a stored run: write it, tell every window, answer with the run as it now is. */
   const updateRun = (id: RunId, write: () => void) => {
     write()
@@ -43,16 +45,22 @@ export function createHandlers({ store, training, appInfo }: Services, emit: Emi
     'datasets.list': async () => store.listDatasets(),
     'datasets.get': async (id) => store.getDatasetData(id),
     'datasets.delete': async (id, { withRuns }) => {
+      const link = store.getDataset(id).linked
       const { deletedRuns, runIds } = store.deleteDataset(id, withRuns)
+      if (link) linked.forget(link.linkId) // the link's rows go; its files stay as they are
       emit('datasets.changed', { datasetIds: [id], deleted: true })
       if (runIds.length) emit('runs.changed', { runIds, deleted: true })
       return { deletedRuns }
     },
     'datasets.prepare': async (id, preparation) => store.savePreparation(id, preparation),
-    // Scaffolding for the app side of #17 (branch i17-app-main replaces these before it lands).
-    'datasets.link': async () => notYet(),
-    'datasets.page': async () => notYet(),
-    'datasets.checkLinked': async () => notYet(),
+    // Linked datasets (#17, linked-datasets.ts): a path or glob read in place; `~` and relative paths are the home folder's.
+    'datasets.link': async (request) => {
+      const { summary } = await linked.link(request)
+      emit('datasets.changed', { datasetIds: [summary.id] })
+      return summary
+    },
+    'datasets.page': async (id, range) => linked.page(id, range),
+    'datasets.checkLinked': async (id) => linked.check(id),
     'models.predictFile': async () => notYet(),
     'runs.list': async (filter) => store.listRuns(filter).map((r) => training.withPause(r)),
     'runs.get': async (id) => training.detail(id),

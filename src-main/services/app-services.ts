@@ -8,6 +8,7 @@ import { appVersion } from '../app-version'
 import { linkThresholdBytes } from '../linked/link-threshold'
 import { createHandlers, type Emit } from './api-handlers'
 import { databaseError, openDatabase } from './database'
+import { LinkedDatasets } from './linked-datasets'
 import { RunStore } from './run-store'
 import { TrainingService } from './training'
 import type { WorkerFactory } from './train-worker'
@@ -49,6 +50,7 @@ export function openServices(options: ServiceOptions) {
     appVersion,
     helperThreadsPerRun: options.helperThreadsPerRun,
   })
+  const linked = new LinkedDatasets(store)
   // Every open connection's emit: broadcasts reach all windows and tabs.
   const connections = new Set<Emit>()
   const broadcast: Emit = (event, payload) => {
@@ -63,6 +65,7 @@ export function openServices(options: ServiceOptions) {
   return {
     store,
     training,
+    linked,
     appInfo,
     interrupted,
     /**
@@ -74,7 +77,7 @@ export function openServices(options: ServiceOptions) {
       connections.add(emit)
       let unregister: (() => void) | null = null
       let providerId: string | null = null
-      const handlers = createHandlers({ store, training, appInfo }, broadcast, {
+      const handlers = createHandlers({ store, training, linked, appInfo }, broadcast, {
         registerProvider(offer) {
           unregister?.()
           const id = randomUUID()
@@ -105,6 +108,7 @@ export function openServices(options: ServiceOptions) {
     },
     async close() {
       await training.close()
+      await linked.close()
       store.close()
     },
   }

@@ -98,6 +98,19 @@ interface DatasetSource {
   cellText: CellTextTriple[]
   importInfo: Record<string, string | number | boolean | null>
   oneHot: DatasetSummary['oneHot']
+  /** linked_datasets.id of a linked dataset's row (migration 7). */
+  linked?: number
+}
+
+/** linked_datasets columns the summary shows (linked-store.ts owns the table; read here without loading DuckDB). */
+interface LinkedSummaryRow {
+  id: number
+  pattern: string
+  format: 'csv' | 'parquet'
+  files: string
+  columns: string
+  statistics: string
+  row_count: number
 }
 
 const RUN_COLUMNS = `
@@ -239,7 +252,6 @@ export class RunStore {
       .prepare(
         `SELECT d.*, (SELECT count(*) FROM runs r WHERE r.dataset_id = d.id) AS run_count FROM datasets d
          WHERE NOT EXISTS (SELECT 1 FROM datasets n WHERE n.sha256 = d.sha256 AND (n.created_at > d.created_at OR (n.created_at = d.created_at AND n.id > d.id)))
-           AND json_extract(d.source, '$.linked') IS NULL -- a linked dataset's row holds no data to open (migration 7)
          ORDER BY d.created_at DESC, d.id DESC`,
       )
       .all() as DatasetRow[]
@@ -254,6 +266,9 @@ export class RunStore {
 
   getDatasetData(id: DatasetId): DatasetData {
     const summary = this.getDataset(id)
+    if (summary.linked) {
+      throw new InputError(`Dataset "${summary.name}" is linked: its rows stay in its files and are read in pages, not loaded.`, 'Its Data tab pages through the files; training reads them in chunks.')
+    }
     const columns = this.db.prepare('SELECT data FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(id) as { data: Buffer }[]
     const source = this.datasetSource(id)
     const textColumns = this.storedTextColumns(id)
@@ -295,10 +310,13 @@ export class RunStore {
     this.reapOrphans()
     const active = this.db.prepare(`SELECT count(*) AS n FROM runs WHERE dataset_id = ? AND status IN (${ACTIVE})`).get(id) as { n: number }
     if (active.n) throw new InputError(`Dataset "${summary.name}" has runs that are still training.`, 'Stop them first, then delete the dataset.')
+    const linkId = this.datasetSource(id).linked
     this.write(() =>
       this.db.transaction(() => {
         this.db.prepare('DELETE FROM runs WHERE dataset_id = ?').run(id)
         this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
+        // A linked dataset's link goes with it; its files are never touched.
+        if (linkId !== undefined) this.db.prepare('DELETE FROM linked_datasets WHERE id = ?').run(linkId)
       })(),
     )
     return { deletedRuns: runIds.length, runIds }
@@ -537,6 +555,7 @@ export class RunStore {
 
   private datasetSummary(r: DatasetRow): DatasetSummary {
     const source = { excluded: [], importInfo: {}, oneHot: [], ...(JSON.parse(r.source) as Partial<DatasetSource>) }
+    if (source.linked !== undefined) return this.linkedSummary(r, source.linked)
     const columns = (this.db.prepare('SELECT name FROM dataset_columns WHERE dataset_id = ? ORDER BY position').all(r.id) as { name: string }[]).map((c) => c.name)
     const dummies = new Set(source.oneHot.flatMap((o) => o.levels.map((l) => dummyName(o.column, l))))
     const fileColumns = new Set([...columns.filter((c) => !dummies.has(c)), ...source.oneHot.map((o) => o.column), ...source.excluded.map((e) => e.name)]).size
@@ -554,6 +573,45 @@ export class RunStore {
       createdAt: r.created_at,
       runCount: r.run_count,
       linked: null,
+    }
+  }
+
+  /**
+   * A linked dataset's summary: `columns` are the numeric columns a model can use (those the link's
+   * statistics pass covered), `rows` the link's row count, `linked` its files, size and statistics.
+   */
+  private linkedSummary(r: DatasetRow, linkId: number): DatasetSummary {
+    const link = this.db.prepare('SELECT id, pattern, format, files, columns, statistics, row_count FROM linked_datasets WHERE id = ?').get(linkId) as LinkedSummaryRow | undefined
+    if (!link) throw new InputError(`The link of dataset "${r.name}" is missing from the database.`, 'Delete the dataset and link its files again.')
+    const files = JSON.parse(link.files) as { sizeBytes: number }[]
+    const columns = JSON.parse(link.columns) as { name: string; type: string }[]
+    const statistics = JSON.parse(link.statistics) as { columns: { name: string; count: number; mean: number; std: number; min: number; max: number }[] }
+    const stat = new Map(statistics.columns.map((c) => [c.name, c]))
+    const finite = (v: number | undefined) => (v === undefined || v === null || !Number.isFinite(v) ? null : v)
+    return {
+      id: r.id,
+      name: r.name,
+      fileName: r.file_name,
+      sha256: r.sha256,
+      rows: link.row_count,
+      columns: statistics.columns.map((c) => c.name),
+      excluded: columns.filter((c) => !stat.has(c.name)).map((c) => ({ name: c.name, reason: `is ${c.type}, not numeric` })),
+      importInfo: { linked: link.pattern },
+      oneHot: [],
+      fileColumns: columns.length,
+      createdAt: r.created_at,
+      runCount: r.run_count,
+      linked: {
+        linkId: link.id,
+        pattern: link.pattern,
+        format: link.format,
+        files: files.length,
+        bytes: files.reduce((sum, f) => sum + f.sizeBytes, 0),
+        columns: columns.map((c) => {
+          const s = stat.get(c.name)
+          return { name: c.name, type: c.type, numeric: s !== undefined, count: finite(s?.count), mean: finite(s?.mean), std: finite(s?.std), min: finite(s?.min), max: finite(s?.max) }
+        }),
+      },
     }
   }
 
