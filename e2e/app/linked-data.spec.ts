@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import { formatBytes } from '../../src-core/table/import-limits'
 import { formatCount, formatNumber } from '../../src-renderer/src/lib/format'
@@ -35,6 +36,12 @@ async function openApp(page: Page): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(server.loginUrl)
   await expect(page.getByTestId('tab-data')).toBeVisible()
+}
+
+/** axe-core's serious or critical findings on the page as it is (accessibility.spec.ts's bar). */
+async function serious(page: Page, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze()
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${where}: ${v.id} at ${n.target.join(' ')}`))
 }
 
 async function linkByPath(page: Page, path: string): Promise<void> {
@@ -82,8 +89,11 @@ test('a CSV linked by its path shows its badge, size and rows, and pages through
   await expect(page.getByTestId('linked-missing-reason')).toBeVisible()
   await expect(page.getByTestId('linked-formula-disabled')).toBeDisabled()
 
+  const found = await serious(page, 'linked dataset (light)')
   // For review: the new states in dark theme and in Chinese.
   await page.getByTestId('theme').click()
+  found.push(...(await serious(page, 'linked dataset (dark)')))
+  expect(found).toEqual([])
   await page.screenshot({ path: 'e2e/screenshots/linked-data-dark.png', fullPage: true })
   await page.getByTestId('language').selectOption('zh-CN')
   await expect(preview.getByTestId('page-range')).toHaveText(`第 101–200 行，共 ${formatCount(ROWS)} 行`)
