@@ -303,7 +303,7 @@ export interface DatasetPage {
 /** Where a linked run's scan stands (at most ~10 per second per run). */
 export interface ScanProgress {
   runId: RunId
-  /** 1-based pass over the files (an epoch for gradient descent; 1..2 for the exact fit); passes null when not known ahead. */
+  /** 1-based pass over the files: epoch k is pass k + 1 for gradient descent, then its metrics pass (passes = epochs + 1; null with early stopping, when not known ahead); the exact fit has 3 (QR, residuals, metrics). */
   pass: number
   passes: number | null
   rowsRead: number

@@ -3,28 +3,24 @@ import { parseArgs } from 'node:util'
 import { basename } from 'node:path'
 import { openDatabase } from '../services/database'
 import { defaultDatabasePath } from '../services/paths'
-import { createHash } from 'node:crypto'
-import { LinkedSource, parseMemoryLimit, type ColumnStatistics, type LinkedStatistics } from '../linked/linked-source'
+import { LinkedSource, parseMemoryLimit, type LinkedStatistics } from '../linked/linked-source'
 import { checkLinkedFiles, findLinkedDataset, linkDataset, type LinkedDataset } from '../linked/linked-store'
-import { createLinkedRun, linkedDatasetRow } from '../linked/linked-run-store'
-import { noMissing, type LinkedTrainEvent, type LinkedTrainMessage } from '../linked/linked-train-message'
+import { createLinkedRun, DEFAULT_SHUFFLE_CHUNKS, linkedDatasetRow, linkedGdOutcome, linkedLstsqOutcome, linkedModelDocument, linkedStandardization, saveLinkedRun } from '../linked/linked-run-store'
+import type { LinkedTrainEvent, LinkedTrainMessage } from '../linked/linked-train-message'
 import type { StreamedGdResult } from '../linked/streamed-gradient-descent'
 import { RunStore } from '../services/run-store'
-import { storedOutcome } from '../services/training'
 import { sourceTrainWorker } from '../services/train-worker'
 import { writeFileAtomic } from '../services/atomic-write'
 import { appVersion } from '../app-version'
 import { InputError } from '../../src-core/errors'
-import { buildModelDocument } from '../../src-core/model-file'
 import { createControl, setControl } from '../../src-core/protocol'
 import { encodeRunError } from '../../src-core/run-error-record'
-import { unstandardize, type Standardization } from '../../src-core/table/standardize'
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../../src-core/train/config'
-import type { FitOutcome } from '../../src-core/train/fit-model'
 import { defaultRunName } from '../../src-core/train/run-names'
 import { withFlag } from './train-command'
 import { integerOption } from './options'
 import { streamedLeastSquares } from '../linked/streamed-least-squares'
+import { streamedFitMetrics } from '../linked/streamed-fit-metrics'
 import { formatModelEquation, formatNumber } from './format'
 import { formatTextTable } from './text-table'
 import { UsageError } from './usage-error'
@@ -80,43 +76,104 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
       shuffleChunks: values['shuffle-chunks'],
     })
   }
+  return linkedExactFit({
+    source,
+    linked,
+    target: values.target,
+    features: values.features,
+    intercept: !values['no-intercept'],
+    where: values.where,
+    databasePath: values['no-db'] ? null : (values.db ?? defaultDatabasePath()),
+    name: values.name,
+    out: values.out,
+  })
+}
+
+interface LinkedExactRequest {
+  source: LinkedSource
+  /** The stored link, or null with --no-db. */
+  linked: LinkedDataset | null
+  target: string
+  features: string | undefined
+  intercept: boolean
+  where: string | undefined
+  databasePath: string | null
+  name: string | undefined
+  out: string | undefined
+}
+
+/**
+ * The streamed exact fit on this thread (DuckDB reads on its own threads), printed; with a database
+ * (the default) saved as a run like the app's (linked-run-store.ts), which takes one more pass for
+ * the model's metrics (MAE needs the residuals at the final β).
+ */
+async function linkedExactFit(request: LinkedExactRequest): Promise<number> {
+  const { source, target } = request
   const controller = new AbortController()
   // Ctrl-C stops the scan between chunks (the fit is never half-written anywhere).
   const onSigint = () => controller.abort()
   process.once('SIGINT', onSigint)
+  const store = request.databasePath && request.linked ? new RunStore(openDatabase(request.databasePath), request.databasePath) : null
+  let runId: number | null = null
   try {
-    const target = values.target
-    const features = linkedFeatures(source, target, values.features)
+    const features = linkedFeatures(source, target, request.features)
+    const config = parseTrainConfig({ solver: 'lstsq', intercept: request.intercept })
+    if (store && request.linked) {
+      runId = createLinkedRun(
+        store,
+        { name: request.name ?? defaultRunName(config), datasetId: linkedDatasetRow(store, request.linked), target, features, config },
+        { linkedDatasetId: request.linked.id, pattern: source.pattern, where: request.where ?? null, files: source.files.length },
+      )
+      store.markRunning(runId)
+    }
+    const passes = store ? 3 : 2
     const started = Date.now()
     let lastReport = 0
-    const fit = await streamedLeastSquares({
-      source,
-      features,
-      response: target,
-      intercept: !values['no-intercept'],
-      where: values.where,
-      signal: controller.signal,
-      onProgress: (pass, rows) => {
-        const now = Date.now()
-        if (now - lastReport < 500) return
-        lastReport = now
-        const perSecond = rows / Math.max(1e-3, (now - started) / 1000)
-        process.stderr.write(`pass ${pass}/2: ${rows.toLocaleString('en-US')} rows, ${Math.round(perSecond).toLocaleString('en-US')} rows/s\n`)
-      },
-    })
+    const report = (pass: number, rows: number) => {
+      const now = Date.now()
+      if (now - lastReport < 500) return
+      lastReport = now
+      const perSecond = rows / Math.max(1e-3, (now - started) / 1000)
+      process.stderr.write(`pass ${pass}/${passes}: ${rows.toLocaleString('en-US')} rows, ${Math.round(perSecond).toLocaleString('en-US')} rows/s\n`)
+    }
+    const fit = await streamedLeastSquares({ source, features, response: target, intercept: request.intercept, where: request.where, signal: controller.signal, onProgress: report })
+    const fitMs = Date.now() - started
     const rows = [['term', 'estimate', 'std error', 't', 'p']]
     if (fit.interceptStats) rows.push(['(intercept)', ...[fit.interceptStats.estimate, fit.interceptStats.stdError, fit.interceptStats.t, fit.interceptStats.p].map(formatNumber)])
     features.forEach((name, j) => {
       const c = fit.coefficients[j]!
       rows.push([name, ...[c.estimate, c.stdError, c.t, c.p].map(formatNumber)])
     })
-    process.stdout.write(`exact least squares (Householder TSQR, streamed from ${source.files.length} linked file${source.files.length === 1 ? '' : 's'}) on ${fit.rows.toLocaleString('en-US')} rows in ${Date.now() - started} ms\n`)
+    process.stdout.write(`exact least squares (Householder TSQR, streamed from ${source.files.length} linked file${source.files.length === 1 ? '' : 's'}) on ${fit.rows.toLocaleString('en-US')} rows in ${fitMs} ms\n`)
     process.stdout.write(`${formatTextTable(rows, [false, true, true, true, true])}\n`)
     process.stdout.write(`R² ${formatNumber(fit.r2)}, adjusted ${formatNumber(fit.adjR2)}; residual sd ${formatNumber(fit.residualSd)}; F ${formatNumber(fit.f)} (p ${formatNumber(fit.fP)})\n`)
+    if (store && runId !== null) {
+      const shift = request.linked?.statistics.columns.find((c) => c.name === target)?.mean ?? 0
+      const metrics = await streamedFitMetrics({ source, features, response: target, weights: fit.weights, intercept: fit.intercept, shift, where: request.where, signal: controller.signal, onProgress: (n) => report(3, n) })
+      const outcome = linkedLstsqOutcome(fit, metrics, target, features, fitMs)
+      const model = linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion)
+      saveLinkedRun(store, runId, outcome, model)
+      if (request.out && model) {
+        await writeFileAtomic(request.out, `${JSON.stringify(model, null, 2)}\n`)
+        process.stdout.write(`model written to ${request.out}\n`)
+      }
+      process.stdout.write(`saved as run ${runId} in ${request.databasePath}\n`)
+    }
     return 0
+  } catch (e) {
+    if (store && runId !== null) {
+      try {
+        if (controller.signal.aborted) store.finishRun(runId, { status: 'cancelled' })
+        else store.finishRun(runId, { status: 'failed', error: encodeRunError(e, e instanceof InputError ? e.sentence : `Training failed: ${(e as Error)?.message ?? String(e)}`) })
+      } catch {
+        // the database itself is failing; the run reads interrupted once this process is gone
+      }
+    }
+    throw e
   } finally {
     process.off('SIGINT', onSigint)
     source.close()
+    store?.close()
   }
 }
 
@@ -140,8 +197,6 @@ interface LinkedGdRequest {
   out: string | undefined
   shuffleChunks: string | undefined
 }
-
-const DEFAULT_SHUFFLE_CHUNKS = 4
 
 /**
  * `--solver gd`: gradient descent streamed from the files in a training worker (workers/train.ts →
@@ -239,11 +294,9 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
       }
       worker.postMessage(message)
     })
-    const outcome = linkedOutcome(result, config, target, features, standardization)
-    const model = outcome.model ? buildModelDocument(outcome, config, { file: basename(source.pattern), sha256: request.linked ? linkedIdentity(request.linked) : '', rows: result.trainRows + result.validationRows }, appVersion) : null
-    if (store && runId !== null) {
-      store.finishRun(runId, { status: result.status, divergedAt: result.divergedAt, trainMs: result.trainMs, outcome: storedOutcome(outcome), model })
-    }
+    const outcome = linkedGdOutcome(result, config, target, features, standardization)
+    const model = linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion)
+    if (store && runId !== null) saveLinkedRun(store, runId, outcome, model)
     if (request.out && model) await writeFileAtomic(request.out, `${JSON.stringify(model, null, 2)}\n`)
     const rows = `${result.trainRows.toLocaleString('en-US')} training rows${result.validationRows ? `, ${result.validationRows.toLocaleString('en-US')} validation rows` : ''}`
     const how = result.status === 'diverged' ? `diverged at epoch ${result.divergedAt} after` : result.status === 'cancelled' ? 'cancelled after' : result.stoppedEarly ? `stopped early (best epoch ${result.bestEpoch}) after` : 'completed'
@@ -273,61 +326,13 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
   }
 }
 
-/**
- * z = (x − mean) / sd from the statistics pass (DuckDB's avg and stddev_pop: population sd, as the
- * in-memory standardization); without an intercept only scaled, by the root mean square √(sd² + mean²).
- */
-export function linkedStandardization(columns: readonly ColumnStatistics[], intercept: boolean): Standardization {
-  const mean: number[] = []
-  const scale: number[] = []
-  for (const c of columns) {
-    const sd = intercept ? c.std : Math.hypot(c.std, c.mean)
-    const m = intercept ? c.mean : 0
-    if (!(sd > Math.abs(m) * 1e-14) || !Number.isFinite(sd)) {
-      throw new InputError(`Feature "${c.name}" is constant in the linked data (every value is ${c.min}), so it cannot be standardized and carries no information.`, 'Remove it from the features.', { column: c.name })
-    }
-    mean.push(m)
-    scale.push(sd)
-  }
-  return { mean, scale }
-}
-
-/** The streamed run as the FitOutcome the model file and the run store take (no exact reference, no oracle: those need the rows in memory). */
-function linkedOutcome(result: StreamedGdResult, config: TrainConfig, target: string, features: string[], standardization: Standardization | null): FitOutcome {
-  const params = Array.from(result.params)
-  const d = features.length
-  return {
-    prepared: { target, features, standardization, imputation: null, missing: noMissing, trainRows: result.trainRows, validationRows: result.validationRows },
-    status: result.status,
-    divergedAt: result.divergedAt,
-    epochsRun: result.epochsRun,
-    stoppedEarly: result.stoppedEarly,
-    bestEpoch: result.bestEpoch,
-    loss: result.loss,
-    valLoss: result.valLoss,
-    model: result.metrics ? unstandardize(params.slice(0, d), params[d]!, standardization) : null,
-    trainingParams: params,
-    metrics: result.metrics,
-    exact: null,
-    statistics: null,
-    trainMs: result.trainMs,
-    path: null,
-    hessianCondition: null,
-    curvature: null,
-    backend: { name: 'cpu', kernel: 'wasm-simd', threads: 1, note: `streamed from linked files${config.batchSize === null ? '' : ', mini-batches within shuffle windows'}` },
-    surface: null,
-  }
-}
-
-function linkedIdentity(linked: LinkedDataset): string {
-  return createHash('sha256').update(linked.files.map((f) => `${f.path}\n${f.fingerprint}`).join('\n')).digest('hex')
-}
-
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '…'
   const s = Math.max(0, Math.round(seconds))
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
 }
+
+export { linkedStandardization }
 
 /**
  * The options of training on linked data. An option only the in-memory path has (`--json`,

@@ -16,7 +16,7 @@ describe('slope train --link', () => {
     writeFileSync(path, lines.join('\n') + '\n')
     const result = await runCli(['train', path, '--link', '--target', 'y', '--features', 'x', '--where', "region = 'EU'", '--memory-limit', '256MiB'])
     expect(result.stderr).not.toContain('error')
-    expect(result.stderr).toMatch(/pass 1\/2: 5,000 rows, [\d,]+ rows\/s/) // progress on stderr
+    expect(result.stderr).toMatch(/pass 1\/3: 5,000 rows, [\d,]+ rows\/s/) // progress on stderr
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('on 5,000 rows')
     expect(result.stdout).toMatch(/\(intercept\)\s+1(\s|\.0)/)

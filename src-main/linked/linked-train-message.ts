@@ -1,5 +1,4 @@
 import { isInputError } from '../../src-core/errors'
-import type { MissingReport } from '../../src-core/table/missing'
 import { readControl } from '../../src-core/protocol'
 import { LinkedSource } from './linked-source'
 import { streamedGradientDescent, type StreamedGdInput, type StreamedGdResult } from './streamed-gradient-descent'
@@ -30,9 +29,6 @@ export type LinkedTrainEvent =
 export function isLinkedTrainMessage(message: { type: string }): message is LinkedTrainMessage {
   return message.type === 'linked-train'
 }
-
-/** No missing-value handling on linked data: an empty cell is an error naming its row (linked-source.ts). */
-export const noMissing: MissingReport = { policy: 'error', droppedRows: 0, imputed: [] }
 
 export async function runLinkedTrainMessage(message: LinkedTrainMessage, post: (event: LinkedTrainEvent) => void): Promise<void> {
   const { type: _type, runId, pattern, memoryLimitBytes, control, progressEveryMs, ...input } = message

@@ -92,8 +92,9 @@ export function createHandlers({ store, training, linked, appInfo }: Services, e
   }
 }
 
+/** models.predictFile until its worker job lands (README "Linked datasets": not done yet). */
 function notYet(): never {
-  throw new InputError('Linked datasets are not in the app yet.', 'Use slope train FILE --link from a terminal.')
+  throw new InputError('Predicting over a file is not in the app yet.', 'Use slope predict MODEL.json FILE --out PREDICTIONS.csv from a terminal.')
 }
 
 /**

@@ -60,6 +60,7 @@ export function openServices(options: ServiceOptions) {
     started: (runId, info) => broadcast('training.started', { runId, info }),
     progress: (runId, from, loss, valLoss, params, elapsedMs) => broadcast('training.progress', { runId, from, loss, valLoss, params, elapsedMs }),
     changed: (runIds) => broadcast('runs.changed', { runIds }),
+    scan: (progress) => broadcast('training.scan', progress),
   })
   const appInfo: AppInfo = { name: 'Slope', version: appVersion, shell: options.shell, databasePath: options.databasePath, cpuCount: availableParallelism(), linkThresholdBytes: linkThresholdBytes() }
   return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { defaultRunName, SWEEP_PREFIX, sweepRunName } from '../../src-core/train/run-names'
 import { availableParallelism } from 'node:os'
-import type { LiveRun, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
+import type { LiveRun, ScanProgress, LrFinderParsed, LrFinderRequest, LrFinderResult, RunDetail, RunId, RunSummary, StartRunRequest, StoredOutcome, SweepRequest } from '../../src-core/contract'
 import { curvatureRequestSchema, lrFinderSchema, startRunSchema, sweepSchema, type CurvatureReport, type CurvatureRequest } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
 import { parseInput } from '../../src-core/parse-input'
@@ -16,6 +16,7 @@ import { checkColumns } from './check-columns'
 import type { ComputeJob, JobStart } from './compute-job'
 import { ComputeProviders, type ComputeProvider } from './compute-providers'
 import { modelDocumentOf } from './export'
+import { LinkedRuns } from './linked-runs'
 import type { RunStore } from './run-store'
 import type { WorkerFactory } from './train-worker'
 import { WorkerPool } from './worker-pool'
@@ -26,6 +27,8 @@ export interface TrainingListener {
   started?(runId: RunId, info: PreparedInfo): void
   progress?(runId: RunId, from: number, loss: Float64Array, valLoss: Float64Array | null, params: Float64Array, elapsedMs: number): void
   changed?(runIds: RunId[]): void
+  /** A linked run's scan moved on (linked-runs.ts). */
+  scan?(progress: ScanProgress): void
 }
 
 export interface TrainingOptions {
@@ -104,6 +107,8 @@ export class TrainingService {
   private readonly paused = new Set<RunId>()
   private readonly live = new Map<RunId, LiveRun>()
   private readonly listeners = new Set<TrainingListener>()
+  /** Runs on linked datasets: streamed from their files in a worker of their own (linked-runs.ts). */
+  private readonly linked: LinkedRuns
 
   constructor(
     private readonly store: RunStore,
@@ -112,6 +117,7 @@ export class TrainingService {
   ) {
     this.pool = new WorkerPool(spawn, options.poolSize)
     this.computePool = new WorkerPool(spawn, 1)
+    this.linked = new LinkedRuns(store, spawn, { appVersion: options.appVersion, listeners: this.listeners })
   }
 
   on(listener: TrainingListener): () => void {
@@ -127,6 +133,8 @@ export class TrainingService {
   /** `start`, with the design its sweep built for every run of it (null: built here, and again when it starts). */
   private startRun(input: StartRunRequest & { groupId?: string }, sweepDesign: BuiltDesign | null): RunId {
     const request = parseInput(startRunSchema, input)
+    const dataset = this.store.getDataset(request.datasetId)
+    if (dataset.linked) return this.linked.start({ ...request, groupId: input.groupId }, parseTrainConfig(request.config), dataset)
     const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config), sweepDesign)
     if (config.backend === 'webgl') this.requireProvider()
     const runId = this.store.createRun({
@@ -149,6 +157,7 @@ export class TrainingService {
   /** A grid of log-spaced learning rates (× optimizers), queued as one group. */
   sweep(input: SweepRequest): { groupId: string; runIds: RunId[] } {
     const request = parseInput(sweepSchema, input)
+    this.refuseLinked(request.datasetId, 'A sweep', 'Train one run at a time on it, or import the file to sweep.')
     const { min, max, count } = request.learningRates
     const rates = Array.from({ length: count }, (_, i) => (count === 1 ? min : min * (max / min) ** (i / (count - 1))))
     const base = parseTrainConfig(request.config)
@@ -180,6 +189,10 @@ export class TrainingService {
   }
 
   cancel(runId: RunId): RunSummary {
+    if (this.linked.has(runId)) {
+      this.linked.cancel(runId)
+      return this.summary(runId)
+    }
     const job = this.runJobs.get(runId)
     if (!job) return this.store.getRunSummary(runId) // already finished: nothing to do
     if (this.host(job).dequeue(job)) {
@@ -192,6 +205,10 @@ export class TrainingService {
   }
 
   pause(runId: RunId): RunSummary {
+    if (this.linked.has(runId)) {
+      this.linked.pause(runId)
+      return this.summary(runId)
+    }
     const job = this.requireActive(runId)
     this.signal(job, 'pause')
     this.paused.add(runId)
@@ -200,6 +217,10 @@ export class TrainingService {
   }
 
   resume(runId: RunId): RunSummary {
+    if (this.linked.has(runId)) {
+      this.linked.resume(runId)
+      return this.summary(runId)
+    }
     const job = this.requireActive(runId)
     this.signal(job, 'resume')
     this.paused.delete(runId)
@@ -236,18 +257,20 @@ export class TrainingService {
   }
 
   isPaused(runId: RunId): boolean {
-    return this.paused.has(runId)
+    return this.paused.has(runId) || this.linked.isPaused(runId)
   }
 
   /** Resolves when the run has finished (any status); for the CLI and tests. */
   async waitFor(runId: RunId): Promise<RunSummary> {
     const job = this.runJobs.get(runId)
     if (job) await job.settle.promise
+    await this.linked.waitFor(runId)
     return this.store.getRunSummary(runId)
   }
 
   findLearningRate(input: LrFinderRequest): Promise<LrFinderResult> {
     const request = parseInput(lrFinderSchema, input)
+    this.refuseLinked(request.datasetId, 'The learning-rate finder', 'Choose the learning rate by hand, or import the file.')
     const config = parseTrainConfig(request.config)
     if (request.minLr >= request.maxLr) throw new InputError('The learning-rate finder needs a start below its end.', 'Use e.g. 1e-6 to 10.')
     const columns = this.modelColumns(request, config)
@@ -263,6 +286,7 @@ export class TrainingService {
    */
   async curvature(input: CurvatureRequest): Promise<CurvatureReport> {
     const request = parseInput(curvatureRequestSchema, input)
+    this.refuseLinked(request.datasetId, 'The curvature report', 'It is available for imported data.')
     const { target, features, config, formula } = this.modelColumns(request, parseTrainConfig(request.config))
     return this.compute(
       { kind: 'curvature', target, features: formula === null ? request.features : features, config },
@@ -331,18 +355,24 @@ export class TrainingService {
     return { design, table: designTable(design, data.table.source) }
   }
 
+  /** What needs the rows in memory (or many passes) is refused on a linked dataset with one sentence. */
+  private refuseLinked(datasetId: number, what: string, hint: string): void {
+    const dataset = this.store.getDataset(datasetId)
+    if (dataset.linked) throw new InputError(`${what} needs the rows in memory, and "${dataset.name}" is linked (its rows stay in its files).`, hint)
+  }
+
   /** The stored summary with the in-memory pause flag. */
   summary(runId: RunId): RunSummary {
     return this.withPause(this.store.getRunSummary(runId))
   }
 
   withPause<T extends RunSummary>(run: T): T {
-    return this.paused.has(run.id) ? { ...run, paused: true } : run
+    return this.isPaused(run.id) ? { ...run, paused: true } : run
   }
 
   /** A run's detail with what its worker has reported so far, while it trains. */
   detail(runId: RunId): RunDetail {
-    return { ...this.withPause(this.store.getRun(runId)), live: this.live.get(runId) ?? null }
+    return { ...this.withPause(this.store.getRun(runId)), live: this.live.get(runId) ?? this.linked.live.get(runId) ?? null }
   }
 
   /** Stops every worker; runs still training are cancelled (their history so far is kept). */
@@ -350,10 +380,11 @@ export class TrainingService {
     this.pool.stopStarting()
     this.computePool.stopStarting()
     this.providers.stopStarting()
+    const linkedClosed = this.linked.close()
     for (const job of [...this.runJobs.values()]) this.cancel(job.runId)
     const deadline = Date.now() + 2000
     while ((this.pool.busy || this.computePool.busy || this.providers.busy) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    await Promise.all([this.pool.close(), this.computePool.close()])
+    await Promise.all([this.pool.close(), this.computePool.close(), linkedClosed])
     this.providers.close()
     for (const job of this.runJobs.values()) {
       this.store.finishRun(job.runId, { status: 'cancelled', error: 'Slope was closed while this run was training.' })

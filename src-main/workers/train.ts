@@ -44,5 +44,9 @@ port.on('message', async (message: CpuWorkerRequest) => {
     // Streamed gradient descent over linked files (src-main/linked): DuckDB loads only for it.
     const linked = await import('../linked/linked-train-message')
     await linked.runLinkedTrainMessage(message as unknown as import('../linked/linked-train-message').LinkedTrainMessage, (event) => port.postMessage(event))
+  } else if ((message as { type: string }).type === 'linked-lstsq') {
+    // The streamed exact fit (the app's lstsq runs on linked data), off main's event loop.
+    const linked = await import('../linked/linked-lstsq-message')
+    await linked.runLinkedLstsqMessage(message as unknown as import('../linked/linked-lstsq-message').LinkedLstsqMessage, (event) => port.postMessage(event))
   }
 })
