@@ -18,12 +18,14 @@ export interface SlopeServer {
 /**
  * Starts the real browser mode (`slope web`) on a free port with its own SQLite file — the same
  * process a user starts — and returns the login link it prints. The app's UI, its services, the
- * training workers and the database are all real.
+ * training workers and the database are all real. `env` adds variables to its environment (e.g.
+ * SLOPE_LINK_THRESHOLD_BYTES, so a small generated file counts as large).
  */
-export async function startSlope(database = join(mkdtempSync(join(tmpdir(), 'slope-e2e-')), 'slope.db')): Promise<SlopeServer> {
+export async function startSlope(database = join(mkdtempSync(join(tmpdir(), 'slope-e2e-')), 'slope.db'), env: Record<string, string> = {}): Promise<SlopeServer> {
   await ensureCliBuilt() // the built command, as current as the sources
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/slope.mjs'), 'web', '--no-open', '--port', '0', '--db', database], {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

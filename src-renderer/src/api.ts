@@ -28,7 +28,17 @@ export class ApiError extends Error {
 declare global {
   interface Window {
     api?: Transport
+    /** Electron only (preload.ts): a File's path on disk, '' for one that has none (pasted, generated). */
+    pathOfFile?: (file: File) => string
   }
+}
+
+/**
+ * Where a dropped or chosen file is on disk, so a large one can be linked in place: the desktop app
+ * knows (Electron's webUtils, through the preload); a browser never tells a page a file's folder, so null.
+ */
+export function pathOfFile(file: File): string | null {
+  return window.pathOfFile?.(file) || null
 }
 
 /** Browser mode's transport: request/response by id over one WebSocket, events pushed. */

@@ -34,7 +34,8 @@ export const useCurvature = defineStore('curvature', () => {
   /** What the figures depend on, and nothing else (epochs, schedule or backend do not move them). */
   const request = computed<CurvatureRequest | null>(() => {
     const config = setup.config
-    if (!config || config.solver !== 'gd' || setup.datasetId === null || setup.target === null) return null
+    // Linked data: the oracle needs the rows in memory (main does not compute it for them).
+    if (!config || config.solver !== 'gd' || setup.datasetId === null || setup.target === null || setup.linked) return null
     const { missing, standardize, intercept, validationFraction, seed, optimizer, momentum, dampening, nesterov, weightDecay, batchSize, learningRate } = config
     return {
       datasetId: setup.datasetId,
@@ -86,7 +87,7 @@ export const useCurvature = defineStore('curvature', () => {
    */
   const approximate = computed(() => {
     const batch = setup.form.batchSize
-    const rows = datasets.current?.rows
+    const rows = datasets.opened?.rows
     return batch !== null && rows !== undefined && batch < rows
   })
 

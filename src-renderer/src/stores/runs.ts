@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import { activeStatuses, type RunDetail, type RunId, type RunSummary } from '../../../src-core/contract'
+import { activeStatuses, type RunDetail, type RunId, type RunSummary, type ScanProgress } from '../../../src-core/contract'
 import { api } from '../api'
 import { LiveHistory } from './live-history'
 import { useNotices } from './notices'
@@ -22,6 +22,8 @@ export const useRuns = defineStore('runs', () => {
   const frame = ref(0)
   const selected = ref<RunId[]>([])
   const baseline = ref<RunId | null>(null)
+  /** The latest scan report of each linked run in training (training.scan, at most ~10 a second), dropped when it ends. */
+  const scans = shallowRef(new Map<RunId, ScanProgress>())
   let subscribed = false
   let framePending = false
 
@@ -87,6 +89,11 @@ export const useRuns = defineStore('runs', () => {
         }, () => {})
       }
     })
+    a.on('training.scan', (progress) => {
+      const next = new Map(scans.value)
+      next.set(progress.runId, progress)
+      scans.value = next
+    })
     // A sweep's 64 runs each start and finish: 128 "changed" events in a few seconds. They are
     // gathered for 100 ms and answered with one list refresh and one batch of details, so the
     // comparison recomputes once per batch rather than once per event (bench suite `ui`).
@@ -98,6 +105,12 @@ export const useRuns = defineStore('runs', () => {
       pending.clear()
       await refresh()
       // Finished runs: fetch each outcome once, then their live histories are no longer needed.
+      const ended = ids.filter((id) => scans.value.has(id) && !ACTIVE.includes(list.value.find((r) => r.id === id)?.status ?? 'failed'))
+      if (ended.length) {
+        const next = new Map(scans.value)
+        for (const id of ended) next.delete(id)
+        scans.value = next
+      }
       const finished = ids.filter((id) => {
         const summary = list.value.find((r) => r.id === id)
         return summary && !ACTIVE.includes(summary.status) && (details.value.has(id) || live.value.has(id))
@@ -171,6 +184,7 @@ export const useRuns = defineStore('runs', () => {
     list,
     details,
     live,
+    scans,
     frame,
     selected,
     baseline,

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, watch } from 'vue'
-import type { DatasetData, DatasetPreparation } from '../../../src-core/contract'
+import type { DatasetData, DatasetPreparation, DatasetSummary } from '../../../src-core/contract'
 import { isInputError } from '../../../src-core/errors'
 import { dummyName } from '../../../src-core/table/one-hot'
 import { defaultTrainConfig, parseTrainConfig, switchOptimizer, type TrainConfig } from '../../../src-core/train/config'
@@ -9,6 +9,17 @@ import { api } from '../api'
 import { checkFormula, datasetFormulaColumns, formulaSelection } from '../lib/term-formula'
 
 const STORAGE_KEY = 'slope.config'
+/** Linked datasets' target and features: main stores a preparation, but no request reads a linked one back (datasets.get refuses it). */
+const LINKED_KEY = 'slope.linkedPreparation'
+
+function linkedPicks(): Record<string, { target: string | null; features: string[] }> {
+  try {
+    const stored = JSON.parse(localStorage.getItem(LINKED_KEY) ?? '{}') as unknown
+    return stored && typeof stored === 'object' ? (stored as Record<string, { target: string | null; features: string[] }>) : {}
+  } catch {
+    return {}
+  }
+}
 
 /**
  * The settings that belong to a dataset's preparation (group "data": missing cells, standardize,
@@ -49,6 +60,8 @@ export const useSetup = defineStore('setup', () => {
   const features = ref<string[]>([])
   /** The model as a formula (the Data tab's term builder); null: target and features as picked. */
   const formula = ref<string | null>(null)
+  /** The dataset being prepared when it is linked (its picks are kept in this window's storage). */
+  const linkedOpen = ref<number | null>(null)
   const form = reactive<TrainConfig>(saved())
 
   /** The config, or the problem's sentence and the setting it is about (its control is marked). */
@@ -70,6 +83,7 @@ export const useSetup = defineStore('setup', () => {
     const same = datasetId.value === data.id
     if (!same && pending) void flushPreparation() // the previous dataset's last edits are its own
     datasetId.value = data.id
+    linkedOpen.value = null
     columns.value = [...data.columns]
     const saved = data.preparation
     if (saved && !hint.target) {
@@ -85,6 +99,30 @@ export const useSetup = defineStore('setup', () => {
       else features.value = features.value.filter((f) => f !== target.value)
     }
     savePreparation()
+  }
+
+  /**
+   * Makes a linked dataset the one being prepared: its numeric columns are the choices (DuckDB reads
+   * only those as numbers), the last one the target unless a run, a hint or this window's last
+   * choice says otherwise. What linked data cannot honour is reset: an empty cell is an error
+   * naming its row (no drop or mean), and no formula.
+   */
+  function useLinked(summary: DatasetSummary, picks: { target?: string; features?: string[]; config?: TrainConfig } = {}): void {
+    const same = datasetId.value === summary.id
+    if (!same && pending) void flushPreparation()
+    if (picks.config) Object.assign(form, defaults(), JSON.parse(JSON.stringify(picks.config)) as TrainConfig)
+    datasetId.value = summary.id
+    linkedOpen.value = summary.id
+    const numeric = (summary.linked?.columns ?? []).filter((c) => c.numeric).map((c) => c.name)
+    columns.value = numeric
+    formula.value = null
+    form.missing = 'error'
+    if (form.backend === 'webgl') form.backend = 'cpu'
+    const kept = same ? { target: target.value, features: features.value } : linkedPicks()[summary.id]
+    const wanted = picks.target ?? kept?.target ?? null
+    target.value = wanted !== null && numeric.includes(wanted) ? wanted : (numeric.at(-1) ?? null)
+    const chosen = picks.features ?? (picks.target ? undefined : kept?.features)
+    features.value = numeric.filter((c) => c !== target.value && (chosen ? chosen.includes(c) : true))
   }
 
   function defaultTarget(data: DatasetData): string | null {
@@ -116,6 +154,9 @@ export const useSetup = defineStore('setup', () => {
     const id = datasetId.value
     if (id === null) return saving
     const value = preparation()
+    if (linkedOpen.value === id) {
+      localStorage.setItem(LINKED_KEY, JSON.stringify({ ...linkedPicks(), [id]: { target: value.target, features: value.features } }))
+    }
     saving = saving.then(() => api()['datasets.prepare'](id, value).then(() => undefined, () => undefined)) // a dataset deleted meanwhile: nothing to keep
     return saving
   }
@@ -168,7 +209,9 @@ export const useSetup = defineStore('setup', () => {
     config: computed(() => checked.value.config),
     problem: computed(() => checked.value.problem),
     problemSetting: computed(() => checked.value.problemSetting),
+    linked: computed(() => linkedOpen.value !== null),
     useDataset,
+    useLinked,
     useRun,
     applySettings,
     flushPreparation,
