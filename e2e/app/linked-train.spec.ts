@@ -92,9 +92,6 @@ test('the exact fit of a linked CSV has the in-memory fit’s coefficients', asy
 })
 
 test('Predict a file writes the CSV slope predict writes', async ({ page }) => {
-  // main's models.predictFile is still its scaffolding ("not yet") on i17-app-main: this line goes
-  // when predictFile lands there (the renderer side, PredictFilePanel.vue, is done).
-  test.fixme(true, 'models.predictFile not implemented in main yet')
   await openLinked(page)
   const run = newestRun()
   expect(run.solver).toBe('lstsq')
