@@ -95,7 +95,7 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
   const k: SegmentKernels = wasm ? bindSegmentKernels(wasm.instance, wasm.memory, L.doubles) : { ...typescriptKernels(L.doubles), refine: null }
   k.heap.set(X, L.x)
   k.heap.set(y, L.y)
-  const threads = wasm && options.threads && options.threads.helpers > 0 && L.segments >= MIN_THREADED_SEGMENTS ? options.threads : null
+  const threads = wasm && options.threads && options.threads.helpers > 0 && L.segments >= MIN_THREADED_SEGMENTS && n * d <= MAX_THREADED_VALUES ? options.threads : null
   const runner = new SegmentRunner(L, k, wasm?.memory ?? null, threads)
   runner.begin()
   try {
@@ -112,6 +112,15 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
  * to place the break-even more finely; the caller claims segments too, so a late helper costs little).
  */
 export const MIN_THREADED_SEGMENTS = 2
+
+/**
+ * Most values (rows × features) for which helper threads are used. In the idle `npm run bench` of
+ * 2026-12-02, two threads took 0.50× one thread's time at 100k×16 but 1.19× at 1M×32: at that size
+ * the fit is bound by memory traffic (the copy into the shared memory and its first touch stay on
+ * the calling thread), and a second thread only competes for it. Between the two sizes nothing was
+ * measured, so the cap is set well below the slow case; the fit is bit-identical either way.
+ */
+export const MAX_THREADED_VALUES = 4_000_000
 
 function fitSegments(L: SegmentLayout, k: SegmentKernels, runner: SegmentRunner, y: Float64Array, names: string[], intercept: boolean, useWasm: boolean, refine: 'auto' | 'always' | 'never'): LeastSquaresFit {
   const { n, p, segments } = L

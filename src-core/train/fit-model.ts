@@ -3,6 +3,7 @@ import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
 import type { CurvatureJson } from '../model/curvature'
 import { lossQuadratic, type LossQuadratic } from '../model/loss-surface'
+import type { SegmentThreads } from '../model/least-squares-segments'
 import { leastSquares } from '../model/least-squares'
 import { computeMetrics, predictRows, type Metrics } from '../model/metrics'
 import { regressionReport, type ExactFitStatistics } from '../model/regression-report'
@@ -44,6 +45,8 @@ export interface FitRequest {
   config: TrainConfig
   /** Gradient descent backend; default: a new CpuBackend in the config's precision. */
   backend?: ComputeBackend
+  /** Helper threads for an exact fit's row segments (the training worker's pool); the fit is bit-identical without them. */
+  lstsqThreads?: SegmentThreads | null
   hooks?: FitHooks
 }
 
@@ -103,7 +106,7 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
     const clock = request.hooks?.clock ?? (() => performance.now())
     const started = clock()
     const input = { X: train.X, y: train.y, features: prepared.features, intercept: config.intercept }
-    const fit = leastSquares(input)
+    const fit = leastSquares(input, { threads: request.lstsqThreads ?? null })
     const trainMs = clock() - started
     const report = regressionReport(input, fit, { covariance: config.covariance, ciLevel: config.ciLevel })
     const params = [...fit.weights, fit.intercept]

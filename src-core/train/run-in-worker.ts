@@ -1,6 +1,7 @@
 import type { ComputeBackend } from '../backends/backend'
 import { CpuBackend } from '../backends/cpu/cpu-backend'
 import { isInputError } from '../errors'
+import type { SegmentThreads } from '../model/least-squares-segments'
 import { diagnosticsOfRun } from '../model/row-diagnostics'
 import { readControl, tableFromTransfer, type ComputeMessage, type CpuWorkerEvent, type LrFinderMessage, type StartMessage, type WorkerEvent } from '../protocol'
 import { prepareData } from '../table/prepare'
@@ -17,7 +18,7 @@ type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void
  * Pause and cancel arrive through the shared control buffer, not as messages: the loop is
  * synchronous and never yields to the message queue.
  */
-export async function runStartMessage(message: StartMessage, post: Post, backend?: ComputeBackend): Promise<void> {
+export async function runStartMessage(message: StartMessage, post: Post, backend?: ComputeBackend, lstsqThreads?: SegmentThreads | null): Promise<void> {
   const { runId } = message
   let startedAt = performance.now()
   try {
@@ -27,6 +28,7 @@ export async function runStartMessage(message: StartMessage, post: Post, backend
       features: message.features,
       config: message.config,
       backend,
+      lstsqThreads,
       hooks: {
         control: readControl(message.control),
         progressEveryMs: message.progressEveryMs,

@@ -246,9 +246,11 @@ export class LinkedSource {
     try {
       // A streamed result lets DuckDB's threads read ahead only this far (default ~1 MB, 7 chunks of
       // 9 doubles): each fetch then waited on the scan, and a linked scan ran at ¼ of DuckDB's own
-      // speed. 32 MiB (at most an eighth of the memory limit) keeps both threads busy between fetches,
-      // and is the most a scan's RSS grows by with the file (linked-big-files.test.ts).
-      await connection.run(`SET streaming_buffer_size = '${Math.floor(Math.min(32 * 2 ** 20, memoryLimitBytes / 8) / 2 ** 20)}MiB'`)
+      // speed. 8 MiB (at most an eighth of the memory limit) lets both threads read ahead between
+      // fetches; 32 MiB let a loaded machine's peak RSS grow with the file by more than
+      // linked-big-files.test.ts allows (a slow reader lets DuckDB fill the whole buffer). The
+      // scale bench's figures in README were measured at 32 MiB.
+      await connection.run(`SET streaming_buffer_size = '${Math.floor(Math.min(8 * 2 ** 20, memoryLimitBytes / 8) / 2 ** 20)}MiB'`)
       // A path that names a file is that file, even when its name has a glob's [, * or ?.
       const literal = await stat(pattern).then((info) => info.isFile(), () => false)
       const files = literal ? [pattern] : (await connection.runAndReadAll('SELECT file FROM glob($1) ORDER BY file', [pattern])).getRows().map((r) => String(r[0]))

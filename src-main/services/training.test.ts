@@ -145,7 +145,7 @@ describe('training service with real worker threads and a real SQLite file', () 
     expect((await s.training.waitFor(next)).status).toBe('completed')
   })
 
-  it('helper threads change nothing but the speed: bit-identical losses with 0 and 1 helper', async () => {
+  it('helper threads change nothing but the speed: bit-identical losses with 0 and 1 helper, and bit-identical exact fits', async () => {
     const rows = 70_000 // more than two 32,768-row chunks of 4 features: the pass is split across threads
     const rng = new Random(9)
     const columns = Array.from({ length: 5 }, () => new Float64Array(rows))
@@ -155,6 +155,7 @@ describe('training service with real worker threads and a real SQLite file', () 
     }
     const upload = { name: 'big', fileName: 'big.csv', sha256: sha256('big'), names: ['a', 'b', 'c', 'd', 'y'], columns }
     const losses: Float64Array[] = []
+    const fits: number[][] = []
     for (const helperThreadsPerRun of [0, 1]) {
       const s = openServices({ databasePath: join(dir, `threads-${helperThreadsPerRun}.db`), workerFactory: sourceTrainWorker, shell: 'web', poolSize: 1, helperThreadsPerRun })
       opened.push(s)
@@ -164,8 +165,14 @@ describe('training service with real worker threads and a real SQLite file', () 
       const run = s.store.getRun(runId)
       expect(run.outcome?.backend).toMatchObject({ name: 'cpu', kernel: 'wasm-simd', threads: 1 + helperThreadsPerRun })
       losses.push(run.loss)
+      // The exact fit of these 70,000 rows (9 row segments of 8,192) splits its segments over the same helper.
+      const exactId = s.training.start({ datasetId: dataset.id, target: 'y', config: { solver: 'lstsq' } })
+      expect((await s.training.waitFor(exactId)).status).toBe('completed')
+      const exact = s.store.getRun(exactId).outcome!
+      fits.push([...exact.model!.weights, exact.model!.intercept, ...exact.statistics!.coefficients.map((c) => c.stdError)])
     }
     expect(Array.from(losses[1]!)).toEqual(Array.from(losses[0]!))
+    expect(fits[1]).toEqual(fits[0])
   })
 
   it('WebGL runs go to a registered compute provider; its reports are stored like a worker’s; its loss fails its run', async () => {

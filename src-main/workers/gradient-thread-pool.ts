@@ -97,6 +97,17 @@ export class DeferredGradientThreadPool implements GradientThreadPool {
     await pool.attach(setup)
   }
 
+  /** The started pool as least squares' segment threads (started here if no run has started it yet). */
+  async segmentThreads(): Promise<SegmentThreads> {
+    this.started ??= NodeGradientThreadPool.start(this.helpers, this.entry)
+    try {
+      return await this.started
+    } catch (e) {
+      this.started = null
+      throw e
+    }
+  }
+
   async close(): Promise<void> {
     const started = this.started
     this.started = null
