@@ -1,34 +1,10 @@
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { ComputeStart, Envelope, EventName, Events, Handlers, PredictionResult } from '../../src-core/contract'
+import { describe, expect, it } from 'vitest'
+import type { ComputeStart, Envelope, Handlers, PredictionResult } from '../../src-core/contract'
 import { tutorialUpload } from '../testing/datasets'
-import { tempDir } from '../testing/temp'
-import { dispatch, type Emit } from './api-handlers'
-import { openServices, type AppServices } from './app-services'
-import { sourceTrainWorker } from './train-worker'
+import { appConnections, errorOf } from '../testing/app-connection'
+import { dispatch } from './api-handlers'
 
-const dir = tempDir()
-const opened: AppServices[] = []
-afterAll(async () => {
-  for (const s of opened) await s.close()
-})
-
-/** Real services on a temporary SQLite file, and one connection's handlers with the events it got. */
-function connection() {
-  const services = openServices({ databasePath: join(dir, `h-${opened.length}.db`), workerFactory: sourceTrainWorker, shell: 'web', poolSize: 1 })
-  opened.push(services)
-  const events: { event: EventName; payload: unknown }[] = []
-  const emit: Emit = <K extends EventName>(event: K, payload: Events[K]) => void events.push({ event, payload })
-  const logged: unknown[] = []
-  const { handlers } = services.connect(emit)
-  const call = (name: string, ...args: unknown[]) => dispatch(handlers, name, args, (e) => logged.push(e))
-  return { services, handlers, events, logged, call }
-}
-
-function errorOf(envelope: Envelope<unknown>) {
-  if (envelope.ok) throw new Error(`expected an error, got ${JSON.stringify(envelope.value)}`)
-  return envelope.error
-}
+const { connection } = appConnections('slope-handlers-')
 
 describe('request handlers answer bad input with a sentence', () => {
   it('datasets.import with a column name twice: the name, and what to do; nothing is stored', async () => {

@@ -1,13 +1,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { DatasetSummary, Envelope, PredictFileResult, WireError } from '../../src-core/contract'
+import { describe, expect, it } from 'vitest'
+import type { DatasetSummary, PredictFileResult } from '../../src-core/contract'
 import { runCli } from '../testing/run-cli'
-import { tempDir } from '../testing/temp'
-import { dispatch } from './api-handlers'
-import { openServices, type AppServices } from './app-services'
-import { sourceTrainWorker } from './train-worker'
+import { appConnections, errorOf, valueOf } from '../testing/app-connection'
 
 /**
  * models.predictFile (file-predictions.ts): the app's "Predict a file" writes what `slope predict
@@ -15,30 +12,7 @@ import { sourceTrainWorker } from './train-worker'
  * process) is the reference, byte for byte for CSV, value for value for Parquet.
  */
 
-const dir = tempDir('slope-predict-file-')
-const opened: AppServices[] = []
-afterAll(async () => {
-  for (const s of opened) await s.close()
-})
-
-function connection() {
-  const services = openServices({ databasePath: join(dir, `p-${opened.length}.db`), workerFactory: sourceTrainWorker, shell: 'web', poolSize: 1 })
-  opened.push(services)
-  const logged: unknown[] = []
-  const { handlers } = services.connect(() => undefined)
-  const call = (name: string, ...args: unknown[]) => dispatch(handlers, name, args, (e) => logged.push(e))
-  return { services, logged, call }
-}
-
-function valueOf<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`expected a value, got ${JSON.stringify(envelope.error)}`)
-  return envelope.value as T
-}
-
-function errorOf(envelope: Envelope<unknown>): WireError {
-  if (envelope.ok) throw new Error(`expected an error, got ${JSON.stringify(envelope.value)}`)
-  return envelope.error
-}
+const { dir, connection } = appConnections('slope-predict-file-')
 
 /** 20,000 rows (more than one scan chunk) of y = 1 + 2·a − 3·b + noise; with gaps, every 1000th row's a is empty (20 rows). */
 function writeData(path: string, gaps: boolean): void {

@@ -1,42 +1,14 @@
 import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { DatasetPage, DatasetSummary, Envelope, EventName, Events, WireError } from '../../src-core/contract'
+import { describe, expect, it } from 'vitest'
+import type { DatasetPage, DatasetSummary, WireError } from '../../src-core/contract'
 import { parseTrainConfig } from '../../src-core/train/config'
 import { createLinkedRun } from '../linked/linked-run-store'
-import { tempDir } from '../testing/temp'
-import { dispatch, type Emit } from './api-handlers'
-import { openServices, type AppServices } from './app-services'
+import { appConnections, errorOf, valueOf } from '../testing/app-connection'
 import { resolveLinkPattern } from './linked-datasets'
-import { sourceTrainWorker } from './train-worker'
 
-const dir = tempDir('slope-linked-app-')
-const opened: AppServices[] = []
-afterAll(async () => {
-  for (const s of opened) await s.close()
-})
-
-function connection() {
-  const services = openServices({ databasePath: join(dir, `l-${opened.length}.db`), workerFactory: sourceTrainWorker, shell: 'web', poolSize: 1 })
-  opened.push(services)
-  const events: { event: EventName; payload: unknown }[] = []
-  const emit: Emit = <K extends EventName>(event: K, payload: Events[K]) => void events.push({ event, payload })
-  const logged: unknown[] = []
-  const { handlers } = services.connect(emit)
-  const call = (name: string, ...args: unknown[]) => dispatch(handlers, name, args, (e) => logged.push(e))
-  return { services, events, logged, call }
-}
-
-function valueOf<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`expected a value, got ${JSON.stringify(envelope.error)}`)
-  return envelope.value as T
-}
-
-function errorOf(envelope: Envelope<unknown>): WireError {
-  if (envelope.ok) throw new Error(`expected an error, got ${JSON.stringify(envelope.value)}`)
-  return envelope.error
-}
+const { dir, connection } = appConnections('slope-linked-app-')
 
 /** Rows i = first … first + n − 1 of x = i, y = 2i + 1, label = "r{i mod 3}": every cell known by hand. */
 function csv(path: string, first: number, n: number): void {

@@ -1,47 +1,13 @@
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { DatasetSummary, Envelope, EventName, Events, RunDetail, RunSummary, ScanProgress, WireError } from '../../src-core/contract'
+import { describe, expect, it } from 'vitest'
+import type { DatasetSummary, RunDetail, RunSummary, ScanProgress } from '../../src-core/contract'
 import { leastSquares } from '../../src-core/model/least-squares'
 import { computeMetrics } from '../../src-core/model/metrics'
 import { Random } from '../../src-core/random'
-import { tempDir } from '../testing/temp'
-import { dispatch, type Emit } from './api-handlers'
-import { openServices, type AppServices } from './app-services'
-import { sourceTrainWorker } from './train-worker'
+import { appConnections, errorOf, valueOf } from '../testing/app-connection'
 
-const dir = tempDir('slope-linked-runs-')
-const opened: AppServices[] = []
-afterAll(async () => {
-  for (const s of opened) await s.close()
-})
-
-function connection() {
-  const services = openServices({ databasePath: join(dir, `r-${opened.length}.db`), workerFactory: sourceTrainWorker, shell: 'web', poolSize: 1 })
-  opened.push(services)
-  const events: { event: EventName; payload: unknown }[] = []
-  const listeners: ((event: EventName, payload: unknown) => void)[] = []
-  const emit: Emit = <K extends EventName>(event: K, payload: Events[K]) => {
-    events.push({ event, payload })
-    for (const l of listeners) l(event, payload)
-  }
-  const logged: unknown[] = []
-  const { handlers } = services.connect(emit)
-  const call = (name: string, ...args: unknown[]) => dispatch(handlers, name, args, (e) => logged.push(e))
-  /** Resolves with the first event of that name. */
-  const next = (name: EventName) => new Promise<unknown>((resolve) => listeners.push((event, payload) => event === name && resolve(payload)))
-  return { services, events, logged, call, next }
-}
-
-function valueOf<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`expected a value, got ${JSON.stringify(envelope.error)}`)
-  return envelope.value as T
-}
-
-function errorOf(envelope: Envelope<unknown>): WireError {
-  if (envelope.ok) throw new Error(`expected an error, got ${JSON.stringify(envelope.value)}`)
-  return envelope.error
-}
+const { dir, connection } = appConnections('slope-linked-runs-')
 
 /** n rows of y = 3 + 2·x1 − x2 + 0.5·x3 + noise: the CSV text and the same numbers as arrays (shortest round-trip decimals). */
 function generate(n: number, seed: number): { csv: string; X: Float64Array; y: Float64Array } {
