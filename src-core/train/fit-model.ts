@@ -11,6 +11,7 @@ import { prepareData, type DesignPart, type PrepareOptions, type PreparedData } 
 import { unstandardize } from '../table/standardize'
 import type { Table } from '../table/table'
 import type { TrainConfig } from './config'
+import { exactFitOutcome } from './exact-fit-outcome'
 import { initialParams } from './init-params'
 import { runCurvature, withObserved } from './learning-rates'
 import type { ParamPath } from './param-path'
@@ -109,28 +110,13 @@ export async function fitModel(request: FitRequest): Promise<FitOutcome> {
     const fit = leastSquares(input, { threads: request.lstsqThreads ?? null })
     const trainMs = clock() - started
     const report = regressionReport(input, fit, { covariance: config.covariance, ciLevel: config.ciLevel })
-    const params = [...fit.weights, fit.intercept]
-    return {
+    return exactFitOutcome(fit, {
       prepared: summary,
-      status: 'completed',
-      divergedAt: null,
-      epochsRun: 0,
-      stoppedEarly: false,
-      bestEpoch: null,
-      loss: new Float64Array(0),
-      valLoss: null,
-      model: { weights: fit.weights, intercept: fit.intercept },
-      trainingParams: params,
-      metrics: metricsOf(train, validation, params),
-      exact: null,
+      metrics: metricsOf(train, validation, [...fit.weights, fit.intercept]),
       statistics: { ...fit, report },
       trainMs,
-      path: null,
-      hessianCondition: null,
-      curvature: null,
-      backend: null,
       surface: lossQuadratic(train.X, train.y, train.rows, d, config.intercept),
-    }
+    })
   }
 
   const backend = request.backend ?? new CpuBackend(config.precision)

@@ -7,6 +7,7 @@ import type { LeastSquaresFit } from '../../src-core/model/least-squares'
 import type { Metrics } from '../../src-core/model/metrics'
 import { unstandardize, type Standardization } from '../../src-core/table/standardize'
 import type { TrainConfig } from '../../src-core/train/config'
+import { exactFitOutcome } from '../../src-core/train/exact-fit-outcome'
 import type { FitOutcome } from '../../src-core/train/fit-model'
 import type { MissingReport } from '../../src-core/table/missing'
 import type { NewRun, RunStore } from '../services/run-store'
@@ -118,28 +119,13 @@ export function linkedGdOutcome(result: StreamedGdResult, config: TrainConfig, t
  * in memory and is absent, as `statistics.report` may be. Metrics are the metrics pass's.
  */
 export function linkedLstsqOutcome(fit: LeastSquaresFit, metrics: Metrics, target: string, features: string[], trainMs: number): FitOutcome {
-  const params = [...fit.weights, fit.intercept]
-  return {
+  return exactFitOutcome(fit, {
     prepared: { target, features, standardization: null, imputation: null, missing: noMissing, trainRows: fit.rows, validationRows: 0 },
-    status: 'completed',
-    divergedAt: null,
-    epochsRun: 0,
-    stoppedEarly: false,
-    bestEpoch: null,
-    loss: new Float64Array(0),
-    valLoss: null,
-    model: { weights: fit.weights, intercept: fit.intercept },
-    trainingParams: params,
     metrics: { train: metrics, validation: null },
-    exact: null,
     statistics: { ...fit },
     trainMs,
-    path: null,
-    hessianCondition: null,
-    curvature: null,
-    backend: null,
     surface: null,
-  }
+  })
 }
 
 /** The model document of a linked fit (null when it has none: diverged, cancelled); `linked` null with --no-db (no fingerprint stored). */
