@@ -1,3 +1,4 @@
+import { errorOfJobFailure } from '../linked/job-failure'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { basename } from 'node:path'
@@ -275,7 +276,7 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
         } else if (event.type === 'linked-done') {
           resolvePromise(event.result)
         } else if (event.type === 'failed') {
-          reject(event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message))
+          reject(errorOfJobFailure(event))
         }
       })
       const message: LinkedTrainMessage = {

@@ -1,4 +1,4 @@
-import { isInputError } from '../../src-core/errors'
+import { jobFailure } from './job-failure'
 import type { LeastSquaresFit } from '../../src-core/model/least-squares'
 import type { Metrics } from '../../src-core/model/metrics'
 import { readControl } from '../../src-core/protocol'
@@ -69,8 +69,7 @@ export async function runLinkedLstsqMessage(message: LinkedLstsqMessage, post: (
     post({ type: 'linked-lstsq-done', runId, result: { status: 'completed', fit, metrics, trainMs: performance.now() - started } })
   } catch (e) {
     if (control.cancelled()) post({ type: 'linked-lstsq-done', runId, result: { status: 'cancelled', trainMs: performance.now() - started } })
-    else if (isInputError(e)) post({ type: 'failed', runId, inputError: true, message: e.message, hint: e.hint, where: e.where })
-    else post({ type: 'failed', runId, inputError: false, message: (e as Error)?.message ?? String(e), hint: '', where: {} })
+    else post({ type: 'failed', runId, ...jobFailure(e) })
   } finally {
     source?.close()
   }

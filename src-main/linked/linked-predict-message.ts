@@ -1,4 +1,4 @@
-import { isInputError } from '../../src-core/errors'
+import { jobFailure } from './job-failure'
 import { readModelDocument } from '../../src-core/model-file'
 import { LinkedSource } from './linked-source'
 import { predictIntoFile, type StreamedPredictionSummary } from './prediction-file'
@@ -37,8 +37,7 @@ export async function runLinkedPredictMessage(message: LinkedPredictMessage, pos
     const summary = await predictIntoFile(source, model, message.out, {})
     post({ type: 'linked-predict-done', jobId, summary })
   } catch (e) {
-    if (isInputError(e)) post({ type: 'linked-predict-failed', jobId, inputError: true, message: e.message, hint: e.hint, where: e.where })
-    else post({ type: 'linked-predict-failed', jobId, inputError: false, message: (e as Error)?.message ?? String(e), hint: '', where: {} })
+    post({ type: 'linked-predict-failed', jobId, ...jobFailure(e) })
   } finally {
     source?.close()
   }

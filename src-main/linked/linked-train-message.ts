@@ -1,4 +1,4 @@
-import { isInputError } from '../../src-core/errors'
+import { jobFailure } from './job-failure'
 import { readControl } from '../../src-core/protocol'
 import { LinkedSource, type KnownRowCount } from './linked-source'
 import { streamedGradientDescent, type StreamedGdInput, type StreamedGdResult } from './streamed-gradient-descent'
@@ -64,8 +64,7 @@ export async function runLinkedTrainMessage(message: LinkedTrainMessage, post: (
     })
     post({ type: 'linked-done', runId, result })
   } catch (e) {
-    if (isInputError(e)) post({ type: 'failed', runId, inputError: true, message: e.message, hint: e.hint, where: e.where })
-    else post({ type: 'failed', runId, inputError: false, message: (e as Error)?.message ?? String(e), hint: '', where: {} })
+    post({ type: 'failed', runId, ...jobFailure(e) })
   } finally {
     source?.close()
   }

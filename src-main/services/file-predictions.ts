@@ -1,3 +1,4 @@
+import { errorOfJobFailure } from '../linked/job-failure'
 import type { Worker } from 'node:worker_threads'
 import { stat } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
@@ -62,7 +63,7 @@ export class FilePredictions {
       worker.on('message', (event: LinkedPredictEvent) => {
         if (event.jobId !== message.jobId) return
         if (event.type === 'linked-predict-done') settle(() => resolve(event.summary))
-        else settle(() => reject(event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message)))
+        else settle(() => reject(errorOfJobFailure(event)))
       })
       worker.on('error', (e) => settle(() => reject(new Error(`The prediction's worker stopped unexpectedly (${e.message}).`))))
       worker.on('exit', (code) => settle(() => reject(new Error(`The prediction's worker stopped unexpectedly (exit code ${code}).`))))

@@ -1,3 +1,4 @@
+import { errorOfJobFailure } from '../linked/job-failure'
 import type { Worker } from 'node:worker_threads'
 import type { DatasetSummary, LiveRun, RunId, ScanProgress } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
@@ -284,7 +285,7 @@ export class LinkedRuns {
         }
         this.next(job)
       } else if (event.type === 'failed') {
-        this.fail(job, event.inputError ? new InputError(event.message, event.hint, event.where) : new Error(event.message))
+        this.fail(job, errorOfJobFailure(event))
       }
     } catch (e) {
       // The store refused a write (disk full…): stop the scan and say why.
