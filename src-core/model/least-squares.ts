@@ -2,7 +2,7 @@ import { InputError } from '../errors'
 import { compensatedSum } from './compensated-sum'
 import { fUpperTailP, studentTQuantileTwoSided, studentTTwoSidedP } from './distributions'
 import { factorTallSkinny, kernelScratch, typescriptKernels, type TallSkinnyQR } from './householder-tsqr'
-import { bindSegmentKernels, Phase, planSegments, SegmentRunner, slotAt, slotParts, splitHigh, type SegmentKernels, type SegmentLayout, type SegmentThreads } from './least-squares-segments'
+import { bindSegmentKernels, Phase, planSegments, SEGMENT_ROWS, SegmentRunner, slotAt, slotParts, splitHigh, type SegmentKernels, type SegmentLayout, type SegmentThreads } from './least-squares-segments'
 
 /**
  * Exact least squares by Householder QR — never the normal equations, which square the condition
@@ -95,7 +95,7 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
   const k: SegmentKernels = wasm ? bindSegmentKernels(wasm.instance, wasm.memory, L.doubles) : { ...typescriptKernels(L.doubles), refine: null }
   k.heap.set(X, L.x)
   k.heap.set(y, L.y)
-  const threads = wasm && options.threads && options.threads.helpers > 0 && L.segments >= MIN_THREADED_SEGMENTS && n * d <= MAX_THREADED_VALUES ? options.threads : null
+  const threads = wasm && options.threads && options.threads.helpers > 0 && segmentThreadsPay(n, d) ? options.threads : null
   const runner = new SegmentRunner(L, k, wasm?.memory ?? null, threads)
   runner.begin()
   try {
@@ -121,6 +121,11 @@ export const MIN_THREADED_SEGMENTS = 2
  * measured, so the cap is set well below the slow case; the fit is bit-identical either way.
  */
 export const MAX_THREADED_VALUES = 4_000_000
+
+/** Whether a fit of this size runs its segments on helper threads (MIN_THREADED_SEGMENTS and MAX_THREADED_VALUES). */
+export function segmentThreadsPay(rows: number, features: number): boolean {
+  return Math.ceil(rows / SEGMENT_ROWS) >= MIN_THREADED_SEGMENTS && rows * features <= MAX_THREADED_VALUES
+}
 
 function fitSegments(L: SegmentLayout, k: SegmentKernels, runner: SegmentRunner, y: Float64Array, names: string[], intercept: boolean, useWasm: boolean, refine: 'auto' | 'always' | 'never'): LeastSquaresFit {
   const { n, p, segments } = L

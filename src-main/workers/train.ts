@@ -2,8 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { CpuBackend } from '../../src-core/backends/cpu/cpu-backend'
 import type { CpuWorkerEvent, CpuWorkerRequest } from '../../src-core/protocol'
 import { runComputeMessage, runLrFinderMessage, runStartMessage } from '../../src-core/train/run-in-worker'
-import { MIN_THREADED_SEGMENTS } from '../../src-core/model/least-squares'
-import { SEGMENT_ROWS, type SegmentThreads } from '../../src-core/model/least-squares-segments'
+import { segmentThreadsPay } from '../../src-core/model/least-squares'
+import type { SegmentThreads } from '../../src-core/model/least-squares-segments'
 import { DeferredGradientThreadPool, sourceHelperEntry } from './gradient-thread-pool'
 
 /**
@@ -42,11 +42,13 @@ port.on('message', async (message: CpuWorkerRequest) => {
     } catch {
       threads = null // no helper threads: the run still trains, on this thread alone
     }
-    // An exact fit of more than one row segment splits its segments over the same helpers
+    // An exact fit the segment threads pay for (segmentThreadsPay) splits its segments over the same helpers
     // (least-squares-segments.ts; bit-identical to one thread); smaller fits never start them.
+    // (The design's width is known only after preparing; the table's columns stand in for it here.)
     const rows = message.table.columns[0]?.length ?? 0
+    const features = message.features?.length ?? message.table.columns.length - 1
     let lstsqThreads: SegmentThreads | null = null
-    if (threads && message.config.solver === 'lstsq' && rows >= MIN_THREADED_SEGMENTS * SEGMENT_ROWS) lstsqThreads = await threads.segmentThreads().catch(() => null)
+    if (threads && message.config.solver === 'lstsq' && segmentThreadsPay(rows, features)) lstsqThreads = await threads.segmentThreads().catch(() => null)
     await runStartMessage(message, post, new CpuBackend(message.config.precision, { threads }), lstsqThreads)
   } else if (message.type === 'lr-finder') {
     await runLrFinderMessage(message, post)
