@@ -56,6 +56,12 @@ describe('the app’s number format', () => {
     expect(formatDuration(850)).toBe('850 ms')
     expect(formatDuration(12_345)).toBe('12.3 s')
     expect(formatDuration(185_000)).toBe('3 min 5 s')
+    expect(formatDuration(179_600)).toBe('3 min 0 s')
+    expect(formatDuration(59_990)).toBe('1 min 0 s')
+    expect(formatDuration(3_599_600)).toBe('1 h 0 min')
+    // A scan's time left of a week: hours and minutes, not "10,019 min".
+    expect(formatDuration(10_019 * 60_000)).toBe('6 d 23 h')
+    expect(formatDuration(2 * 3_600_000 + 47 * 60_000 + 12_000)).toBe('2 h 47 min')
   })
 
   it('equations: "+ −3.01606·价格", never "+ -3.01606"', () => {

@@ -69,13 +69,22 @@ function decimalSeparator(locale: string): string {
   return formatter(locale, 'sig6', { maximumSignificantDigits: 6 }).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.'
 }
 
-/** Milliseconds for people: "850 ms", "12.4 s", "3 min 5 s". */
+/**
+ * Milliseconds for people: "850 ms", "12.4 s", "3 min 5 s", "2 h 47 min", "6 d 23 h" — two units at
+ * most from the hour on (a scan's time left of days read as "10,019 min" before). Whole seconds are
+ * rounded before they are split, so 179.6 s is "3 min 0 s", never "2 min 60 s".
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—'
+  if (!Number.isFinite(ms)) return '∞'
   if (ms < 1000) return `${formatNumber(ms, 3)} ms`
-  if (ms < 60_000) return `${formatNumber(ms / 1000, 3)} s`
-  const minutes = Math.floor(ms / 60_000)
-  return `${formatCount(minutes)} min ${Math.round((ms % 60_000) / 1000)} s`
+  if (ms < 59_950) return `${formatNumber(ms / 1000, 3)} s`
+  const seconds = Math.round(ms / 1000)
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`
+  const minutes = Math.round(ms / 60_000)
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+  const hours = Math.round(ms / 3_600_000)
+  return `${formatCount(Math.floor(hours / 24))} d ${hours % 24} h`
 }
 
 /** The model as a line, "ŷ = 0.25·x + −3.01606·z + 0.8": core's equation writer in the app's number format. */
