@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { basename } from 'node:path'
 import { openDatabase } from '../services/database'
 import { defaultDatabasePath } from '../services/paths'
-import { LinkedSource, parseMemoryLimit, type LinkedStatistics } from '../linked/linked-source'
+import { LinkedSource, parseMemoryLimit, ScanStopped, scanStopped, type LinkedStatistics } from '../linked/linked-source'
 import { checkLinkedFiles, findLinkedDataset, linkDataset, type LinkedDataset } from '../linked/linked-store'
 import { createLinkedRun, DEFAULT_SHUFFLE_CHUNKS, linkedDatasetRow, linkedGdOutcome, linkedLstsqOutcome, linkedModelDocument, linkedStandardization, saveLinkedRun } from '../linked/linked-run-store'
 import type { LinkedTrainEvent, LinkedTrainMessage } from '../linked/linked-train-message'
@@ -165,8 +165,11 @@ async function linkedExactFit(request: LinkedExactRequest): Promise<number> {
   } catch (e) {
     if (store && runId !== null) {
       try {
-        if (controller.signal.aborted) store.finishRun(runId, { status: 'cancelled' })
-        else store.finishRun(runId, { status: 'failed', error: encodeRunError(e, e instanceof InputError ? e.sentence : `Training failed: ${(e as Error)?.message ?? String(e)}`) })
+        if (controller.signal.aborted) {
+          store.finishRun(runId, { status: 'cancelled' })
+          // The run is kept (as cancelled, without a model): say so, not the scan's "nothing was saved".
+          if (e instanceof ScanStopped) e = scanStopped(e.rowsRead, `run ${runId} is kept as cancelled, without a model, in ${request.databasePath}`)
+        } else store.finishRun(runId, { status: 'failed', error: encodeRunError(e, e instanceof InputError ? e.sentence : `Training failed: ${(e as Error)?.message ?? String(e)}`) })
       } catch {
         // the database itself is failing; the run reads interrupted once this process is gone
       }

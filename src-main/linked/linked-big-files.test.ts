@@ -79,22 +79,40 @@ describe('linked files of a hundred megabytes and more', () => {
     expect(imported.maxRssKb).toBeGreaterThan(linked.maxRssKb)
   }, 300_000)
 
-  it('stops at Ctrl-C after the first progress line, with the stopped sentence', async () => {
-    const child = spawn(process.execPath, [slope, 'train', big, '--link', '--target', 'y', '--no-db'], { cwd: repoRoot })
+  /** The real command, interrupted (SIGINT) at its first progress line that matches `at`. */
+  async function interrupted(args: string[], at: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [slope, ...args], { cwd: repoRoot })
     let stderr = ''
     let stdout = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
         stderr += d
-        if (/pass 1\/2/.test(stderr) && !child.killed) child.kill('SIGINT')
+        if (at.test(stderr) && !child.killed) child.kill('SIGINT')
       })
       child.on('close', (c) => resolve(c))
     })
+    return { code, stdout, stderr }
+  }
+
+  it('stops at Ctrl-C after the first progress line, with the stopped sentence', async () => {
+    const { code, stdout, stderr } = await interrupted(['train', big, '--link', '--target', 'y', '--no-db'], /pass 1\/2/)
     expect(stderr).toMatch(/error: Stopped \(cancelled\) after reading [\d,]+ rows of the linked data; nothing was saved\. Run the command again to start over\./)
     expect(code).toBe(1)
     expect(stdout).toBe('')
   }, 120_000)
+
+  it('with a database, says the stopped exact fit is kept as a cancelled run, which `slope runs` lists', async () => {
+    const db = join(dir, 'interrupted.db')
+    const { code, stderr } = await interrupted(['train', big, '--link', '--target', 'y', '--db', db], /pass 1\/3/)
+    const run = /error: Stopped \(cancelled\) after reading [\d,]+ rows of the linked data; run (\d+) is kept as cancelled, without a model, in (.+)\. Run the command again to start over\./.exec(stderr)
+    expect(run, stderr).not.toBeNull()
+    expect(run![2]).toBe(db)
+    expect(code).toBe(1)
+    const runs = await runCli(['runs', '--db', db])
+    expect(runs.code, runs.stderr).toBe(0)
+    expect(runs.stdout).toMatch(new RegExp(`^\\s*${run![1]}\\b.*cancelled`, 'm'))
+  }, 180_000)
 
   it('names a ragged row far into the file (data row 1,000,000) and a truncated Parquet file', async () => {
     const ragged = join(dir, 'ragged.csv')

@@ -126,12 +126,22 @@ export function fileError(files: readonly string[], e: unknown): InputError {
   return new InputError(`DuckDB could not read "${named}": ${reason}`, 'Fix or replace the file (a ragged row, a truncated download), or leave it out of the glob.', { file: named })
 }
 
-/** The one sentence a cancelled scan (Ctrl-C) ends with, with how far it got. */
-export function scanStopped(rowsRead: number): InputError {
-  return new InputError(
-    `Stopped (cancelled) after reading ${rowsRead.toLocaleString('en-US')} rows of the linked data; nothing was saved.`,
-    'Run the command again to start over.',
-  )
+/**
+ * The one sentence a cancelled scan (Ctrl-C) ends with, with how far it got. `kept` says what of
+ * the run was kept (a command that saved the run as cancelled says so, instead of "nothing was
+ * saved"); the count travels on the error so a caller can word that sentence again.
+ */
+export function scanStopped(rowsRead: number, kept = 'nothing was saved'): ScanStopped {
+  return new ScanStopped(rowsRead, kept)
+}
+
+export class ScanStopped extends InputError {
+  constructor(
+    readonly rowsRead: number,
+    kept: string,
+  ) {
+    super(`Stopped (cancelled) after reading ${rowsRead.toLocaleString('en-US')} rows of the linked data; ${kept}.`, 'Run the command again to start over.')
+  }
 }
 
 /** Numeric DuckDB types, read as doubles; VARCHAR is text; anything else (dates, lists…) is neither. */
