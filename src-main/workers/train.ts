@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { CpuBackend } from '../../src-core/backends/cpu/cpu-backend'
-import type { CpuWorkerEvent, CpuWorkerRequest } from '../../src-core/protocol'
+import { createControl, type CpuWorkerEvent, type CpuWorkerRequest, type StartMessage } from '../../src-core/protocol'
+import type { TrainConfig } from '../../src-core/train/config'
 import { runComputeMessage, runLrFinderMessage, runStartMessage } from '../../src-core/train/run-in-worker'
 import { segmentThreadsPay } from '../../src-core/model/least-squares'
 import type { SegmentThreads } from '../../src-core/model/least-squares-segments'
@@ -16,10 +17,41 @@ if (!port) throw new Error('workers/train.ts must run as a worker thread')
 
 const options = workerData as { helperEntry?: string; warmNumberFormat?: boolean } | null
 const helperEntry: string | URL = options?.helperEntry ?? sourceHelperEntry
+/**
+ * A three-row run of default settings, its results dropped: the first run in a thread pays for
+ * compiling the WebAssembly kernels and V8's lazy compilation of the training loop, the exact fit,
+ * the curvature report and the metrics (~15–20 ms for the tutorial). The CLI's worker is started
+ * before the command reads its file, so it does this in its idle wait instead of on the run's path.
+ */
+const warmUpConfig = {
+  missing: 'error', validationFraction: 0, standardize: false, intercept: true, solver: 'gd', optimizer: 'sgd', learningRate: 0.01, epochs: 3,
+  batchSize: null, covariance: 'nonrobust', ciLevel: 0.95, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, alpha: 0.99, eps: 1e-8,
+  centered: false, amsgrad: false, lrDecay: 0, initialAccumulator: 0, weightDecay: 0, schedule: { kind: 'constant' }, earlyStopping: null, seed: 0,
+  init: { kind: 'zeros' }, precision: 'f64', backend: 'cpu',
+} satisfies TrainConfig
+
+function warmUpRun(): Promise<void> {
+  const message: StartMessage = {
+    type: 'start',
+    runId: 'warm-up',
+    table: { names: ['x', 'y'], columns: [Float64Array.of(1, 2, 4), Float64Array.of(1, 3, 2)], source: {} },
+    target: 'y',
+    config: warmUpConfig,
+    control: createControl(),
+  }
+  return runStartMessage(message, () => {}, new CpuBackend(warmUpConfig.precision)).catch(() => {})
+}
+
 // `slope train` prints its summary's counts through ICU (toLocaleString: "~2,687 epochs"), whose first
 // use in a process costs 15–40 ms. ICU's data are shared by every thread, so the CLI's worker loads
 // them while it waits for its first run, which comes only after the command has read the file.
-if (options?.warmNumberFormat) setImmediate(() => (0).toLocaleString('en-US'))
+// A run that arrives meanwhile waits for the warm-up (both would otherwise share this one thread anyway).
+let warming: Promise<void> | null = null
+if (options?.warmNumberFormat) {
+  warming = new Promise<void>((resolve) => setImmediate(resolve)).then(warmUpRun).then(() => {
+    ;(0).toLocaleString('en-US')
+  })
+}
 let pool: DeferredGradientThreadPool | null = null
 
 async function helpers(count: number): Promise<DeferredGradientThreadPool | null> {
@@ -36,6 +68,7 @@ const post = (event: CpuWorkerEvent, transfer?: ArrayBuffer[]) => port.postMessa
 
 port.on('message', async (message: CpuWorkerRequest) => {
   if (message.type === 'start') {
+    if (warming) await warming
     let threads: DeferredGradientThreadPool | null = null
     try {
       threads = await helpers(message.helperThreads ?? 0)
