@@ -27,7 +27,6 @@ import { UsageError } from './usage-error'
 import { linkOrImport } from './link-or-import'
 import { formatNumber, formatModelEquation } from './format'
 import { formatTextTable } from './text-table'
-import Papa from 'papaparse'
 import type { TrainConfig } from '../../src-core/train/config'
 import type { Table } from '../../src-core/table/table'
 import { CSV_FORMULA_START } from '../../src-core/table/csv-formula'
@@ -178,7 +177,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const statistics = run.outcome?.statistics
     if (values.diagnostics && statistics) {
       const diagnostics = await diagnosticsTable(table, target, design ? design.columns.map((c) => c.name) : features, config, statistics, values.dfbetas === true)
-      await writeFileAtomic(values.diagnostics, /\.xlsx$/i.test(values.diagnostics) ? await diagnosticsXlsx(diagnostics) : diagnosticsCsv(diagnostics))
+      await writeFileAtomic(values.diagnostics, /\.xlsx$/i.test(values.diagnostics) ? await diagnosticsXlsx(diagnostics) : await diagnosticsCsv(diagnostics))
     }
     const timing = {
       load_ms: round3(loadMs),
@@ -381,7 +380,9 @@ interface DiagnosticsTable {
   rows: (string | number)[][]
 }
 
-function diagnosticsCsv({ header, rows }: DiagnosticsTable): string {
+/** papaparse is loaded here only: every other `slope train` would pay its load at start-up. */
+async function diagnosticsCsv({ header, rows }: DiagnosticsTable): Promise<string> {
+  const { default: Papa } = await import('papaparse')
   const cells = rows.map((r) => r.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? '' : v)))
   return `${Papa.unparse({ fields: header, data: cells }, { newline: '\n', escapeFormulae: CSV_FORMULA_START })}\n`
 }

@@ -1,4 +1,3 @@
-import { decompress as zstdDecompress } from 'fzstd'
 import type { AsyncBuffer, ColumnData, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet'
 import { InputError } from '../../errors'
 import type { ByteSource } from '../byte-source'
@@ -17,7 +16,6 @@ const MAGIC = [0x50, 0x41, 0x52, 0x31]
  * Brotli and LZ4 files are refused with how to rewrite them.
  */
 const CODECS_READ = new Set(['UNCOMPRESSED', 'SNAPPY', 'ZSTD'])
-const compressors = { ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, new Uint8Array(outputLength)) }
 
 const MS_PER_DAY = 86_400_000
 /** Rows are numbered as in a CSV export of the file: the column names are row 1, the first record row 2. */
@@ -85,8 +83,10 @@ async function readParquet(request: FormatReadRequest<'parquet'>) {
     throw damaged('it starts with "PAR1" but does not end with it — truncated?')
   }
 
-  // Loaded on demand, as SheetJS is: a CSV import never needs it.
-  const { parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet')
+  // Loaded on demand, as SheetJS is: a CSV import (and every `slope train` of a CSV, at start-up)
+  // never needs hyparquet or fzstd.
+  const [{ parquetMetadataAsync, parquetRead, parquetSchema }, { decompress: zstdDecompress }] = await Promise.all([import('hyparquet'), import('fzstd')])
+  const compressors = { ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, new Uint8Array(outputLength)) }
   const buffer = asyncBuffer(source)
   let metadata: FileMetaData
   let schema: SchemaTree
