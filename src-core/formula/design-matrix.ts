@@ -73,6 +73,20 @@ export function buildDesign(formula: string, data: FormulaData, state?: FormulaS
   return new DesignBuilder(terms, data, state, statsRows).build()
 }
 
+/**
+ * The values of each scale()/center() factor's argument (before its transform), by factor name:
+ * what linked data (src-main/linked/formula-chunks.ts) learn the mean and sd from chunk by chunk,
+ * evaluated by the same code (and with the same row errors) as a whole design.
+ */
+export function transformInputs(formula: string, data: FormulaData): Map<string, Float64Array> {
+  const terms = formulaTerms(formula, formulaColumns(data))
+  const stateful = [...(terms.response ? [terms.response] : []), ...terms.terms.flatMap((t) => t.factors)].filter((f): f is NumericFactor => f.type === 'numeric' && f.transform !== null)
+  // mean 0 and scale 1 leave the argument's values as they are: (v − 0) / 1 = v exactly.
+  const identity: FormulaState = { factors: [], transforms: stateful.map((f) => ({ name: f.name, mean: 0, scale: 1 })) }
+  const builder = new DesignBuilder(terms, data, identity)
+  return new Map(stateful.map((f) => [f.name, builder.factorValues(f)]))
+}
+
 /** How a run picks its rows (TrainConfig's names): the missing-value policy and the seeded validation split. */
 export interface RowChoice {
   missing: MissingPolicy
@@ -335,6 +349,11 @@ class DesignBuilder {
     this.coded.set(f.name, coded)
     this.state.factors.push({ name: f.name, levels: [...levels], reference: levels[reference]! })
     return coded
+  }
+
+  /** One numeric factor's values (transformInputs). */
+  factorValues(f: NumericFactor): Float64Array {
+    return this.numericValues(f)
   }
 
   private numericValues(f: NumericFactor): Float64Array {

@@ -21,6 +21,7 @@ import { defaultRunName } from '../../src-core/train/run-names'
 import { withFlag } from './train-command'
 import { integerOption } from './options'
 import { streamedLeastSquares } from '../linked/streamed-least-squares'
+import { checkLinkedFormula, designChunks, designStatistics, prepareLinkedFormula, type LinkedFormula } from '../linked/formula-chunks'
 import { streamedFitMetrics } from '../linked/streamed-fit-metrics'
 import { formatModelEquation, formatNumber } from './format'
 import { formatTextTable } from './text-table'
@@ -37,7 +38,9 @@ import type { CliValues } from '../../src-core/train/settings'
 export async function linkedTrainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = linkedArgs(argv)
   if (positionals.length !== 1) throw new UsageError('slope train --link takes one FILE or quoted GLOB.')
-  if (!values.target) throw new UsageError('slope train --link needs --target COL.')
+  if (!values.target && values.formula === undefined) throw new UsageError('slope train --link needs --target COL (or --formula "y ~ …").')
+  if (values.formula !== undefined && (values.target !== undefined || values.features !== undefined)) throw new UsageError('--formula names the response and the terms: leave out --target and --features.')
+  if (values.formula !== undefined && values['no-intercept']) throw new UsageError('--formula says whether there is an intercept: write - 1 (or + 0) in the formula instead of --no-intercept.')
   // On linked data the default stays the exact fit: each epoch of gradient descent is a pass over the files.
   const gd = (values as CliValues).solver === 'gd'
   const settingInput = gd ? readSettingFlags(values as CliValues) : null
@@ -68,8 +71,9 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
       source,
       linked,
       settings: settingInput,
-      target: values.target,
+      target: values.target ?? '',
       features: values.features,
+      formula: values.formula,
       where: values.where,
       memoryLimitBytes,
       databasePath: values['no-db'] ? null : (values.db ?? defaultDatabasePath()),
@@ -81,8 +85,9 @@ export async function linkedTrainCommand(argv: string[]): Promise<number> {
   return linkedExactFit({
     source,
     linked,
-    target: values.target,
+    target: values.target ?? '',
     features: values.features,
+    formula: values.formula,
     intercept: !values['no-intercept'],
     where: values.where,
     databasePath: values['no-db'] ? null : (values.db ?? defaultDatabasePath()),
@@ -97,6 +102,8 @@ interface LinkedExactRequest {
   linked: LinkedDataset | null
   target: string
   features: string | undefined
+  /** --formula: the design built per chunk (formula-chunks.ts) replaces target and features. */
+  formula: string | undefined
   intercept: boolean
   where: string | undefined
   databasePath: string | null
@@ -110,7 +117,8 @@ interface LinkedExactRequest {
  * the model's metrics (MAE needs the residuals at the final β).
  */
 async function linkedExactFit(request: LinkedExactRequest): Promise<number> {
-  const { source, target } = request
+  const { source } = request
+  let target = request.target
   const controller = new AbortController()
   // Ctrl-C stops the scan between chunks (the fit is never half-written anywhere).
   const onSigint = () => controller.abort()
@@ -118,12 +126,17 @@ async function linkedExactFit(request: LinkedExactRequest): Promise<number> {
   const store = request.databasePath && request.linked ? new RunStore(openDatabase(request.databasePath), request.databasePath) : null
   let runId: number | null = null
   try {
-    const features = linkedFeatures(source, target, request.features)
-    const config = parseTrainConfig({ solver: 'lstsq', intercept: request.intercept })
+    // A formula's state (levels, scale()/center() statistics) comes from a pass of its own, before the fit's.
+    const formula: LinkedFormula | null = request.formula !== undefined ? await prepareLinkedFormula(source, request.formula, { where: request.where, signal: controller.signal }) : null
+    if (formula) target = formula.response
+    const features = formula ? formula.features : linkedFeatures(source, target, request.features)
+    const intercept = formula ? formula.intercept : request.intercept
+    const chunks = formula ? () => designChunks(source, formula, { where: request.where, signal: controller.signal }) : undefined
+    const config = parseTrainConfig({ solver: 'lstsq', intercept })
     if (store && request.linked) {
       runId = createLinkedRun(
         store,
-        { name: request.name ?? defaultRunName(config), datasetId: linkedDatasetRow(store, request.linked), target, features, config },
+        { name: request.name ?? defaultRunName(config), datasetId: linkedDatasetRow(store, request.linked), target, features, config, formula: formula?.text ?? null },
         { linkedDatasetId: request.linked.id, pattern: source.pattern, where: request.where ?? null, files: source.files.length },
       )
       store.markRunning(runId)
@@ -138,7 +151,7 @@ async function linkedExactFit(request: LinkedExactRequest): Promise<number> {
       const perSecond = rows / Math.max(1e-3, (now - started) / 1000)
       process.stderr.write(`pass ${pass}/${passes}: ${rows.toLocaleString('en-US')} rows, ${Math.round(perSecond).toLocaleString('en-US')} rows/s\n`)
     }
-    const fit = await streamedLeastSquares({ source, features, response: target, intercept: request.intercept, where: request.where, signal: controller.signal, onProgress: report })
+    const fit = await streamedLeastSquares({ source, features, response: target, intercept, where: request.where, signal: controller.signal, chunks, onProgress: report })
     const fitMs = Date.now() - started
     const rows = [['term', 'estimate', 'std error', 't', 'p']]
     if (fit.interceptStats) rows.push(['(intercept)', ...[fit.interceptStats.estimate, fit.interceptStats.stdError, fit.interceptStats.t, fit.interceptStats.p].map(formatNumber)])
@@ -150,10 +163,10 @@ async function linkedExactFit(request: LinkedExactRequest): Promise<number> {
     process.stdout.write(`${formatTextTable(rows, [false, true, true, true, true])}\n`)
     process.stdout.write(`R² ${formatNumber(fit.r2)}, adjusted ${formatNumber(fit.adjR2)}; residual sd ${formatNumber(fit.residualSd)}; F ${formatNumber(fit.f)} (p ${formatNumber(fit.fP)})\n`)
     if (store && runId !== null) {
-      const shift = request.linked?.statistics.columns.find((c) => c.name === target)?.mean ?? 0
-      const metrics = await streamedFitMetrics({ source, features, response: target, weights: fit.weights, intercept: fit.intercept, shift, where: request.where, signal: controller.signal, onProgress: (n) => report(3, n) })
+      const shift = formula ? NaN : (request.linked?.statistics.columns.find((c) => c.name === target)?.mean ?? 0)
+      const metrics = await streamedFitMetrics({ source, features, response: target, weights: fit.weights, intercept: fit.intercept, shift, where: request.where, signal: controller.signal, chunks, onProgress: (n) => report(3, n) })
       const outcome = linkedLstsqOutcome(fit, metrics, target, features, fitMs)
-      const model = linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion)
+      const model = withFormula(linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion), formula)
       saveLinkedRun(store, runId, outcome, model)
       if (request.out && model) {
         await writeFileAtomic(request.out, `${JSON.stringify(model, null, 2)}\n`)
@@ -195,6 +208,7 @@ interface LinkedGdRequest {
   settings: TrainConfigInput
   target: string
   features: string | undefined
+  formula: string | undefined
   where: string | undefined
   memoryLimitBytes: number | undefined
   databasePath: string | null
@@ -208,10 +222,12 @@ interface LinkedGdRequest {
  * linked/linked-train-message.ts), as the in-memory `slope train` trains in one; saved as a run.
  */
 async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> {
-  const { source, target } = request
+  const { source } = request
+  let target = request.target
   let config: TrainConfig
   let features: string[]
   let statistics: LinkedStatistics
+  let formula: LinkedFormula | null = null
   const shuffleChunks = integerOption('shuffle-chunks', request.shuffleChunks) ?? DEFAULT_SHUFFLE_CHUNKS
   try {
     config = withFlag(() => parseTrainConfig({ ...request.settings, solver: 'gd' }))
@@ -220,12 +236,24 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
       throw new UsageError('--missing does not apply to linked data: an empty cell is an error naming its row. Filter such rows with --where "x IS NOT NULL".')
     }
     if (shuffleChunks < 1) throw new UsageError('--shuffle-chunks needs a whole number of at least 1.')
-    features = linkedFeatures(source, target, request.features)
+    if (request.formula !== undefined) {
+      // The formula's state pass, then its design columns' statistics (standardization) over the training rows.
+      const intercept = checkLinkedFormula(request.formula, source.columns).intercept
+      config = withFlag(() => parseTrainConfig({ ...request.settings, solver: 'gd', intercept }))
+      const split = { seed: config.seed, fraction: config.validationFraction }
+      formula = await prepareLinkedFormula(source, request.formula, { where: request.where, split })
+      target = formula.response
+      features = formula.features
+      statistics = { rows: NaN, columns: await designStatistics(source, formula, { where: request.where, split }) }
+      statistics.rows = statistics.columns[0]?.count ?? 0
+    } else {
+      features = linkedFeatures(source, target, request.features)
+      const columns = [...features, target]
+      // The statistics pass: the stored one when the run reads every row, else one DuckDB pass over the filtered rows.
+      const stored = request.linked && !request.where ? request.linked.statistics : null
+      statistics = stored && columns.every((c) => stored.columns.some((s) => s.name === c)) ? stored : await source.statistics(columns, request.where)
+    }
     if (features.length === 0) throw new InputError('There is nothing to fit: no features.', 'Name them with --features a,b.')
-    const columns = [...features, target]
-    // The statistics pass: the stored one when the run reads every row, else one DuckDB pass over the filtered rows.
-    const stored = request.linked && !request.where ? request.linked.statistics : null
-    statistics = stored && columns.every((c) => stored.columns.some((s) => s.name === c)) ? stored : await source.statistics(columns, request.where)
   } finally {
     source.close() // the worker opens its own DuckDB instance
   }
@@ -247,7 +275,7 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
       const datasetId = linkedDatasetRow(store, request.linked)
       runId = createLinkedRun(
         store,
-        { name: request.name ?? defaultRunName(config), datasetId, target, features, config },
+        { name: request.name ?? defaultRunName(config), datasetId, target, features, config, formula: formula?.text ?? null },
         { linkedDatasetId: request.linked.id, pattern: source.pattern, where: request.where ?? null, files: source.files.length },
       )
       store.markRunning(runId)
@@ -297,11 +325,12 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
         shuffleChunks,
         control,
         progressEveryMs: 200,
+        ...(formula ? { formula } : {}),
       }
       worker.postMessage(message)
     })
     const outcome = linkedGdOutcome(result, config, target, features, standardization)
-    const model = linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion)
+    const model = withFormula(linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion), formula)
     if (store && runId !== null) saveLinkedRun(store, runId, outcome, model)
     if (request.out && model) await writeFileAtomic(request.out, `${JSON.stringify(model, null, 2)}\n`)
     const rows = `${result.trainRows.toLocaleString('en-US')} training rows${result.validationRows ? `, ${result.validationRows.toLocaleString('en-US')} validation rows` : ''}`
@@ -332,6 +361,11 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
   }
 }
 
+/** A formula run's model carries its formula document, as an in-memory formula run's does (slope predict replays it). */
+function withFormula<T extends object>(model: T | null, formula: LinkedFormula | null): T | null {
+  return model && formula ? { ...model, formula: formula.document } : model
+}
+
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '…'
   const s = Math.max(0, Math.round(seconds))
@@ -355,6 +389,7 @@ function linkedArgs(argv: string[]) {
         link: { type: 'boolean' },
         target: { type: 'string' },
         features: { type: 'string' },
+        formula: { type: 'string' },
         where: { type: 'string' },
         'memory-limit': { type: 'string' },
         'no-intercept': { type: 'boolean' },
@@ -370,7 +405,7 @@ function linkedArgs(argv: string[]) {
   } catch (e) {
     if ((e as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw e
     throw new UsageError(
-      `${/^Unknown option '[^']*'/.exec((e as Error).message)?.[0] ?? 'Unknown option'}. Training on linked data (read in place through DuckDB) takes --target, --features, --where, --memory-limit, --no-intercept, --relink, --shuffle-chunks, --db/--no-db, --name, --out and the solver and optimizer settings; add --import to read the file into memory and use every option.`,
+      `${/^Unknown option '[^']*'/.exec((e as Error).message)?.[0] ?? 'Unknown option'}. Training on linked data (read in place through DuckDB) takes --target, --features, --formula, --where, --memory-limit, --no-intercept, --relink, --shuffle-chunks, --db/--no-db, --name, --out and the solver and optimizer settings; add --import to read the file into memory and use every option.`,
     )
   }
 }

@@ -493,10 +493,12 @@ export class LinkedSource {
   /**
    * Streams columns for prediction, `rowsPerChunk` rows at a time, in file order: `numbers` as
    * doubles (NaN where a cell is empty or not a number, as an import reads it: the model decides
-   * about a missing feature), `texts` as strings (null for an empty cell). Column names are checked.
+   * about a missing feature), `texts` as strings (null for an empty cell). Column names are checked;
+   * `where` filters as scan's does (a formula trained on linked data reads its columns so).
    */
-  async *scanCells(numbers: readonly string[], texts: readonly string[], options: { rowsPerChunk?: number; signal?: AbortSignal } = {}): AsyncGenerator<CellChunk> {
+  async *scanCells(numbers: readonly string[], texts: readonly string[], options: { where?: string; rowsPerChunk?: number; signal?: AbortSignal } = {}): AsyncGenerator<CellChunk> {
     this.checkColumns([...numbers, ...texts])
+    const f = this.filtered(options.where)
     const rowsPerChunk = options.rowsPerChunk ?? 65536
     const select = [...numbers.map((n) => `TRY_CAST(${quoteIdentifier(n)} AS DOUBLE)`), ...texts.map((n) => `CAST(${quoteIdentifier(n)} AS VARCHAR)`)]
     if (select.length === 0) select.push('1') // a model with no columns to read still predicts per row
@@ -510,7 +512,7 @@ export class LinkedSource {
       numbers: new Map(numbers.map((n, j) => [n, rows === rowsPerChunk ? block.numbers[j]! : block.numbers[j]!.subarray(0, rows)])),
       texts: new Map(texts.map((n, j) => [n, rows === rowsPerChunk ? block.texts[j]! : block.texts[j]!.slice(0, rows)])),
     })
-    for await (const chunk of this.dataChunks(`SELECT ${select.join(', ')} FROM ${this.from()}`, [], '', options.signal, () => firstRow + filled)) {
+    for await (const chunk of this.dataChunks(`SELECT ${select.join(', ')} FROM ${this.from()}${f.sql}`, f.values, options.where ?? '', options.signal, () => firstRow + filled)) {
       const m = chunk.rowCount
       let at = 0
       while (at < m) {

@@ -1,5 +1,6 @@
 import { jobFailure } from './job-failure'
 import { readControl } from '../../src-core/protocol'
+import { designChunks, type LinkedFormula } from './formula-chunks'
 import { LinkedSource, type KnownRowCount } from './linked-source'
 import { streamedGradientDescent, type StreamedGdInput, type StreamedGdResult } from './streamed-gradient-descent'
 
@@ -20,6 +21,8 @@ export type LinkedTrainMessage = Pick<StreamedGdInput, 'features' | 'response' |
   rowCount?: KnownRowCount
   control: SharedArrayBuffer
   progressEveryMs?: number
+  /** A formula prepared by main (its state pass done): the worker trains on its design chunks (formula-chunks.ts); features and response are the design's. */
+  formula?: LinkedFormula
 }
 
 export type LinkedTrainEvent =
@@ -33,7 +36,7 @@ export function isLinkedTrainMessage(message: { type: string }): message is Link
 }
 
 export async function runLinkedTrainMessage(message: LinkedTrainMessage, post: (event: LinkedTrainEvent) => void): Promise<void> {
-  const { type: _type, runId, pattern, memoryLimitBytes, rowCount, control, progressEveryMs, ...input } = message
+  const { type: _type, runId, pattern, memoryLimitBytes, rowCount, control, progressEveryMs, formula, ...input } = message
   let source: LinkedSource | null = null
   const started = performance.now()
   const everyMs = progressEveryMs ?? 50
@@ -43,6 +46,7 @@ export async function runLinkedTrainMessage(message: LinkedTrainMessage, post: (
     const result = await streamedGradientDescent({
       ...input,
       source,
+      chunks: formula ? () => designChunks(source!, formula, { where: input.where, rowsPerChunk: input.rowsPerChunk }) : undefined,
       control: readControl(control),
       onChunk: (epoch, rows) => {
         const now = performance.now()

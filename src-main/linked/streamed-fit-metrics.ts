@@ -1,7 +1,7 @@
 import { InputError } from '../../src-core/errors'
 import { CompensatedSum } from '../../src-core/model/compensated-sum'
 import type { Metrics } from '../../src-core/model/metrics'
-import type { LinkedSource } from './linked-source'
+import type { LinkedSource, ScanChunk } from './linked-source'
 
 /**
  * The metrics pass of a streamed exact fit: MSE, RMSE, MAE and R² of ŷ = b + w·x over the linked
@@ -21,6 +21,8 @@ export async function streamedFitMetrics(input: {
   where?: string
   rowsPerChunk?: number
   signal?: AbortSignal
+  /** The chunks to measure instead of the files' own columns (a formula's design: formula-chunks.ts): `features`, then `response`. */
+  chunks?: () => AsyncIterable<ScanChunk>
   /** After each chunk: rows read so far. */
   onProgress?: (rows: number) => void
 }): Promise<Metrics> {
@@ -30,11 +32,18 @@ export async function streamedFitMetrics(input: {
   const sae = new CompensatedSum()
   const s1 = new CompensatedSum()
   const s2 = new CompensatedSum()
-  const m = Number.isFinite(input.shift) ? input.shift : 0
+  // Without a known mean (a formula's response, log(y)…) the first chunk's stands in: any shift near the mean keeps the digits.
+  let m = Number.isFinite(input.shift) ? input.shift : NaN
   let n = 0
-  for await (const chunk of input.source.scan([...features, input.response], { where: input.where, rowsPerChunk: input.rowsPerChunk, signal: input.signal })) {
+  const chunks = input.chunks ?? (() => input.source.scan([...features, input.response], { where: input.where, rowsPerChunk: input.rowsPerChunk, signal: input.signal }))
+  for await (const chunk of chunks()) {
     const y = chunk.columns[d]!
     const rows = chunk.rows
+    if (Number.isNaN(m)) {
+      let s = 0
+      for (let i = 0; i < rows; i++) s += y[i]!
+      m = rows > 0 && Number.isFinite(s) ? s / rows : 0 // once: every row's sums share one shift
+    }
     const predicted = new Float64Array(rows).fill(input.intercept)
     for (let j = 0; j < d; j++) {
       const x = chunk.columns[j]!

@@ -51,6 +51,8 @@ export interface StreamedGdInput {
   /** Chunks per shuffle window for mini-batches. */
   shuffleChunks: number
   rowsPerChunk?: number
+  /** The chunks to train on instead of the files' own columns (a formula's design: formula-chunks.ts): `features`, then `response`. */
+  chunks?: () => AsyncIterable<ScanChunk>
   control?: RunControl
   /** After each chunk: the epoch (epochs = the metrics pass), the rows read in this pass. */
   onChunk?: (epoch: number, rowsInPass: number) => void
@@ -110,7 +112,7 @@ export async function streamedGradientDescent(input: StreamedGdInput): Promise<S
   let reported = 0
   let epoch = 0
 
-  const scan = () => input.source.scan(columns, { where: input.where, rowsPerChunk: input.rowsPerChunk })
+  const scan = input.chunks ?? (() => input.source.scan(columns, { where: input.where, rowsPerChunk: input.rowsPerChunk }))
   const partsOf = (chunk: ScanChunk): ChunkParts => splitChunk(chunk, d, split, st)
   const step = (lr: number) => {
     optimizer.step(params, grad, lr)

@@ -35,6 +35,8 @@ export interface StreamedFitInput {
   where?: string
   rowsPerChunk?: number
   signal?: AbortSignal
+  /** The chunks to fit instead of the files' own columns (a formula's design: formula-chunks.ts): `features`, then `response`. */
+  chunks?: () => AsyncIterable<ScanChunk>
   /** Called after each chunk: pass 1 or 2, rows read so far in this pass. */
   onProgress?: (pass: 1 | 2, rows: number) => void
 }
@@ -50,7 +52,7 @@ export async function streamedLeastSquares(input: StreamedFitInput): Promise<Lea
   const names = intercept ? ['(intercept)', ...features] : [...features]
   if (p === 0) throw new InputError('There is nothing to fit: no features and no intercept.', 'Add a feature or the intercept.')
   const columns = [...features, response]
-  const scan = () => source.scan(columns, { where: input.where, rowsPerChunk: input.rowsPerChunk, signal: input.signal })
+  const scan = input.chunks ?? (() => source.scan(columns, { where: input.where, rowsPerChunk: input.rowsPerChunk, signal: input.signal }))
 
   // Pass 1: R of [1 X y] and the total sum of squares of y (around its mean with an intercept, as
   // in memory), merged over chunks by Chan's update from each chunk's centred sum: one compensated
