@@ -5,7 +5,7 @@ import { formulaError } from '../../src-core/formula/formula-syntax'
 import { formulaTerms, type CategoricalFactor, type FormulaColumns, type FormulaTerms, type NumericFactor } from '../../src-core/formula/formula-terms'
 import { CompensatedSum } from '../../src-core/model/compensated-sum'
 import { byCodePoint } from '../../src-core/table/one-hot'
-import { isNumericType, type CellChunk, type ColumnStatistics, type LinkedSource, type ScanChunk } from './linked-source'
+import { emptyCell, isNumericType, type CellChunk, type ColumnStatistics, type LinkedSource, type ScanChunk } from './linked-source'
 import { RowHashSplit } from './row-hash-split'
 import { chunkImport } from './streamed-predict'
 
@@ -71,15 +71,13 @@ function checkComplete(chunk: CellChunk): void {
   for (const [name, values] of chunk.numbers) {
     for (let i = 0; i < chunk.rows; i++) {
       if (!Number.isNaN(values[i]!)) continue
-      const row = chunk.firstRow + i + 1
-      throw new InputError(`Column "${name}" has an empty or non-numeric value in row ${row.toLocaleString('en-US')} of the linked data.`, 'Filter such rows out with --where (e.g. "x IS NOT NULL"), or fix the file.', { column: name, row })
+      throw emptyCell(name, chunk.firstRow + i + 1, 'number')
     }
   }
   for (const [name, values] of chunk.texts) {
     for (let i = 0; i < chunk.rows; i++) {
       if (values[i] !== null) continue
-      const row = chunk.firstRow + i + 1
-      throw new InputError(`Column "${name}" has an empty value in row ${row.toLocaleString('en-US')} of the linked data.`, `Filter such rows out with --where (e.g. "${name} IS NOT NULL"), or fix the file.`, { column: name, row })
+      throw emptyCell(name, chunk.firstRow + i + 1, 'text')
     }
   }
 }

@@ -144,6 +144,20 @@ export class ScanStopped extends InputError {
   }
 }
 
+/**
+ * The sentence for an empty cell (or, in a numeric column, a value that is not a number) in linked
+ * data, which has no missing-value policy: its row (1-based, in scan order after --where) and the
+ * filter that leaves such rows out, naming the column (quoted as SQL wants when it is not a plain name).
+ */
+export function emptyCell(column: string, row: number, kind: 'number' | 'text'): InputError {
+  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) ? column : quoteIdentifier(column)
+  return new InputError(
+    `Column "${column}" has an empty${kind === 'number' ? ' or non-numeric' : ''} value in row ${row.toLocaleString('en-US')} of the linked data.`,
+    `Filter such rows out with --where '${name} IS NOT NULL', or fix the file.`,
+    { column, row },
+  )
+}
+
 /** Numeric DuckDB types, read as doubles; VARCHAR is text; anything else (dates, lists…) is neither. */
 export function isNumericType(type: string): boolean {
   return /^(DOUBLE|FLOAT|REAL|DECIMAL|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT)/.test(type)
@@ -470,11 +484,7 @@ export class LinkedSource {
           const i = copyDoubles(chunk, j, at, take, block[j]!, filled)
           if (i >= 0) {
             const row = firstRow + filled + i + 1
-            throw new InputError(
-              `Column "${names[j]}" has an empty or non-numeric value in row ${row.toLocaleString('en-US')} of the linked data.`,
-              'Filter such rows out with --where (e.g. "x IS NOT NULL"), or fix the file.',
-              { column: names[j], row },
-            )
+            throw emptyCell(names[j]!, row, 'number')
           }
         }
         filled += take
