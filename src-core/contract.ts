@@ -499,6 +499,8 @@ export const requestSchemas = {
   ]),
   /** Predictions of a model over a file or glob, streamed from disk to `out` (.csv or .parquet) by DuckDB. */
   'models.predictFile': z.tuple([z.object({ runId: id.optional(), modelJson: z.string().max(10_000_000).optional(), pattern: z.string().min(1).max(4096), out: z.string().min(1).max(4096) })]),
+  /** Stops the prediction writing `out` (its job's key: the app never writes two predictions to one file); nothing is written. */
+  'models.cancelPredictFile': z.tuple([z.object({ out: z.string().min(1).max(4096) })]),
   /** A least-squares run's per-row diagnostics (and one feature's added-variable residuals when named). */
   'models.diagnostics': z.tuple([id, z.object({ addedVariable: z.string().max(10_000).optional() }).default({})]),
   /** The page offers to compute WebGL runs (it probed WebGL2 in its worker). */
@@ -539,6 +541,8 @@ export interface Results {
   'models.export': { fileName: string; json: string }
   'models.predict': PredictionResult
   'models.predictFile': PredictFileResult
+  /** false when no prediction was writing that file (it had ended). */
+  'models.cancelPredictFile': { cancelled: boolean }
   'models.diagnostics': RunDiagnostics
   'compute.register': { providerId: string }
   'compute.report': null

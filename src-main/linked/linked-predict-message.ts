@@ -1,3 +1,4 @@
+import { InputError } from '../../src-core/errors'
 import { jobFailure } from './job-failure'
 import { readModelDocument } from '../../src-core/model-file'
 import { LinkedSource } from './linked-source'
@@ -20,9 +21,22 @@ export interface LinkedPredictMessage {
   out: string
 }
 
+/** Stops the job between chunks: its temporary file is removed, so nothing is written. */
+export interface LinkedPredictCancel {
+  type: 'linked-predict-cancel'
+  jobId: string
+}
+
 export type LinkedPredictEvent =
   | { type: 'linked-predict-done'; jobId: string; summary: StreamedPredictionSummary }
   | { type: 'linked-predict-failed'; jobId: string; inputError: boolean; message: string; hint: string; where: object }
+
+/** The jobs of this worker still running, by id, for a cancel to reach. */
+const running = new Map<string, AbortController>()
+
+export function cancelLinkedPredict(message: LinkedPredictCancel): void {
+  running.get(message.jobId)?.abort()
+}
 
 export function isLinkedPredictMessage(message: { type: string }): message is LinkedPredictMessage {
   return message.type === 'linked-predict'
@@ -31,14 +45,19 @@ export function isLinkedPredictMessage(message: { type: string }): message is Li
 export async function runLinkedPredictMessage(message: LinkedPredictMessage, post: (event: LinkedPredictEvent) => void): Promise<void> {
   const { jobId } = message
   let source: LinkedSource | null = null
+  const controller = new AbortController()
+  running.set(jobId, controller)
   try {
     const model = readModelDocument(message.modelJson, message.modelName)
     source = await LinkedSource.open(message.pattern)
-    const summary = await predictIntoFile(source, model, message.out, {})
+    const summary = await predictIntoFile(source, model, message.out, { signal: controller.signal })
     post({ type: 'linked-predict-done', jobId, summary })
   } catch (e) {
-    post({ type: 'linked-predict-failed', jobId, ...jobFailure(e) })
+    // A cancel is not the scan's CLI sentence ("Run the command again"): the app's own, naming the file not written.
+    const failure = controller.signal.aborted ? new InputError(`Prediction stopped (cancelled); nothing was written to "${message.out}".`, '') : e
+    post({ type: 'linked-predict-failed', jobId, ...jobFailure(failure) })
   } finally {
+    running.delete(jobId)
     source?.close()
   }
 }

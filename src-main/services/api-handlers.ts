@@ -65,6 +65,7 @@ export function createHandlers({ store, training, linked, predictions, appInfo }
     'datasets.checkLinked': async (id) => linked.check(id),
     // Streamed from disk in a worker of its own (file-predictions.ts), into a new file.
     'models.predictFile': async (request) => predictions.predict(request),
+    'models.cancelPredictFile': async (request) => ({ cancelled: predictions.cancel(request.out) }),
     'runs.list': async (filter) => store.listRuns(filter).map((r) => training.withPause(r)),
     'runs.get': async (id) => training.detail(id),
     'runs.rename': async (id, name) => updateRun(id, () => store.rename(id, name)),

@@ -105,4 +105,28 @@ describe('models.predictFile: a model over a file, streamed into a new file in a
     expect(existsSync(join(dir, 'p.csv'))).toBe(false)
     expect(c.logged).toEqual([])
   })
+
+  it('stops a prediction on models.cancelPredictFile: the cancelled sentence, no file, no temporary file', async () => {
+    const c = connection()
+    const modelJson = readFileSync(model, 'utf8')
+    const out = join(dir, 'stopped.csv')
+    expect(valueOf(await c.call('models.cancelPredictFile', { out }))).toEqual({ cancelled: false }) // nothing writes it yet
+    const pending = c.call('models.predictFile', { modelJson, pattern: data, out })
+    // The job exists once the output is checked (a few ms): cancel as soon as it does.
+    let cancelled = false
+    for (let tries = 0; !cancelled && tries < 2000; tries++) {
+      cancelled = valueOf<{ cancelled: boolean }>(await c.call('models.cancelPredictFile', { out })).cancelled
+      if (!cancelled) await new Promise((r) => setTimeout(r, 2))
+    }
+    expect(cancelled).toBe(true)
+    const stopped = errorOf(await pending)
+    expect(stopped).toMatchObject({ inputError: true, message: `Prediction stopped (cancelled); nothing was written to "${out}".` })
+    expect(existsSync(out)).toBe(false)
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([])
+    expect(valueOf(await c.call('models.cancelPredictFile', { out }))).toEqual({ cancelled: false }) // it has ended
+    // The same file can then be predicted.
+    valueOf<PredictFileResult>(await c.call('models.predictFile', { modelJson, pattern: data, out }))
+    expect(existsSync(out)).toBe(true)
+    expect(c.logged).toEqual([])
+  })
 })

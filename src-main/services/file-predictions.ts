@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { PredictFileResult, RunId } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
-import type { LinkedPredictEvent, LinkedPredictMessage } from '../linked/linked-predict-message'
+import type { LinkedPredictCancel, LinkedPredictEvent, LinkedPredictMessage } from '../linked/linked-predict-message'
 import { exportModel } from './export'
 import { resolveLinkPattern } from './linked-datasets'
 import type { RunStore } from './run-store'
@@ -21,6 +21,8 @@ let nextJob = 0
 
 export class FilePredictions {
   private readonly workers = new Set<Worker>()
+  /** The predictions running, by the output file they write (never two at once: the file must not exist yet). */
+  private readonly jobs = new Map<string, { worker: Worker; jobId: string }>()
 
   constructor(
     private readonly store: RunStore,
@@ -37,9 +39,22 @@ export class FilePredictions {
     if (!model) throw new InputError('No model given.', 'Choose a run or load a model file.')
     const pattern = resolveLinkPattern(request.pattern)
     const out = await checkedOutput(resolveLinkPattern(request.out))
+    if (this.jobs.has(out)) throw new InputError(`A prediction is already writing "${out}".`, 'Wait for it to finish, or stop it, or choose another name.', { file: out })
     const message: LinkedPredictMessage = { type: 'linked-predict', jobId: String(nextJob++), modelJson: model.json, modelName: model.fileName, pattern, out }
     const summary = await this.run(message)
     return { out, rows: summary.rows, missingRows: summary.missingRows, metrics: summary.metrics }
+  }
+
+  /**
+   * Stops the prediction writing `out` (as typed: resolved as predict resolves it) between chunks;
+   * its predict() then fails with the cancelled sentence and no file is left. false when none runs.
+   */
+  cancel(out: string): boolean {
+    const job = this.jobs.get(resolveLinkPattern(out))
+    if (!job) return false
+    const cancel: LinkedPredictCancel = { type: 'linked-predict-cancel', jobId: job.jobId }
+    job.worker.postMessage(cancel)
+    return true
   }
 
   /** Stops predictions still running (on shutdown); a stopped one leaves at most its hidden temporary file, never a half output. */
@@ -51,12 +66,14 @@ export class FilePredictions {
   private run(message: LinkedPredictMessage): Promise<Extract<LinkedPredictEvent, { type: 'linked-predict-done' }>['summary']> {
     const worker = this.spawn()
     this.workers.add(worker)
+    this.jobs.set(message.out, { worker, jobId: message.jobId })
     return new Promise((resolve, reject) => {
       let settled = false
       const settle = (fn: () => void) => {
         if (settled) return
         settled = true
         this.workers.delete(worker)
+        this.jobs.delete(message.out)
         void worker.terminate()
         fn()
       }

@@ -99,5 +99,9 @@ port.on('message', async (message: CpuWorkerRequest) => {
     // The app's "Predict a file": a streamed prediction, off main's event loop.
     const linked = await import('../linked/linked-predict-message')
     await linked.runLinkedPredictMessage(message as unknown as import('../linked/linked-predict-message').LinkedPredictMessage, (event) => port.postMessage(event))
+  } else if ((message as { type: string }).type === 'linked-predict-cancel') {
+    // Handled while the job's own message still awaits its chunks: the port delivers each message as it comes.
+    const linked = await import('../linked/linked-predict-message')
+    linked.cancelLinkedPredict(message as unknown as import('../linked/linked-predict-message').LinkedPredictCancel)
   }
 })
