@@ -119,6 +119,11 @@ export const MIN_THREADED_SEGMENTS = 2
  * the fit is bound by memory traffic (the copy into the shared memory and its first touch stay on
  * the calling thread), and a second thread only competes for it. Between the two sizes nothing was
  * measured, so the cap is set well below the slow case; the fit is bit-identical either way.
+ * Profile of 1M×32 (2026-12-02, phases timed one by one, 1 thread): copying X into the fresh shared
+ * memory 730–850 ms, the segments' factorization 1,090–1,160 ms, the refinement 175–195 ms, Q·δr
+ * 80–90 ms. Most of the first two is the first touch of fresh pages, not arithmetic: 256 MB copied
+ * into a fresh memory took ~800 ms, into the same memory once touched ~20 ms; with its pages
+ * touched, two threads factored in ~265 ms. A fit here touches ~550 MB (X, the tiles, y, z, r, f).
  */
 export const MAX_THREADED_VALUES = 4_000_000
 
