@@ -4,7 +4,7 @@ import { syntheticData } from '../backends/conformance'
 import { InputError } from '../errors'
 import { loadNist, lre } from '../testing/nist'
 import { leastSquares, MIN_THREADED_SEGMENTS } from './least-squares'
-import { SEGMENT_ROWS } from './least-squares-segments'
+import { planSegments, SEGMENT_ROWS } from './least-squares-segments'
 
 describe('least squares by row segments on helper threads (real worker_threads over one shared memory)', () => {
   const pools: NodeGradientThreadPool[] = []
@@ -63,6 +63,22 @@ describe('least squares by row segments on helper threads (real worker_threads o
       stdErrors.forEach((v, i) => expect(lre(v, c.stdErrors[i]! * factor), `${name} SE${i}`).toBeGreaterThanOrEqual(required[name]! - 1))
     })
   }
+
+  it('without helpers X is read in place: the memory holds one segment of it, the caller\'s X is left unchanged, the fit is the copied one\'s bits', () => {
+    const n = 3 * SEGMENT_ROWS + 1235
+    const d = 7
+    const copied = planSegments(n, d, 1)
+    const staged = planSegments(n, d, 1, true)
+    expect(copied.doubles - staged.doubles).toBeGreaterThanOrEqual((n - SEGMENT_ROWS) * d)
+    const input = synthetic(n, d, 11, true)
+    const before = new Float64Array(input.X)
+    for (const wasm of [true, false]) {
+      const fit = leastSquares(input, { wasm, refine: 'always' })
+      expect(input.X).toEqual(before)
+      // Both kernels read X in place (the TypeScript ones never get helpers); WebAssembly's fit equals the helpers', which copy X.
+      if (wasm) expect(leastSquares(input, { refine: 'always', threads: helpersOnly(pools[1]!) })).toEqual(fit)
+    }
+  })
 
   it('a fit that stops with an error (collinear feature) hands the helpers back: the next threaded fit is the same as alone', () => {
     const input = synthetic(2 * SEGMENT_ROWS + 10, 4, 7, true)

@@ -48,7 +48,13 @@ export interface SegmentLayout {
   /** 1 with an intercept (column 0 of the design is its constant), else 0. */
   offset: number
   segments: number
+  /**
+   * Where X's rows are: with `staged`, one segment's rows at a time (the caller's kernels read X from
+   * its own array, `SegmentKernels.source`, and copy a segment here only for ls_refine); otherwise
+   * all n·d, copied in for helper threads.
+   */
   x: number
+  staged: boolean
   y: number
   tiles: number
   /** Qᵀy's rows (what R does not reach). */
@@ -68,7 +74,11 @@ export interface SegmentLayout {
 
 export const slotParts = (p: number) => ({ R: 0, top: p * p, g: p * p + p, sums: p * p + 5 * p, total: p * p + 6 * p })
 
-export function planSegments(n: number, d: number, offset: number): SegmentLayout {
+/**
+ * `staged` (no helper threads) keeps only one segment of X in the memory: at 1M×32 a full copy is
+ * 256 MB of fresh pages, and their first touch (~800 ms on this VM) cost more than the arithmetic.
+ */
+export function planSegments(n: number, d: number, offset: number, staged = false): SegmentLayout {
   const p = d + offset
   const segments = Math.ceil(n / SEGMENT_ROWS)
   const blocks = Math.ceil(n / TSQR_BLOCK_ROWS)
@@ -79,7 +89,7 @@ export function planSegments(n: number, d: number, offset: number): SegmentLayou
     at += Math.ceil(doubles / 8) * 8
     return start
   }
-  const x = take(n * d)
+  const x = take((staged ? Math.min(n, SEGMENT_ROWS) : n) * d)
   const y = take(n)
   const tiles = take(n * p)
   const z = take(n)
@@ -93,12 +103,21 @@ export function planSegments(n: number, d: number, offset: number): SegmentLayou
   const nbLo = take(p)
   const slotStride = Math.ceil((slotParts(p).total + 1) / 8) * 8
   const slots = take(segments * slotStride)
-  return { n, d, p, offset, segments, x, y, tiles, z, r, f, vtop, betas, scale, nb, nbHi, nbLo, slots, slotStride, doubles: at }
+  return { n, d, p, offset, segments, x, staged, y, tiles, z, r, f, vtop, betas, scale, nb, nbHi, nbLo, slots, slotStride, doubles: at }
 }
 
 /** The kernels a segment needs: the QR's (ls_dot, ls_reflect) and, where WebAssembly runs, ls_refine (byte offsets). */
 export interface SegmentKernels extends Kernels {
   refine: ((...args: number[]) => void) | null
+  /** The caller's row-major X where the layout is `staged` (read in place, never copied whole); else null. */
+  source?: Float64Array | null
+}
+
+/** The array holding X's row i and the index of its first value there (the caller's X when staged). */
+function xRow(L: SegmentLayout, k: SegmentKernels, i: number): readonly [Float64Array, number] {
+  if (!L.staged) return [k.heap, L.x + i * L.d]
+  if (!k.source) throw new Error('A staged least-squares layout needs the caller\'s X (SegmentKernels.source).')
+  return [k.source, i * L.d]
 }
 
 export function bindSegmentKernels(instance: WasmInstance, memory: WasmMemory, doubles: number): SegmentKernels {
@@ -115,7 +134,7 @@ export function splitHigh(x: number): number {
 
 /** Runs one phase on one segment. Pure: reads and writes only the heap, in segment s's rows and slot. */
 export function runSegment(L: SegmentLayout, k: SegmentKernels, phase: Phase, s: number): void {
-  if (phase === Phase.Norms) segmentNorms(L, k.heap, s)
+  if (phase === Phase.Norms) segmentNorms(L, k, s)
   else if (phase === Phase.Factor) segmentFactor(L, k, s)
   else if (phase === Phase.Refine) segmentRefine(L, k, s)
   else segmentApplyQ(L, k, s)
@@ -124,14 +143,16 @@ export function runSegment(L: SegmentLayout, k: SegmentKernels, phase: Phase, s:
 const rowsOf = (L: SegmentLayout, s: number) => [s * SEGMENT_ROWS, Math.min(L.n, (s + 1) * SEGMENT_ROWS)] as const
 export const slotAt = (L: SegmentLayout, s: number) => L.slots + s * L.slotStride
 
-function segmentNorms(L: SegmentLayout, h: Float64Array, s: number): void {
+function segmentNorms(L: SegmentLayout, k: SegmentKernels, s: number): void {
   const { d, offset, p } = L
+  const h = k.heap
   const sums = slotAt(L, s) + slotParts(p).sums
   h.fill(0, sums, sums + p)
   const [start, end] = rowsOf(L, s)
+  const [xs, first] = xRow(L, k, start)
   for (let i = start; i < end; i++) {
-    const row = L.x + i * d
-    for (let j = 0; j < d; j++) h[sums + j + offset]! += h[row + j]! ** 2
+    const row = first + (i - start) * d
+    for (let j = 0; j < d; j++) h[sums + j + offset]! += xs[row + j]! ** 2
   }
 }
 
@@ -167,13 +188,14 @@ function segmentFactor(L: SegmentLayout, k: SegmentKernels, s: number): void {
   const rAt = slot + slotParts(p).R
   h.fill(0, rAt, rAt + p * p)
   const [first, last] = blocksOf(L, s)
+  const [xs, x0Row] = xRow(L, k, first * B)
   for (let b = first; b < last; b++) {
     const m = Math.min(B, L.n - b * B)
     const tile = L.tiles + b * B * p
     for (let i = 0; i < m; i++) {
-      const row = L.x + (b * B + i) * d
+      const row = x0Row + ((b - first) * B + i) * d
       if (offset) h[tile + i] = h[L.scale]!
-      for (let j = 0; j < d; j++) h[tile + i + (j + offset) * m] = h[row + j]! * h[L.scale + j + offset]!
+      for (let j = 0; j < d; j++) h[tile + i + (j + offset) * m] = xs[row + j]! * h[L.scale + j + offset]!
     }
     for (let j = 0; j < p; j++) {
       const col = tile + j * m
@@ -213,11 +235,18 @@ function segmentRefine(L: SegmentLayout, k: SegmentKernels, s: number): void {
   const [start, end] = rowsOf(L, s)
   const gHi = new Float64Array(p)
   const gLo = new Float64Array(p)
+  // The segment's rows of X in the memory: in place, or staged into the one-segment region.
+  let xAt = L.x + start * d
+  if (L.staged) {
+    const [xs, from] = xRow(L, k, start)
+    h.set(xs.subarray(from, from + (end - start) * d), L.x)
+    xAt = L.x
+  }
   let i = start
   if (k.refine) {
     h.fill(0, gAt, gAt + 4 * p)
     const pairs = Math.floor((end - start) / 2)
-    k.refine((L.x + start * d) * 8, (L.y + start) * 8, pairs, d, offset, L.scale * 8, L.nb * 8, L.nbHi * 8, L.nbLo * 8, (L.r + start) * 8, (L.f + start) * 8, gAt * 8)
+    k.refine(xAt * 8, (L.y + start) * 8, pairs, d, offset, L.scale * 8, L.nb * 8, L.nbHi * 8, L.nbLo * 8, (L.r + start) * 8, (L.f + start) * 8, gAt * 8)
     for (let j = 0; j < p; j++) {
       const g = gAt + 4 * j // hi lanes (even, odd rows), then lo lanes
       const h0 = h[g]!
@@ -231,7 +260,7 @@ function segmentRefine(L: SegmentLayout, k: SegmentKernels, s: number): void {
   }
   const a = new Float64Array(p)
   for (; i < end; i++) {
-    const row = L.x + i * d
+    const row = xAt + (i - start) * d
     if (offset) a[0] = h[L.scale]!
     for (let j = 0; j < d; j++) a[j + offset] = h[row + j]! * h[L.scale + j + offset]!
     let fitted = 0

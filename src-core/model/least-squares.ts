@@ -90,12 +90,16 @@ export function leastSquares(input: LeastSquaresInput, options: LeastSquaresOpti
 
   const offset = intercept ? 1 : 0
   const useWasm = options.wasm ?? true
-  const L = planSegments(n, d, offset)
+  const wantThreads = useWasm && options.threads && options.threads.helpers > 0 && segmentThreadsPay(n, d) ? options.threads : null
+  // Without helpers X stays in the caller's array (the memory holds one segment of it at a time for
+  // the refinement's SIMD pass): no full copy, whose fresh pages' first touch was ~35 % of a 1M×32 fit.
+  const L = planSegments(n, d, offset, !wantThreads)
   const wasm = useWasm ? kernelScratch('least-squares', L.doubles * 8) : null
   const k: SegmentKernels = wasm ? bindSegmentKernels(wasm.instance, wasm.memory, L.doubles) : { ...typescriptKernels(L.doubles), refine: null }
-  k.heap.set(X, L.x)
+  if (L.staged) k.source = X
+  else k.heap.set(X, L.x)
   k.heap.set(y, L.y)
-  const threads = wasm && options.threads && options.threads.helpers > 0 && segmentThreadsPay(n, d) ? options.threads : null
+  const threads = wasm ? wantThreads : null
   const runner = new SegmentRunner(L, k, wasm?.memory ?? null, threads)
   runner.begin()
   try {
@@ -119,6 +123,16 @@ export const MIN_THREADED_SEGMENTS = 2
  * the fit is bound by memory traffic (the copy into the shared memory and its first touch stay on
  * the calling thread), and a second thread only competes for it. Between the two sizes nothing was
  * measured, so the cap is set well below the slow case; the fit is bit-identical either way.
+ * Profile of 1M×32 (2026-12-02, phases timed one by one, 1 thread): copying X into the fresh shared
+ * memory 730–850 ms, the segments' factorization 1,090–1,160 ms, the refinement 175–195 ms, Q·δr
+ * 80–90 ms. Most of the first two is the first touch of fresh pages, not arithmetic: 256 MB copied
+ * into a fresh memory took ~800 ms, into the same memory once touched ~20 ms; with its pages
+ * touched, two threads factored in ~265 ms. A fit here touches ~550 MB (X, the tiles, y, z, r, f).
+ * Since then a fit without helpers reads X in place (planSegments' `staged`): ~290 MB touched, and in
+ * interleaved runs in one process (2026-12-02, load 3–4 on the 2 cores) 1M×32 on one thread took
+ * 1,653 ms median against 2,521 ms with the full copy (5 runs each, every pair faster), and 2,301 ms
+ * on 2 threads (which still copy X: helpers cannot read the caller's array). 300k×16: 104 ms on one
+ * thread, 124 ms on two, 149 ms with the copy; 100k×16: 43 ms on one, 38 ms on two. So the cap stays.
  */
 export const MAX_THREADED_VALUES = 4_000_000
 
