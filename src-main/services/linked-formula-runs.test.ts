@@ -123,4 +123,23 @@ describe('a formula on a linked dataset in the app', () => {
     expect(c.services.store.listRuns({})).toEqual([])
     expect(c.logged).toEqual([])
   })
+
+  it('a value outside a function’s domain fails the linked run with the in-memory sentence, naming the same row', async () => {
+    const c = connection()
+    const path = writeCsv('domain.csv', 70_000, 14)
+    // Row 68,002 of the file (its second chunk) gets a negative y: log(y) is undefined there.
+    const lines = readFileSync(path, 'utf8').split('\n')
+    const cells = lines[68_001]!.split(',')
+    lines[68_001] = [...cells.slice(0, 3), '-1'].join(',')
+    writeFileSync(path, lines.join('\n'))
+    const linkedSet = valueOf<DatasetSummary>(await c.call('datasets.link', { pattern: path }))
+    const importedSet = valueOf<{ id: number }>(await c.call('datasets.import', await upload(path)))
+    const inMemory = errorOf(await c.call('training.start', { datasetId: importedSet.id, formula: FORMULA, config: { solver: 'lstsq' } }))
+    expect(inMemory.message).toMatch(/68,002|68002/)
+    const { runId } = valueOf<{ runId: number }>(await c.call('training.start', { datasetId: linkedSet.id, formula: FORMULA, config: { solver: 'lstsq' } }))
+    const finished = await c.services.training.waitFor(runId)
+    expect(finished.status).toBe('failed')
+    expect(finished.error).toBe(`${inMemory.message} ${inMemory.hint}`) // a failed run keeps the sentence and its hint
+    expect(c.logged).toEqual([])
+  })
 })
