@@ -51,7 +51,10 @@ async function bothRuns(c: ReturnType<typeof connection>, path: string, config: 
   const linkedSet = valueOf<DatasetSummary>(await c.call('datasets.link', { pattern: path }))
   const importedSet = valueOf<{ id: number }>(await c.call('datasets.import', await upload(path)))
   const run = async (datasetId: number) => {
+    const started = c.next('training.started')
     const { runId } = valueOf<{ runId: number }>(await c.call('training.start', { datasetId, formula: FORMULA, config }))
+    // Gradient descent announces the run with its formula and terms, on linked data as in memory.
+    if ((config as { solver: string }).solver === 'gd') expect(((await started) as { info: { formula?: string; terms?: string[] } }).info).toMatchObject({ formula: FORMULA, terms: expect.any(Array) })
     const finished = await c.services.training.waitFor(runId)
     expect(finished.status, finished.error ?? '').toBe('completed')
     return valueOf<RunDetail>(await c.call('runs.get', runId))

@@ -239,6 +239,8 @@ export class LinkedRuns {
       hessianCondition: null,
       curvature: null,
       surface: null,
+      // A formula run's formula and design columns, as the in-memory service adds them.
+      ...(job.formula ? { formula: job.formula.document.text, terms: job.features } : {}),
     }
     this.live.set(job.runId, { info, params: null })
     for (const l of this.options.listeners) l.started?.(job.runId, info)
