@@ -87,7 +87,9 @@ test('a CSV linked by its path shows its badge, size and rows, and pages through
   // What linked data cannot do is shown disabled, with the reason.
   await expect(page.getByTestId('missing-policy')).toBeDisabled()
   await expect(page.getByTestId('linked-missing-reason')).toBeVisible()
-  await expect(page.getByTestId('linked-formula-disabled')).toBeDisabled()
+  await expect(page.getByTestId('linked-one-hot-disabled')).toBeDisabled()
+  // A formula is offered: its design is built per chunk as a run reads the files.
+  await expect(page.getByTestId('use-formula')).toBeEnabled()
 
   const found = await serious(page, 'linked dataset (light)')
   // For review: the new states in dark theme and in Chinese.

@@ -141,3 +141,26 @@ test('a gradient-descent run on linked data shows its scan and stops on Stop', a
   expect(run.epochs_run).toBeGreaterThan(0)
   expect(run.epochs_run).toBeLessThan(1_000_000)
 })
+
+test('a formula on the linked CSV trains the exact fit of slope train --import --formula', async ({ page }) => {
+  await openLinked(page)
+  const formula = 'y ~ x1 + I(x2 ** 2)'
+  await page.getByTestId('use-formula').check()
+  await page.getByTestId('formula-text').fill(formula)
+  await expect(page.getByTestId('formula-check')).toContainText('I(x2 ** 2)')
+  await page.getByTestId('tab-train').click()
+  await page.getByTestId('solver').selectOption('lstsq')
+  await page.getByTestId('start').click()
+  await expect(page.getByTestId('run-status')).toContainText('completed', { timeout: 60_000 })
+
+  const reference = join(folder, 'formula-in-memory.json')
+  cli(['train', csv, '--formula', formula, '--solver', 'lstsq', '--import', '--no-db', '--out', reference])
+  const expected = JSON.parse(readFileSync(reference, 'utf8')) as ModelFile & { formula: unknown }
+  const exported = join(folder, 'formula-linked.json')
+  cli(['export', String(newestRun().id), '--db', server.database, '--out', exported])
+  const linked = JSON.parse(readFileSync(exported, 'utf8')) as ModelFile & { formula: unknown }
+  expect(linked.features).toEqual(expected.features)
+  for (const f of expected.features) expect(Math.abs(linked.coefficients[f]! - expected.coefficients[f]!)).toBeLessThanOrEqual(1e-12 * Math.abs(expected.coefficients[f]!))
+  expect(Math.abs(linked.intercept - expected.intercept)).toBeLessThanOrEqual(1e-12 * Math.abs(expected.intercept))
+  expect(linked.formula).toEqual(expected.formula)
+})

@@ -6,7 +6,7 @@ import { openDatabase } from '../services/database'
 import { defaultDatabasePath } from '../services/paths'
 import { LinkedSource, parseMemoryLimit, ScanStopped, scanStopped, type LinkedStatistics } from '../linked/linked-source'
 import { checkLinkedFiles, findLinkedDataset, linkDataset, type LinkedDataset } from '../linked/linked-store'
-import { createLinkedRun, DEFAULT_SHUFFLE_CHUNKS, linkedDatasetRow, linkedGdOutcome, linkedLstsqOutcome, linkedModelDocument, linkedStandardization, saveLinkedRun } from '../linked/linked-run-store'
+import { createLinkedRun, DEFAULT_SHUFFLE_CHUNKS, linkedDatasetRow, linkedGdOutcome, linkedLstsqOutcome, linkedModelDocument, linkedStandardization, saveLinkedRun, withFormula } from '../linked/linked-run-store'
 import type { LinkedTrainEvent, LinkedTrainMessage } from '../linked/linked-train-message'
 import type { StreamedGdResult } from '../linked/streamed-gradient-descent'
 import { RunStore } from '../services/run-store'
@@ -167,7 +167,7 @@ async function linkedExactFit(request: LinkedExactRequest): Promise<number> {
       const metrics = await streamedFitMetrics({ source, features, response: target, weights: fit.weights, intercept: fit.intercept, shift, where: request.where, signal: controller.signal, chunks, onProgress: (n) => report(3, n) })
       const outcome = linkedLstsqOutcome(fit, metrics, target, features, fitMs)
       const model = withFormula(linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion), formula)
-      saveLinkedRun(store, runId, outcome, model)
+      saveLinkedRun(store, runId, outcome, model, formula)
       if (request.out && model) {
         await writeFileAtomic(request.out, `${JSON.stringify(model, null, 2)}\n`)
         process.stdout.write(`model written to ${request.out}\n`)
@@ -331,7 +331,7 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
     })
     const outcome = linkedGdOutcome(result, config, target, features, standardization)
     const model = withFormula(linkedModelDocument(outcome, config, source.pattern, request.linked, appVersion), formula)
-    if (store && runId !== null) saveLinkedRun(store, runId, outcome, model)
+    if (store && runId !== null) saveLinkedRun(store, runId, outcome, model, formula)
     if (request.out && model) await writeFileAtomic(request.out, `${JSON.stringify(model, null, 2)}\n`)
     const rows = `${result.trainRows.toLocaleString('en-US')} training rows${result.validationRows ? `, ${result.validationRows.toLocaleString('en-US')} validation rows` : ''}`
     const how = result.status === 'diverged' ? `diverged at epoch ${result.divergedAt} after` : result.status === 'cancelled' ? 'cancelled after' : result.stoppedEarly ? `stopped early (best epoch ${result.bestEpoch}) after` : 'completed'
@@ -359,11 +359,6 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
     await worker.terminate()
     store?.close()
   }
-}
-
-/** A formula run's model carries its formula document, as an in-memory formula run's does (slope predict replays it). */
-function withFormula<T extends object>(model: T | null, formula: LinkedFormula | null): T | null {
-  return model && formula ? { ...model, formula: formula.document } : model
 }
 
 function formatDuration(seconds: number): string {

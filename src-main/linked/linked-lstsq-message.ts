@@ -2,6 +2,7 @@ import { jobFailure } from './job-failure'
 import type { LeastSquaresFit } from '../../src-core/model/least-squares'
 import type { Metrics } from '../../src-core/model/metrics'
 import { readControl } from '../../src-core/protocol'
+import { designChunks, type LinkedFormula } from './formula-chunks'
 import { LinkedSource } from './linked-source'
 import { streamedFitMetrics } from './streamed-fit-metrics'
 import { streamedLeastSquares } from './streamed-least-squares'
@@ -27,8 +28,10 @@ export interface LinkedLstsqMessage {
   response: string
   intercept: boolean
   where?: string
-  /** The response's mean from the statistics pass (the metrics pass's shift). */
+  /** The response's mean from the statistics pass (the metrics pass's shift; NaN when unknown: a formula's response). */
   responseMean: number
+  /** A formula prepared by main (its state pass done): the fit reads its design chunks (formula-chunks.ts); features and response are the design's. */
+  formula?: LinkedFormula
   rowsPerChunk?: number
   control: SharedArrayBuffer
   progressEveryMs?: number
@@ -63,7 +66,10 @@ export async function runLinkedLstsqMessage(message: LinkedLstsqMessage, post: (
   let source: LinkedSource | null = null
   try {
     source = await LinkedSource.open(message.pattern, { memoryLimitBytes: message.memoryLimitBytes })
-    const common = { source, features: message.features, where: message.where, rowsPerChunk: message.rowsPerChunk, signal: abort.signal }
+    const { formula } = message
+    const open = source
+    const chunks = formula ? () => designChunks(open, formula, { where: message.where, rowsPerChunk: message.rowsPerChunk, signal: abort.signal }) : undefined
+    const common = { source, features: message.features, where: message.where, rowsPerChunk: message.rowsPerChunk, signal: abort.signal, chunks }
     const fit = await streamedLeastSquares({ ...common, response: message.response, intercept: message.intercept, onProgress: onChunk })
     const metrics = await streamedFitMetrics({ ...common, response: message.response, weights: fit.weights, intercept: fit.intercept, shift: message.responseMean, onProgress: (rows) => onChunk(3, rows) })
     post({ type: 'linked-lstsq-done', runId, result: { status: 'completed', fit, metrics, trainMs: performance.now() - started } })

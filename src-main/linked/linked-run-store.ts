@@ -12,6 +12,7 @@ import type { FitOutcome } from '../../src-core/train/fit-model'
 import type { MissingReport } from '../../src-core/table/missing'
 import type { NewRun, RunStore } from '../services/run-store'
 import { storedOutcome } from '../services/training'
+import type { LinkedFormula } from './formula-chunks'
 import type { ColumnStatistics } from './linked-source'
 import type { LinkedDataset } from './linked-store'
 import type { StreamedGdResult } from './streamed-gradient-descent'
@@ -135,6 +136,18 @@ export function linkedModelDocument(outcome: FitOutcome, config: TrainConfig, pa
 }
 
 /** Finishes a saved linked run with its outcome and model, as every finished run is stored. */
-export function saveLinkedRun(store: RunStore, runId: RunId, outcome: FitOutcome, model: ModelDocument | null): void {
-  store.finishRun(runId, { status: outcome.status, divergedAt: outcome.divergedAt, trainMs: outcome.trainMs, outcome: storedOutcome(outcome), model })
+export function saveLinkedRun(store: RunStore, runId: RunId, outcome: FitOutcome, model: ModelDocument | null, formula: LinkedFormula | null = null): void {
+  // A formula run's outcome names its formula and terms, as an in-memory formula run's (training.ts completeRun).
+  const stored = formula ? { ...storedOutcome(outcome), formula: formula.document.text, terms: outcome.prepared.features } : storedOutcome(outcome)
+  store.finishRun(runId, { status: outcome.status, divergedAt: outcome.divergedAt, trainMs: outcome.trainMs, outcome: stored, model })
+}
+
+/** A formula run's model carries its formula document, as an in-memory formula run's does (slope predict replays it). */
+export function withFormula<T extends object>(model: T | null, formula: LinkedFormula | null): T | null {
+  return model && formula ? { ...model, formula: formula.document } : model
+}
+
+/** A formula run's response and design columns, known once its state pass is done (the run was created before it). */
+export function setLinkedRunDesign(store: RunStore, runId: RunId, target: string, features: readonly string[]): void {
+  store.db.prepare('UPDATE runs SET target = ?, features = ? WHERE id = ?').run(target, JSON.stringify(features), runId)
 }

@@ -5,13 +5,14 @@ import { InputError } from '../../src-core/errors'
 import { createControl, setControl } from '../../src-core/protocol'
 import { encodeRunError } from '../../src-core/run-error-record'
 import type { Standardization } from '../../src-core/table/standardize'
-import type { TrainConfig } from '../../src-core/train/config'
+import { parseTrainConfig, type TrainConfig } from '../../src-core/train/config'
 import type { PreparedInfo } from '../../src-core/train/fit-model'
 import { defaultRunName } from '../../src-core/train/run-names'
-import { createLinkedRun, DEFAULT_SHUFFLE_CHUNKS, linkedGdOutcome, linkedLstsqOutcome, linkedModelDocument, linkedStandardization, saveLinkedRun } from '../linked/linked-run-store'
+import { createLinkedRun, DEFAULT_SHUFFLE_CHUNKS, linkedGdOutcome, linkedLstsqOutcome, linkedModelDocument, linkedStandardization, saveLinkedRun, setLinkedRunDesign, withFormula } from '../linked/linked-run-store'
 import type { LinkedDataset } from '../linked/linked-store'
 import type { LinkedLstsqEvent, LinkedLstsqMessage } from '../linked/linked-lstsq-message'
 import type { LinkedTrainEvent, LinkedTrainMessage } from '../linked/linked-train-message'
+import { checkLinkedFormula, type LinkedFormula } from '../linked/formula-chunks'
 import { checkColumns } from './check-columns'
 import type { RunStore } from './run-store'
 import type { TrainingListener } from './training'
@@ -28,9 +29,8 @@ import type { WorkerFactory } from './train-worker'
  */
 
 /** What linked data cannot honour, with the way out; checked before a run is created. */
-export function unsupportedOnLinked(request: { formula?: string }, config: TrainConfig): string[] {
+export function unsupportedOnLinked(config: TrainConfig): string[] {
   const found: string[] = []
-  if (request.formula !== undefined) found.push('a formula (linked data are read as numeric columns)')
   if (config.missing !== 'error') found.push(`the missing-value policy "${config.missing}" (an empty cell stops the run at its row)`)
   if (config.backend === 'webgl') found.push('the WebGL backend (DuckDB streams the rows to the CPU)')
   if (config.solver === 'lstsq' && config.covariance !== 'nonrobust') found.push(`the ${config.covariance} covariance (it needs each row’s residual; the streamed fit keeps none)`)
@@ -48,6 +48,9 @@ interface LinkedJob {
   responseMean: number
   control: SharedArrayBuffer
   settle: { promise: Promise<void>; resolve: () => void }
+  /** A formula run: its text until the run starts, then prepared (state pass: formula-chunks.ts); target and features become the design's. */
+  formulaText: string | null
+  formula: LinkedFormula | null
   /** The link as stored (files, fingerprints), read when the run starts. */
   linked: LinkedDataset | null
   startedAt: number
@@ -83,25 +86,29 @@ export class LinkedRuns {
   start(request: { datasetId: number; target?: string; features?: string[]; formula?: string; name?: string; groupId?: string }, config: TrainConfig, summary: DatasetSummary): RunId {
     const linkedInfo = summary.linked
     if (!linkedInfo) throw new Error('LinkedRuns.start needs a linked dataset')
-    const unsupported = unsupportedOnLinked(request, config)
+    const unsupported = unsupportedOnLinked(config)
     if (unsupported.length) {
       throw new InputError(
         `Linked data cannot use ${unsupported.join('; ')}.`,
         'Change those settings, or import the file into Slope to use every setting.',
-        { setting: request.formula !== undefined ? undefined : config.missing !== 'error' ? 'missing' : config.backend === 'webgl' ? 'backend' : config.covariance !== 'nonrobust' && config.solver === 'lstsq' ? 'covariance' : 'validationFraction' },
+        { setting: config.missing !== 'error' ? 'missing' : config.backend === 'webgl' ? 'backend' : config.covariance !== 'nonrobust' && config.solver === 'lstsq' ? 'covariance' : 'validationFraction' },
       )
     }
-    const target = request.target!
-    const features = checkColumns(summary, target, request.features)
-    if (features.length === 0) throw new InputError('There is nothing to fit: no features.', 'Choose at least one numeric column to predict from.')
+    // A formula is checked here against the files' columns (the same sentences as in memory); its
+    // state and design columns come from a pass over the rows when the run starts (begin).
+    const terms = request.formula !== undefined ? checkLinkedFormula(request.formula, linkedInfo.columns) : null
+    if (terms && terms.intercept !== config.intercept) config = parseTrainConfig({ ...config, intercept: terms.intercept })
+    const target = terms ? terms.response.name : request.target!
+    const features = terms ? [] : checkColumns(summary, target, request.features)
+    if (!terms && features.length === 0) throw new InputError('There is nothing to fit: no features.', 'Choose at least one numeric column to predict from.')
     const stat = (name: string) => {
       const c = linkedInfo.columns.find((col) => col.name === name)!
       return { name, count: c.count ?? NaN, mean: c.mean ?? NaN, std: c.std ?? NaN, min: c.min ?? NaN, max: c.max ?? NaN }
     }
-    const standardization = config.solver === 'gd' && config.standardize ? linkedStandardization(features.map(stat), config.intercept) : null
+    const standardization = !terms && config.solver === 'gd' && config.standardize ? linkedStandardization(features.map(stat), config.intercept) : null
     const runId = createLinkedRun(
       this.store,
-      { name: request.name ?? defaultRunName(config), datasetId: summary.id, groupId: request.groupId ?? null, target, features, config },
+      { name: request.name ?? defaultRunName(config), datasetId: summary.id, groupId: request.groupId ?? null, target, features, config, formula: request.formula ?? null },
       { linkedDatasetId: linkedInfo.linkId, pattern: linkedInfo.pattern, where: null, files: linkedInfo.files },
     )
     let resolve!: () => void
@@ -113,7 +120,9 @@ export class LinkedRuns {
       features,
       config,
       standardization,
-      responseMean: stat(target).mean,
+      responseMean: terms ? NaN : stat(target).mean,
+      formulaText: request.formula ?? null,
+      formula: null,
       control: createControl(),
       settle: { promise, resolve },
       linked: null,
@@ -209,8 +218,12 @@ export class LinkedRuns {
     await checkLinkedFiles(linked, files)
     if (this.current !== job) return // cancelled or closed while the files were checked
     job.linked = linked
+    if (job.formulaText !== null) {
+      await this.prepareFormula(job, linked.pattern, LinkedSource)
+      if (this.current !== job) return // cancelled or closed during the state pass
+    }
     const worker = this.ensureWorker()
-    const base = { runId: String(job.runId), pattern: linked.pattern, features: job.features, response: job.target, control: job.control }
+    const base = { runId: String(job.runId), pattern: linked.pattern, features: job.features, response: job.target, control: job.control, ...(job.formula ? { formula: job.formula } : {}) }
     if (job.config.solver === 'lstsq') {
       const message: LinkedLstsqMessage = { ...base, type: 'linked-lstsq', intercept: job.config.intercept, responseMean: job.responseMean, progressEveryMs: this.options.scanEveryMs ?? 100 }
       worker.postMessage(message)
@@ -226,6 +239,8 @@ export class LinkedRuns {
       hessianCondition: null,
       curvature: null,
       surface: null,
+      // A formula run's formula and design columns, as the in-memory service adds them.
+      ...(job.formula ? { formula: job.formula.document.text, terms: job.features } : {}),
     }
     this.live.set(job.runId, { info, params: null })
     for (const l of this.options.listeners) l.started?.(job.runId, info)
@@ -239,6 +254,31 @@ export class LinkedRuns {
       progressEveryMs: this.options.scanEveryMs ?? 100,
     }
     worker.postMessage(message)
+  }
+
+  /**
+   * A formula run's state pass (levels, scale()/center() statistics, over the training rows as the
+   * CLI's: formula-chunks.ts) and, for gradient descent, its design columns' statistics
+   * (standardization); then the run's target and features are the design's.
+   */
+  private async prepareFormula(job: LinkedJob, pattern: string, Source: typeof import('../linked/linked-source').LinkedSource): Promise<void> {
+    const { designStatistics, prepareLinkedFormula } = await import('../linked/formula-chunks')
+    const source = await Source.open(pattern)
+    try {
+      const split = job.config.solver === 'gd' ? { seed: job.config.seed, fraction: job.config.validationFraction } : undefined
+      const formula = await prepareLinkedFormula(source, job.formulaText!, { split })
+      if (formula.features.length === 0 && !formula.intercept) throw new InputError('There is nothing to fit: no features and no intercept.', 'Add a term or the intercept to the formula.')
+      job.formula = formula
+      job.target = formula.response
+      job.features = formula.features
+      if (job.config.solver === 'gd' && job.config.standardize) {
+        const columns = await designStatistics(source, formula, { split })
+        job.standardization = linkedStandardization(formula.features.map((f) => columns.find((c) => c.name === f)!), job.config.intercept)
+      }
+      setLinkedRunDesign(this.store, job.runId, formula.response, formula.features)
+    } finally {
+      source.close()
+    }
   }
 
   private ensureWorker(): Worker {
@@ -274,14 +314,14 @@ export class LinkedRuns {
         for (const l of this.options.listeners) l.progress?.(job.runId, event.from, event.loss, event.valLoss, event.params, event.elapsedMs)
       } else if (event.type === 'linked-done') {
         const outcome = linkedGdOutcome(event.result, job.config, job.target, job.features, job.standardization)
-        saveLinkedRun(this.store, job.runId, outcome, linkedModelDocument(outcome, job.config, job.linked!.pattern, job.linked, this.options.appVersion))
+        saveLinkedRun(this.store, job.runId, outcome, withFormula(linkedModelDocument(outcome, job.config, job.linked!.pattern, job.linked, this.options.appVersion), job.formula), job.formula)
         this.next(job)
       } else if (event.type === 'linked-lstsq-done') {
         const r = event.result
         if (r.status === 'cancelled') this.store.finishRun(job.runId, { status: 'cancelled', trainMs: r.trainMs })
         else {
           const outcome = linkedLstsqOutcome(r.fit, r.metrics, job.target, job.features, r.trainMs)
-          saveLinkedRun(this.store, job.runId, outcome, linkedModelDocument(outcome, job.config, job.linked!.pattern, job.linked, this.options.appVersion))
+          saveLinkedRun(this.store, job.runId, outcome, withFormula(linkedModelDocument(outcome, job.config, job.linked!.pattern, job.linked, this.options.appVersion), job.formula), job.formula)
         }
         this.next(job)
       } else if (event.type === 'failed') {

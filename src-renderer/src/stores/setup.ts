@@ -105,7 +105,7 @@ export const useSetup = defineStore('setup', () => {
    * Makes a linked dataset the one being prepared: its numeric columns are the choices (DuckDB reads
    * only those as numbers), the last one the target unless a run, a hint or this window's last
    * choice says otherwise. What linked data cannot honour is reset: an empty cell is an error
-   * naming its row (no drop or mean), and no formula.
+   * naming its row (no drop or mean). A formula is kept only on the same dataset.
    */
   function useLinked(summary: DatasetSummary, picks: { target?: string; features?: string[]; config?: TrainConfig } = {}): void {
     const same = datasetId.value === summary.id
@@ -115,7 +115,7 @@ export const useSetup = defineStore('setup', () => {
     linkedOpen.value = summary.id
     const numeric = (summary.linked?.columns ?? []).filter((c) => c.numeric).map((c) => c.name)
     columns.value = numeric
-    formula.value = null
+    if (!same) formula.value = null
     form.missing = 'error'
     if (form.backend === 'webgl') form.backend = 'cpu'
     const kept = same ? { target: target.value, features: features.value } : linkedPicks()[summary.id]
