@@ -2,10 +2,11 @@ import { InputError } from '../../src-core/errors'
 import { buildDesign, transformInputs, type FormulaState } from '../../src-core/formula/design-matrix'
 import { formulaDocument, type FormulaDocument } from '../../src-core/formula/formula-document'
 import { formulaError } from '../../src-core/formula/formula-syntax'
-import { formulaTerms, type CategoricalFactor, type FormulaColumns, type FormulaTerms, type NumericFactor } from '../../src-core/formula/formula-terms'
+import type { CategoricalFactor, FormulaColumns, FormulaTerms, NumericFactor } from '../../src-core/formula/formula-terms'
 import { CompensatedSum } from '../../src-core/model/compensated-sum'
 import { byCodePoint } from '../../src-core/table/one-hot'
-import { emptyCell, isNumericType, type CellChunk, type ColumnStatistics, type LinkedSource, type ScanChunk } from './linked-source'
+import { emptyCell, type CellChunk, type ColumnStatistics, type LinkedSource, type ScanChunk } from './linked-source'
+import { checkLinkedFormula, linkedFormulaColumns } from './linked-formula-check'
 import { RowHashSplit } from './row-hash-split'
 import { chunkImport } from './streamed-predict'
 
@@ -43,20 +44,6 @@ export interface LinkedFormula {
   /** The file's columns the formula reads, as numbers and as text. */
   numbers: string[]
   texts: string[]
-}
-
-/** The file's columns as a formula sees them: numeric ones first, then text, as an import's (formulaColumns). */
-export function linkedFormulaColumns(columns: readonly { name: string; type: string }[]): FormulaColumns {
-  const numeric = columns.filter((c) => isNumericType(c.type)).map((c) => c.name)
-  const text = columns.filter((c) => !isNumericType(c.type)).map((c) => c.name)
-  return { names: [...numeric, ...text], kindOf: (name) => (numeric.includes(name) ? 'number' : text.includes(name) ? 'text' : undefined) }
-}
-
-/** The formula parsed against the linked columns: a bad formula or an unknown column is the same sentence as in memory. */
-export function checkLinkedFormula(formula: string, columns: readonly { name: string; type: string }[]): FormulaTerms & { response: NumericFactor } {
-  const terms = formulaTerms(formula, linkedFormulaColumns(columns))
-  if (!terms.response) throw new InputError(`Formula "${formula}" has no response.`, 'Write the column to predict left of "~", e.g. y ~ x.')
-  return terms as FormulaTerms & { response: NumericFactor }
 }
 
 function columnsRead(terms: FormulaTerms, kinds: FormulaColumns): { numbers: string[]; texts: string[] } {

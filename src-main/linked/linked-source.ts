@@ -4,9 +4,11 @@ import { freemem, availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { DuckDBDoubleVector, DuckDBInstance, listValue, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api'
 import { InputError } from '../../src-core/errors'
+import { isNumericType } from './linked-column-types'
 import { quoteIdentifier, whereToSql } from './where-clause'
 
 export { inputSize, linkThresholdBytes } from './link-threshold'
+export { isNumericType } from './linked-column-types'
 
 /**
  * A dataset read in place through DuckDB: CSV or Parquet files (one path or a glob), scanned out of
@@ -158,10 +160,6 @@ export function emptyCell(column: string, row: number, kind: 'number' | 'text'):
   )
 }
 
-/** Numeric DuckDB types, read as doubles; VARCHAR is text; anything else (dates, lists…) is neither. */
-export function isNumericType(type: string): boolean {
-  return /^(DOUBLE|FLOAT|REAL|DECIMAL|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT)/.test(type)
-}
 
 /** Rows of named columns as the prediction reads them: doubles (NaN for an empty or non-numeric cell) and text (null for an empty cell). */
 export interface CellChunk {

@@ -49,6 +49,13 @@ describe('what the built slope train loads at start', () => {
     expect(sources.filter((s) => s.includes('node_modules/zod/v4/classic/from-json-schema'))).toEqual([])
   })
 
+  it('the command loads no DuckDB: its native module costs ~150 ms, and only linked data need it', () => {
+    const files = staticClosure(chunkOf('src-main/cli/train-command.ts'))
+    const packages = [...files].flatMap((f) => [...readFileSync(join(cliOutDir, f), 'utf8').matchAll(/(?:^|[;\n}])\s*import\s*(?:[^"'();]*?from\s*)?["']([^."'][^"']*)["']/g)].map((m) => m[1]!))
+    expect(packages).toContain('better-sqlite3') // the closure's bare imports were read
+    expect(packages.filter((p) => p.startsWith('@duckdb/'))).toEqual([])
+  })
+
   it('slope --help loads no zod, SQLite or training code', () => {
     const sources = sourcesOf(staticClosure('main.js'))
     expect(sources.some((s) => s.includes('src-main/cli/main.ts'))).toBe(true)
