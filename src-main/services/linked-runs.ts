@@ -12,6 +12,7 @@ import { createLinkedRun, DEFAULT_SHUFFLE_CHUNKS, linkedGdOutcome, linkedLstsqOu
 import type { LinkedDataset } from '../linked/linked-store'
 import type { LinkedLstsqEvent, LinkedLstsqMessage } from '../linked/linked-lstsq-message'
 import type { LinkedTrainEvent, LinkedTrainMessage } from '../linked/linked-train-message'
+import type { LinkedFormulaEvent, LinkedFormulaMessage } from '../linked/linked-formula-message'
 import type { LinkedFormula } from '../linked/formula-chunks'
 import { checkLinkedFormula } from '../linked/linked-formula-check'
 import { checkColumns } from './check-columns'
@@ -54,6 +55,8 @@ interface LinkedJob {
   formula: LinkedFormula | null
   /** The link as stored (files, fingerprints), read when the run starts. */
   linked: LinkedDataset | null
+  /** While the worker runs the formula's state pass: where its answer goes. */
+  formulaReply: { resolve: (event: Extract<LinkedFormulaEvent, { type: 'linked-formula-done' }>) => void; reject: (e: Error) => void } | null
   startedAt: number
 }
 
@@ -124,6 +127,7 @@ export class LinkedRuns {
       responseMean: terms ? NaN : stat(target).mean,
       formulaText: request.formula ?? null,
       formula: null,
+      formulaReply: null,
       control: createControl(),
       settle: { promise, resolve },
       linked: null,
@@ -220,7 +224,7 @@ export class LinkedRuns {
     if (this.current !== job) return // cancelled or closed while the files were checked
     job.linked = linked
     if (job.formulaText !== null) {
-      await this.prepareFormula(job, linked.pattern, LinkedSource)
+      await this.prepareFormula(job, linked.pattern)
       if (this.current !== job) return // cancelled or closed during the state pass
     }
     const worker = this.ensureWorker()
@@ -260,26 +264,23 @@ export class LinkedRuns {
   /**
    * A formula run's state pass (levels, scale()/center() statistics, over the training rows as the
    * CLI's: formula-chunks.ts) and, for gradient descent, its design columns' statistics
-   * (standardization); then the run's target and features are the design's.
+   * (standardization), as a job on the training worker (linked-formula-message.ts): JavaScript over
+   * every row stays off main's event loop. Then the run's target and features are the design's.
    */
-  private async prepareFormula(job: LinkedJob, pattern: string, Source: typeof import('../linked/linked-source').LinkedSource): Promise<void> {
-    const { designStatistics, prepareLinkedFormula } = await import('../linked/formula-chunks')
-    const source = await Source.open(pattern)
-    try {
-      const split = job.config.solver === 'gd' ? { seed: job.config.seed, fraction: job.config.validationFraction } : undefined
-      const formula = await prepareLinkedFormula(source, job.formulaText!, { split })
-      if (formula.features.length === 0 && !formula.intercept) throw new InputError('There is nothing to fit: no features and no intercept.', 'Add a term or the intercept to the formula.')
-      job.formula = formula
-      job.target = formula.response
-      job.features = formula.features
-      if (job.config.solver === 'gd' && job.config.standardize) {
-        const columns = await designStatistics(source, formula, { split })
-        job.standardization = linkedStandardization(formula.features.map((f) => columns.find((c) => c.name === f)!), job.config.intercept)
-      }
-      setLinkedRunDesign(this.store, job.runId, formula.response, formula.features)
-    } finally {
-      source.close()
-    }
+  private async prepareFormula(job: LinkedJob, pattern: string): Promise<void> {
+    const split = job.config.solver === 'gd' ? { seed: job.config.seed, fraction: job.config.validationFraction } : undefined
+    const message: LinkedFormulaMessage = { type: 'linked-formula', runId: String(job.runId), pattern, formula: job.formulaText!, split, designStatistics: job.config.solver === 'gd' && job.config.standardize }
+    const { formula, columns } = await new Promise<Extract<LinkedFormulaEvent, { type: 'linked-formula-done' }>>((resolve, reject) => {
+      job.formulaReply = { resolve, reject }
+      this.ensureWorker().postMessage(message)
+    }).finally(() => (job.formulaReply = null))
+    if (this.current !== job) return
+    if (formula.features.length === 0 && !formula.intercept) throw new InputError('There is nothing to fit: no features and no intercept.', 'Add a term or the intercept to the formula.')
+    job.formula = formula
+    job.target = formula.response
+    job.features = formula.features
+    if (columns) job.standardization = linkedStandardization(formula.features.map((f) => columns.find((c) => c.name === f)!), job.config.intercept)
+    setLinkedRunDesign(this.store, job.runId, formula.response, formula.features)
   }
 
   private ensureWorker(): Worker {
@@ -298,9 +299,15 @@ export class LinkedRuns {
     return worker
   }
 
-  private onEvent(event: LinkedTrainEvent | LinkedLstsqEvent): void {
+  private onEvent(event: LinkedTrainEvent | LinkedLstsqEvent | LinkedFormulaEvent): void {
     const job = this.current
     if (!job || event.runId !== String(job.runId)) return
+    // The state pass answers the run's begin(), which goes on to the fit or fails the run.
+    if (job.formulaReply) {
+      if (event.type === 'linked-formula-done') job.formulaReply.resolve(event)
+      else if (event.type === 'failed') job.formulaReply.reject(errorOfJobFailure(event))
+      return
+    }
     try {
       if (event.type === 'linked-chunk') {
         // Gradient descent: epoch k's pass is pass k + 1; the metrics pass comes after the last epoch.
@@ -359,6 +366,8 @@ export class LinkedRuns {
 
   private finish(job: LinkedJob): void {
     if (!this.jobs.has(job.runId)) return
+    // A run ended while the worker ran its state pass (the worker died, Slope closed): its begin() stops too.
+    job.formulaReply?.reject(new Error('The run ended during its formula pass.'))
     this.jobs.delete(job.runId)
     this.paused.delete(job.runId)
     this.live.delete(job.runId)

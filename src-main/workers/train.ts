@@ -95,6 +95,10 @@ port.on('message', async (message: CpuWorkerRequest) => {
     // The streamed exact fit (the app's lstsq runs on linked data), off main's event loop.
     const linked = await import('../linked/linked-lstsq-message')
     await linked.runLinkedLstsqMessage(message as unknown as import('../linked/linked-lstsq-message').LinkedLstsqMessage, (event) => port.postMessage(event))
+  } else if ((message as { type: string }).type === 'linked-formula') {
+    // A linked formula run's state pass, before its fit job (linked-runs.ts).
+    const linked = await import('../linked/linked-formula-message')
+    await linked.runLinkedFormulaMessage(message as unknown as import('../linked/linked-formula-message').LinkedFormulaMessage, (event) => port.postMessage(event))
   } else if ((message as { type: string }).type === 'linked-predict') {
     // The app's "Predict a file": a streamed prediction, off main's event loop.
     const linked = await import('../linked/linked-predict-message')
