@@ -21,7 +21,7 @@ import { defaultRunName } from '../../src-core/train/run-names'
 import { withFlag } from './train-command'
 import { integerOption } from './options'
 import { streamedLeastSquares } from '../linked/streamed-least-squares'
-import { designChunks, designStatistics, prepareLinkedFormula, type LinkedFormula } from '../linked/formula-chunks'
+import { designChunks, prepareFormulaRun, prepareLinkedFormula, type LinkedFormula } from '../linked/formula-chunks'
 import { checkLinkedFormula } from '../linked/linked-formula-check'
 import { streamedFitMetrics } from '../linked/streamed-fit-metrics'
 import { formatModelEquation, formatNumber } from './format'
@@ -242,11 +242,11 @@ async function linkedGradientDescent(request: LinkedGdRequest): Promise<number> 
       const intercept = checkLinkedFormula(request.formula, source.columns).intercept
       config = withFlag(() => parseTrainConfig({ ...request.settings, solver: 'gd', intercept }))
       const split = { seed: config.seed, fraction: config.validationFraction }
-      formula = await prepareLinkedFormula(source, request.formula, { where: request.where, split })
+      const prepared = await prepareFormulaRun(source, request.formula, { where: request.where, split, designStatistics: true })
+      formula = prepared.formula
       target = formula.response
       features = formula.features
-      statistics = { rows: NaN, columns: await designStatistics(source, formula, { where: request.where, split }) }
-      statistics.rows = statistics.columns[0]?.count ?? 0
+      statistics = { rows: prepared.columns![0]?.count ?? 0, columns: prepared.columns! }
     } else {
       features = linkedFeatures(source, target, request.features)
       const columns = [...features, target]

@@ -190,6 +190,19 @@ export async function* designChunks(source: LinkedSource, formula: LinkedFormula
 }
 
 /**
+ * What a formula run reads before its fit, as the CLI and the app's worker job both run it: the
+ * state pass, then (for gradient descent) the design columns' statistics.
+ */
+export async function prepareFormulaRun(
+  source: LinkedSource,
+  formula: string,
+  options: FormulaPassOptions & { designStatistics: boolean },
+): Promise<{ formula: LinkedFormula; columns: ColumnStatistics[] | null }> {
+  const prepared = await prepareLinkedFormula(source, formula, options)
+  return { formula: prepared, columns: options.designStatistics ? await designStatistics(source, prepared, options) : null }
+}
+
+/**
  * Count, mean, population sd, min and max of each design column and the response over the training
  * rows (those the split does not hold out), in one pass: gradient descent standardizes the design's
  * columns with them, as in memory it standardizes a formula run's columns.

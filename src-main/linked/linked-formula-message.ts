@@ -1,14 +1,14 @@
 import type { ColumnStatistics } from './linked-source'
 import { jobFailure } from './job-failure'
-import { designStatistics, prepareLinkedFormula, type LinkedFormula } from './formula-chunks'
+import { prepareFormulaRun, type LinkedFormula } from './formula-chunks'
 import { LinkedSource } from './linked-source'
 
 /**
  * A linked formula run's state pass as a worker job (workers/train.ts hands `linked-formula`
  * messages here), so that building each chunk's design — JavaScript over every row — runs off
  * main's event loop, as the fit that follows does: the factors' levels and scale()/center()
- * statistics (prepareLinkedFormula) and, for standardized gradient descent, the design columns'
- * statistics (designStatistics). Main then starts the run's fit job with the prepared formula.
+ * statistics and, for standardized gradient descent, the design columns' statistics
+ * (prepareFormulaRun, as the CLI runs it). Main then starts the run's fit job with the prepared formula.
  */
 
 export interface LinkedFormulaMessage {
@@ -31,8 +31,7 @@ export async function runLinkedFormulaMessage(message: LinkedFormulaMessage, pos
   let source: LinkedSource | null = null
   try {
     source = await LinkedSource.open(message.pattern)
-    const formula = await prepareLinkedFormula(source, message.formula, { split })
-    const columns = message.designStatistics ? await designStatistics(source, formula, { split }) : null
+    const { formula, columns } = await prepareFormulaRun(source, message.formula, { split, designStatistics: message.designStatistics })
     post({ type: 'linked-formula-done', runId, formula, columns })
   } catch (e) {
     post({ type: 'failed', runId, ...jobFailure(e) })

@@ -160,7 +160,6 @@ export function emptyCell(column: string, row: number, kind: 'number' | 'text'):
   )
 }
 
-
 /** Rows of named columns as the prediction reads them: doubles (NaN for an empty or non-numeric cell) and text (null for an empty cell). */
 export interface CellChunk {
   rows: number
