@@ -38,6 +38,11 @@ export function cancelLinkedPredict(message: LinkedPredictCancel): void {
   running.get(message.jobId)?.abort()
 }
 
+/** The sentence of a prediction stopped by the user: not the scan's CLI sentence ("Run the command again"), the app's own, naming the file not written. */
+export function predictionCancelled(out: string): InputError {
+  return new InputError(`Prediction stopped (cancelled); nothing was written to "${out}".`, '')
+}
+
 export function isLinkedPredictMessage(message: { type: string }): message is LinkedPredictMessage {
   return message.type === 'linked-predict'
 }
@@ -53,8 +58,7 @@ export async function runLinkedPredictMessage(message: LinkedPredictMessage, pos
     const summary = await predictIntoFile(source, model, message.out, { signal: controller.signal })
     post({ type: 'linked-predict-done', jobId, summary })
   } catch (e) {
-    // A cancel is not the scan's CLI sentence ("Run the command again"): the app's own, naming the file not written.
-    const failure = controller.signal.aborted ? new InputError(`Prediction stopped (cancelled); nothing was written to "${message.out}".`, '') : e
+    const failure = controller.signal.aborted ? predictionCancelled(message.out) : e
     post({ type: 'linked-predict-failed', jobId, ...jobFailure(failure) })
   } finally {
     running.delete(jobId)

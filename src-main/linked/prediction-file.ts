@@ -5,7 +5,7 @@ import type { LoadedModel } from '../../src-core/model-file'
 import type { Metrics } from '../../src-core/model/metrics'
 import type { IntervalKind } from '../../src-core/model/prediction-interval'
 import { writeError } from '../services/atomic-write'
-import type { LinkedSource } from './linked-source'
+import { scanStopped, type LinkedSource } from './linked-source'
 import { predictionHeaderCsv, predictionRowsCsv } from './prediction-csv'
 import { predictChunks, StreamedMetrics } from './streamed-predict'
 
@@ -75,6 +75,8 @@ export async function predictIntoFile(source: LinkedSource, model: LoadedModel, 
     })
     await handle.sync()
     await handle.close()
+    // A cancel that came while the last chunk was written: honoured here, before the file appears.
+    if (options.signal?.aborted) throw scanStopped(summary.rows)
     if (toParquet) await copyCsvToParquet(source, temp, out)
     else await rename(temp, out)
     return summary

@@ -1,10 +1,10 @@
 import { errorOfJobFailure } from '../linked/job-failure'
 import type { Worker } from 'node:worker_threads'
-import { stat } from 'node:fs/promises'
+import { stat, unlink } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { PredictFileResult, RunId } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
-import type { LinkedPredictCancel, LinkedPredictEvent, LinkedPredictMessage } from '../linked/linked-predict-message'
+import { predictionCancelled, type LinkedPredictCancel, type LinkedPredictEvent, type LinkedPredictMessage } from '../linked/linked-predict-message'
 import { exportModel } from './export'
 import { resolveLinkPattern } from './linked-datasets'
 import type { RunStore } from './run-store'
@@ -22,7 +22,7 @@ let nextJob = 0
 export class FilePredictions {
   private readonly workers = new Set<Worker>()
   /** The predictions running, by the output file they write (never two at once: the file must not exist yet). */
-  private readonly jobs = new Map<string, { worker: Worker; jobId: string }>()
+  private readonly jobs = new Map<string, { worker: Worker; jobId: string; cancelled: boolean }>()
 
   constructor(
     private readonly store: RunStore,
@@ -54,6 +54,7 @@ export class FilePredictions {
     if (!job) return false
     const cancel: LinkedPredictCancel = { type: 'linked-predict-cancel', jobId: job.jobId }
     job.worker.postMessage(cancel)
+    job.cancelled = true
     return true
   }
 
@@ -66,7 +67,8 @@ export class FilePredictions {
   private run(message: LinkedPredictMessage): Promise<Extract<LinkedPredictEvent, { type: 'linked-predict-done' }>['summary']> {
     const worker = this.spawn()
     this.workers.add(worker)
-    this.jobs.set(message.out, { worker, jobId: message.jobId })
+    const job = { worker, jobId: message.jobId, cancelled: false }
+    this.jobs.set(message.out, job)
     return new Promise((resolve, reject) => {
       let settled = false
       const settle = (fn: () => void) => {
@@ -79,7 +81,9 @@ export class FilePredictions {
       }
       worker.on('message', (event: LinkedPredictEvent) => {
         if (event.jobId !== message.jobId) return
-        if (event.type === 'linked-predict-done') settle(() => resolve(event.summary))
+        // A cancel answered true means no file, even when it crossed the job's last step (the rename) on its way.
+        if (event.type === 'linked-predict-done' && job.cancelled) settle(() => void unlink(message.out).catch(() => undefined).then(() => reject(predictionCancelled(message.out))))
+        else if (event.type === 'linked-predict-done') settle(() => resolve(event.summary))
         else settle(() => reject(errorOfJobFailure(event)))
       })
       worker.on('error', (e) => settle(() => reject(new Error(`The prediction's worker stopped unexpectedly (${e.message}).`))))
