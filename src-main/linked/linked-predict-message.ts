@@ -1,4 +1,3 @@
-import { InputError } from '../../src-core/errors'
 import { jobFailure } from './job-failure'
 import { readModelDocument } from '../../src-core/model-file'
 import { LinkedSource } from './linked-source'
@@ -38,11 +37,6 @@ export function cancelLinkedPredict(message: LinkedPredictCancel): void {
   running.get(message.jobId)?.abort()
 }
 
-/** The sentence of a prediction stopped by the user: not the scan's CLI sentence ("Run the command again"), the app's own, naming the file not written. */
-export function predictionCancelled(out: string): InputError {
-  return new InputError(`Prediction stopped (cancelled); nothing was written to "${out}".`, '')
-}
-
 export function isLinkedPredictMessage(message: { type: string }): message is LinkedPredictMessage {
   return message.type === 'linked-predict'
 }
@@ -58,8 +52,8 @@ export async function runLinkedPredictMessage(message: LinkedPredictMessage, pos
     const summary = await predictIntoFile(source, model, message.out, { signal: controller.signal })
     post({ type: 'linked-predict-done', jobId, summary })
   } catch (e) {
-    const failure = controller.signal.aborted ? predictionCancelled(message.out) : e
-    post({ type: 'linked-predict-failed', jobId, ...jobFailure(failure) })
+    // A cancelled job's failure is replaced by main's own sentence (file-predictions.ts).
+    post({ type: 'linked-predict-failed', jobId, ...jobFailure(e) })
   } finally {
     running.delete(jobId)
     source?.close()

@@ -4,7 +4,7 @@ import { stat, unlink } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { PredictFileResult, RunId } from '../../src-core/contract'
 import { InputError } from '../../src-core/errors'
-import { predictionCancelled, type LinkedPredictCancel, type LinkedPredictEvent, type LinkedPredictMessage } from '../linked/linked-predict-message'
+import type { LinkedPredictCancel, LinkedPredictEvent, LinkedPredictMessage } from '../linked/linked-predict-message'
 import { exportModel } from './export'
 import { resolveLinkPattern } from './linked-datasets'
 import type { RunStore } from './run-store'
@@ -81,9 +81,12 @@ export class FilePredictions {
       }
       worker.on('message', (event: LinkedPredictEvent) => {
         if (event.jobId !== message.jobId) return
-        // A cancel answered true means no file, even when it crossed the job's last step (the rename) on its way.
-        if (event.type === 'linked-predict-done' && job.cancelled) settle(() => void unlink(message.out).catch(() => undefined).then(() => reject(predictionCancelled(message.out))))
-        else if (event.type === 'linked-predict-done') settle(() => resolve(event.summary))
+        // A cancel answered true means no file, even when it crossed the job's last step (the
+        // rename) on its way; and the app's sentence, not the scan's CLI one ("Run the command again").
+        if (job.cancelled) {
+          const written = event.type === 'linked-predict-done' ? unlink(message.out).catch(() => undefined) : Promise.resolve()
+          settle(() => void written.then(() => reject(predictionCancelled(message.out))))
+        } else if (event.type === 'linked-predict-done') settle(() => resolve(event.summary))
         else settle(() => reject(errorOfJobFailure(event)))
       })
       worker.on('error', (e) => settle(() => reject(new Error(`The prediction's worker stopped unexpectedly (${e.message}).`))))
@@ -107,4 +110,9 @@ async function checkedOutput(out: string): Promise<string> {
     throw new InputError(`"${out}" already exists, and Slope does not overwrite files.`, 'Choose another name for the predictions file, or move the old one away.', { file: out })
   }
   return out
+}
+
+/** The sentence of a prediction stopped by the user, naming the file not written. */
+function predictionCancelled(out: string): InputError {
+  return new InputError(`Prediction stopped (cancelled); nothing was written to "${out}".`, '')
 }
