@@ -4,10 +4,11 @@
  * and writes bench/results/latest.json (git-ignored).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 import type { BenchRow, BenchSuite } from './bench-suite'
+import { fmtMs, fmtRatio, goalsText, type BenchResult } from './readme-tables'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const args = process.argv.slice(2)
@@ -30,9 +31,6 @@ async function discover(): Promise<BenchSuite[]> {
   return suites
 }
 
-const fmtMs = (ms: number | null | undefined) => (ms == null ? '—' : ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toPrecision(3))
-const fmtRatio = (r: number | null | undefined) => (r == null ? '—' : r >= 10 ? r.toFixed(1) : r.toFixed(2))
-
 /** A plain-text table: suite, case, Slope's median, then each baseline as "ms (ratio ×)". */
 export function formatTable(rows: BenchRow[]): string {
   const header = ['suite', 'case', 'Slope ms', 'baselines: ms (Slope/baseline)', 'notes']
@@ -52,6 +50,7 @@ async function main(): Promise<void> {
   const suites = (await discover()).filter((s) => only.length === 0 || only.includes(s.name))
   const rows: BenchRow[] = []
   const started = new Date()
+  const loadAtStart = loadavg()[0]!
   for (const suite of suites) {
     console.log(`\n▶ ${suite.name}${quick ? ' (quick)' : ''}`)
     try {
@@ -64,11 +63,13 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${formatTable(rows)}`)
+  console.log(`\nGoals (bench/goals.ts):\n${goalsText(rows)}`)
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform }
+  const result: BenchResult = { started: started.toISOString(), quick, machine, rows, load: { start: loadAtStart, end: loadavg()[0]! } }
   const out = join(here, 'results')
   mkdirSync(out, { recursive: true })
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ started: started.toISOString(), quick, machine, rows }, null, 2))
-  console.log(`\nwrote bench/results/latest.json (${rows.length} rows)`)
+  writeFileSync(join(out, 'latest.json'), JSON.stringify(result, null, 2))
+  console.log(`\nwrote bench/results/latest.json (${rows.length} rows); npm run bench:readme writes its tables into README`)
 }
 
 await main()
